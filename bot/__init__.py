@@ -1,0 +1,1 @@
+"""allocbot: French self-service assistant for unemployment allowance (ARE) questions."""

@@ -1,0 +1,1 @@
+"""Simulated France Travail benefits backend: ARE rules, data, HTTP API, seed."""

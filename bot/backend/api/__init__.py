@@ -1,0 +1,1 @@
+"""HTTP API of the simulated benefits backend (FastAPI, OpenAPI at /openapi.json)."""

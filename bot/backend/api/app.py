@@ -1,0 +1,191 @@
+"""The backend's HTTP API: what the action server and the counsellor console call.
+
+Run with ``uvicorn bot.backend.api.app:create_app --factory``. Routes are sync
+functions on purpose: FastAPI runs them in its thread pool, so the blocking
+SQLAlchemy session never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot import clock
+from bot.backend.api.deps import PersonAccess, db_session, person_access, service_caller, settings
+from bot.backend.api.limits import BodySizeLimit, SecurityHeaders
+from bot.backend.api.schemas import (
+    MONTH_PATTERN,
+    CounsellorAction,
+    EarningsSimulationRequest,
+    IdentificationRequest,
+    TicketRequest,
+)
+from bot.backend.calendar import first_of_month, month_of
+from bot.backend.errors import ApiError, not_found
+from bot.backend.models import JobSeeker, TicketStatus
+from bot.backend.services import access_log, file, identification, tickets, tokens
+from bot.config import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(config: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="allocbot — backend simulé France Travail",
+        version="1.0",
+        description=(
+            "Simulation des systèmes d'indemnisation (ARE) : identification, droits, paiements, "
+            "déclarations, trop-perçus et tickets de mise en relation. Toutes les routes /v1 "
+            "exigent l'en-tête X-Service-Token ; les routes personnelles exigent en plus un jeton "
+            "d'accès (Authorization: Bearer) lié à la personne et à la conversation (X-Conversation-Id)."
+        ),
+    )
+    app.state.settings = config or load_settings()
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(SecurityHeaders)
+    _install_error_handlers(app)
+    _install_routes(app)
+    return app
+
+
+def _error(status: int, code: str, message: str, headers: dict | None = None, **extra) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, **extra}, status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return _error(error.status, error.code, error.message, error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = [".".join(str(part) for part in item.get("loc", ())) for item in error.errors()]
+        return _error(422, "invalid_request", "La requête n'est pas valide.", fields=fields[:20])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        codes = {404: ("not_found", "Cette adresse n'existe pas."),
+                 405: ("method_not_allowed", "Cette méthode n'est pas permise ici.")}
+        code, message = codes.get(error.status_code, ("http_error", str(error.detail)))
+        return _error(error.status_code, code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=error)
+        return _error(500, "internal_error", "Une erreur interne est survenue. Réessayez plus tard.")
+
+
+def _month_or_current(month: str | None) -> date:
+    if month is None:
+        return first_of_month(clock.today())
+    return month_of(month)
+
+
+def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
+    service = [Depends(service_caller)]
+
+    @app.get("/health", tags=["exploitation"])
+    def health(session: Session = Depends(db_session)) -> dict:
+        session.execute(JobSeeker.__table__.select().limit(1))
+        return {"status": "ok"}
+
+    @app.post("/v1/identification", tags=["identification"], dependencies=service)
+    def identify(body: IdentificationRequest, config: Settings = Depends(settings),
+                 session: Session = Depends(db_session)) -> dict:
+        claim = identification.IdentityClaim(
+            conversation_id=body.conversation_id, birth_date=body.birth_date,
+            identifier=body.identifier, phone=body.phone)
+        person = identification.identify(session, config.access_token_secret, claim)
+        token, grant = tokens.issue(config.access_token_secret, config.access_token_ttl_seconds,
+                                    person.id, body.conversation_id, body.channel.value)
+        access_log.record(session, person.id, "bot", "identification", "identification réussie",
+                          body.conversation_id)
+        return {"access_token": token, "expires_at": grant.expires_at.isoformat(),
+                "job_seeker_id": person.id, "first_name": person.first_name}
+
+    def read(access: PersonAccess, session: Session, resource: str, purpose: str) -> JobSeeker:
+        access_log.record(session, access.person.id, "bot", resource, purpose, access.conversation_id)
+        return access.person
+
+    @app.get("/v1/job-seekers/{job_seeker_id}/allowance", tags=["dossier"])
+    def allowance(month: str | None = Query(default=None, regex=MONTH_PATTERN),
+                  access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+        person = read(access, session, "allowance", "question sur le montant de l'allocation")
+        return file.allowance(session, person, _month_or_current(month), clock.today())
+
+    @app.get("/v1/job-seekers/{job_seeker_id}/payments/next", tags=["dossier"])
+    def next_payment(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+        person = read(access, session, "next_payment", "question sur le prochain paiement")
+        return file.next_payment(session, person, clock.today())
+
+    @app.get("/v1/job-seekers/{job_seeker_id}/payments", tags=["dossier"])
+    def payments(limit: int = Query(default=12, ge=1, le=60),
+                 access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+        person = read(access, session, "payments", "historique des paiements")
+        return {"payments": file.payment_history(session, person, limit)}
+
+    @app.get("/v1/job-seekers/{job_seeker_id}/rights", tags=["dossier"])
+    def rights(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+        person = read(access, session, "rights", "question sur la durée des droits")
+        return file.rights(session, person, clock.today())
+
+    @app.get("/v1/job-seekers/{job_seeker_id}/declarations/current", tags=["dossier"])
+    def declaration(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+        person = read(access, session, "declaration", "question sur l'actualisation")
+        return file.declaration_status(session, person, clock.today())
+
+    @app.get("/v1/job-seekers/{job_seeker_id}/overpayments", tags=["dossier"])
+    def overpayments(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+        person = read(access, session, "overpayments", "question sur un trop-perçu")
+        return {"overpayments": file.overpayments(session, person, clock.today())}
+
+    @app.post("/v1/job-seekers/{job_seeker_id}/simulations/earnings", tags=["dossier"])
+    def simulate(body: EarningsSimulationRequest, access: PersonAccess = Depends(person_access),
+                 session: Session = Depends(db_session)):
+        person = read(access, session, "simulation", "simulation d'un revenu d'activité")
+        return file.simulate_earnings(session, person, month_of(body.month), body.gross_earnings)
+
+    @app.post("/v1/handoff-tickets", tags=["tickets"], dependencies=service, status_code=201)
+    def create_ticket(body: TicketRequest, session: Session = Depends(db_session)):
+        if body.job_seeker_id is not None and session.get(JobSeeker, body.job_seeker_id) is None:
+            raise not_found("Ce dossier n'existe pas.")
+        ticket = tickets.create(
+            session, conversation_id=body.conversation_id, channel=body.channel, reason=body.reason,
+            priority=body.priority.value, need=body.need, summary=body.summary,
+            transcript=[line.dict() for line in body.transcript], job_seeker_id=body.job_seeker_id)
+        return tickets.view(ticket)
+
+    @app.get("/v1/handoff-tickets", tags=["tickets"], dependencies=service)
+    def list_tickets(status: TicketStatus | None = None, session: Session = Depends(db_session)):
+        return {"tickets": [tickets.view(t) for t in tickets.listing(session, status)]}
+
+    @app.get("/v1/handoff-tickets/{reference}", tags=["tickets"], dependencies=service)
+    def get_ticket(reference: str = _reference(), session: Session = Depends(db_session)):
+        return tickets.view(tickets.get(session, reference))
+
+    @app.post("/v1/handoff-tickets/{reference}/take", tags=["tickets"], dependencies=service)
+    def take_ticket(body: CounsellorAction, reference: str = _reference(),
+                    session: Session = Depends(db_session)):
+        return tickets.view(tickets.take(session, reference, body.counsellor))
+
+    @app.post("/v1/handoff-tickets/{reference}/release", tags=["tickets"], dependencies=service)
+    def release_ticket(body: CounsellorAction, reference: str = _reference(),
+                       session: Session = Depends(db_session)):
+        return tickets.view(tickets.release(session, reference, body.counsellor))
+
+    @app.post("/v1/handoff-tickets/{reference}/close", tags=["tickets"], dependencies=service)
+    def close_ticket(body: CounsellorAction, reference: str = _reference(),
+                     session: Session = Depends(db_session)):
+        return tickets.view(tickets.close(session, reference, body.counsellor))
+
+
+def _reference():
+    return Path(..., regex=r"^AB-[A-Z0-9]{6}$", description="Référence du ticket, par exemple AB-7KQ2M9")

@@ -1,0 +1,1 @@
+"""Command line of allocbot: the run command, training when stale, and the test command."""

@@ -1,0 +1,119 @@
+"""Start allocbot's processes, wait until they answer, and stop them cleanly.
+
+Used by the run command and by the tests, so that both start the same real
+servers the same way. Each process gets its own process group, so that Ctrl-C
+or a failed test stops it and all its children.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot.cli.training import MODEL_PATH
+from bot.config import PROJECT_ROOT
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+    log_path: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            self.command, cwd=PROJECT_ROOT, env={**os.environ, **self.env}, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def is_ready(self) -> bool:
+        try:
+            return httpx.get(self.health_url, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self, grace_seconds: float = 10) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+
+def python_bin() -> str:
+    return sys.executable
+
+
+def backend_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
+    return Service(
+        "backend",
+        [python_bin(), "-m", "uvicorn", "bot.backend.api.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--no-access-log", "--timeout-keep-alive", "30",
+         "--ws", "none"],  # Rasa pins an old websockets; the backend needs none
+        f"http://127.0.0.1:{port}/health", log_dir / "backend.log", env,
+    )
+
+
+def action_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
+    return Service(
+        "actions",
+        [python_bin(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        f"http://127.0.0.1:{port}/health", log_dir / "actions.log", env,
+    )
+
+
+def rasa_service(port: int, token: str, env: Mapping[str, str], log_dir: Path,
+                 model: Path = MODEL_PATH, credentials: str = "credentials.yml",
+                 endpoints: str = "endpoints.yml") -> Service:
+    return Service(
+        "rasa",
+        [python_bin(), "-m", "rasa", "run", "--enable-api", "--auth-token", token, "--port", str(port),
+         "--interface", "127.0.0.1", "--model", str(model), "--credentials", credentials,
+         "--endpoints", endpoints, "--cors", "*"],
+        f"http://127.0.0.1:{port}/status?token={token}", log_dir / "rasa.log", env,
+    )
+
+
+def start_all(services: list[Service], timeout_seconds: float = 240) -> float:
+    """Start every service and wait until all answer; returns the seconds it took."""
+    started = time.monotonic()
+    for service in services:
+        service.start()
+    pending = list(services)
+    while pending:
+        for service in list(pending):
+            if service.process.poll() is not None:
+                stop_all(services)
+                raise RuntimeError(f"{service.name} s'est arrêté au démarrage : voir {service.log_path}")
+            if service.is_ready():
+                pending.remove(service)
+        if time.monotonic() - started > timeout_seconds:
+            stop_all(services)
+            names = ", ".join(s.name for s in pending)
+            raise RuntimeError(f"{names} ne répond pas après {timeout_seconds:.0f} s")
+        if pending:
+            time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def stop_all(services: list[Service]) -> None:
+    for service in reversed(services):
+        service.stop()

@@ -1,0 +1,70 @@
+"""The run command: train if stale, seed, start every process, say where to go, stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from bot.cli.processes import action_service, backend_service, rasa_service, start_all, stop_all
+from bot.cli.training import train_if_stale
+from bot.config import PROJECT_ROOT, load_settings
+
+
+def main() -> int:
+    started = time.monotonic()
+    settings = load_settings()
+    train_if_stale()
+    subprocess.run([sys.executable, "-m", "bot.backend.seed"], cwd=PROJECT_ROOT, check=True)
+    backend_port = int(os.environ.get("ALLOCBOT_BACKEND_PORT", "8000"))
+    actions_port = 5055  # endpoints.yml names it, so that `rasa shell` finds the actions too
+    rasa_port = int(os.environ.get("ALLOCBOT_RASA_PORT", "5005"))
+    token = os.environ["ALLOCBOT_RASA_TOKEN"]
+    logs = PROJECT_ROOT / "var" / "log"
+    env = {"ALLOCBOT_BACKEND_URL": settings.backend_url}
+    services = [backend_service(backend_port, env, logs), action_service(actions_port, env, logs),
+                rasa_service(rasa_port, token, env, logs)]
+    print("→ démarrage du backend, du serveur d'actions et de Rasa…", flush=True)
+    try:
+        start_all(services)
+    except RuntimeError as error:
+        print(f"✗ {error}", file=sys.stderr)
+        return 1
+    print(f"""
+allocbot est prêt ({time.monotonic() - started:.0f} s).
+
+  Rasa (API REST, jeton requis)  http://127.0.0.1:{rasa_port}/webhooks/rest/webhook
+  Serveur d'actions              http://127.0.0.1:{actions_port}/health
+  Backend simulé (OpenAPI)       http://127.0.0.1:{backend_port}/openapi.json
+  Journaux                       {logs}
+
+Pour parler au bot dans un terminal (comme un conseiller) :
+  .venv/bin/rasa shell --model models/allocbot.tar.gz --endpoints endpoints.yml
+  puis « combien vais-je toucher ? », identifiant 1234567A, né le 12/04/1988 (voir README).
+
+Ctrl-C arrête tout.
+""", flush=True)
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while True:
+            for service in services:
+                if service.process.poll() is not None:
+                    print(f"✗ {service.name} s'est arrêté : voir {service.log_path}", file=sys.stderr)
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\n→ arrêt de tous les processus…", flush=True)
+        return 0
+    finally:
+        stop_all(services)
+        print("→ arrêté.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

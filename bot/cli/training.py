@@ -1,0 +1,68 @@
+"""Train the Rasa model only when its inputs changed.
+
+The fingerprint is a hash of domain.yml, config.yml, data/ and the custom NLU
+code; it is stored beside the model. Rasa's own check loads the old model
+first; this one answers in milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+
+MODEL_DIR = PROJECT_ROOT / "models"
+MODEL_NAME = "allocbot"
+MODEL_PATH = MODEL_DIR / f"{MODEL_NAME}.tar.gz"
+FINGERPRINT_PATH = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
+
+
+def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
+    files = [root / "domain.yml", root / "config.yml"]
+    files += sorted((root / "data").rglob("*.yml"))
+    nlu_code = root / "bot" / "nlu"
+    if nlu_code.exists():
+        files += sorted(nlu_code.rglob("*.py"))
+    return files
+
+
+def fingerprint(root: Path = PROJECT_ROOT) -> str:
+    digest = hashlib.sha256()
+    for path in training_inputs(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_is_stale() -> bool:
+    if not MODEL_PATH.exists() or not FINGERPRINT_PATH.exists():
+        return True
+    return FINGERPRINT_PATH.read_text().strip() != fingerprint()
+
+
+def train_if_stale(force: bool = False) -> float | None:
+    """Train when needed; returns the training time in seconds, or None when up to date."""
+    if not force and not model_is_stale():
+        print("→ modèle Rasa à jour, pas d'entraînement.")
+        return None
+    print("→ entraînement du modèle Rasa (les données ont changé)…", flush=True)
+    MODEL_DIR.mkdir(exist_ok=True)
+    started = time.monotonic()
+    expected = fingerprint()
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "train", "--fixed-model-name", MODEL_NAME, "--out", str(MODEL_DIR),
+         "--force", "--quiet"],
+        cwd=PROJECT_ROOT, check=True,
+    )
+    FINGERPRINT_PATH.write_text(expected + "\n")
+    elapsed = time.monotonic() - started
+    print(f"→ modèle entraîné en {elapsed:.0f} s.")
+    return elapsed
+
+
+if __name__ == "__main__":
+    train_if_stale(force="--force" in sys.argv)
