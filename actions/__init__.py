@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions of allocbot: conversation logic only, figures come from the backend."""

@@ -1,0 +1,122 @@
+"""The one client the actions use to reach the benefits backend.
+
+Async (httpx.AsyncClient) with timeouts on every call and a bounded retry on
+reads only: retrying a write could create a ticket twice. Errors are turned
+into three exceptions the actions know how to say in French.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+
+from bot.config import load_settings
+
+log = logging.getLogger(__name__)
+
+READ_RETRIES = 2
+RETRY_BACKOFF_SECONDS = 0.2
+
+
+class BackendUnavailable(Exception):
+    """The backend did not answer in time, or failed: offer a human."""
+
+
+class BackendRefused(Exception):
+    """The backend answered with a 4xx: ``code`` says why, ``message`` is French."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+class BackendClient:
+    def __init__(self, base_url: str, service_token: str, timeout_seconds: float):
+        self._base_url = base_url.rstrip("/")
+        self._service_token = service_token
+        self._timeout = httpx.Timeout(timeout_seconds, connect=min(2.0, timeout_seconds))
+        self._client: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _http(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            self._client = httpx.AsyncClient(
+                base_url=self._base_url, timeout=self._timeout,
+                headers={"X-Service-Token": self._service_token},
+                limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            )
+            self._loop = loop
+        return self._client
+
+    async def request(self, method: str, path: str, *, token: str | None = None,
+                      conversation_id: str | None = None, json: Any = None,
+                      params: dict | None = None) -> dict:
+        headers = {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if conversation_id:
+            headers["X-Conversation-Id"] = conversation_id
+        attempts = 1 + (READ_RETRIES if method == "GET" else 0)
+        for attempt in range(attempts):
+            try:
+                response = await self._http().request(method, path, headers=headers, json=json, params=params)
+            except httpx.HTTPError as error:
+                log.warning("backend %s %s failed (%s), attempt %d", method, path, type(error).__name__, attempt + 1)
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(RETRY_BACKOFF_SECONDS * (attempt + 1))
+                    continue
+                raise BackendUnavailable(str(error)) from error
+            if response.status_code >= 500:
+                log.warning("backend %s %s answered %d", method, path, response.status_code)
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(RETRY_BACKOFF_SECONDS * (attempt + 1))
+                    continue
+                raise BackendUnavailable(f"HTTP {response.status_code}")
+            if response.status_code >= 400:
+                try:
+                    body = response.json()
+                except ValueError:
+                    body = {}
+                retry_after = response.headers.get("Retry-After")
+                raise BackendRefused(response.status_code, body.get("code", "error"),
+                                     body.get("message", ""), int(retry_after) if retry_after else None)
+            return response.json()
+        raise BackendUnavailable("no attempt made")  # pragma: no cover - loop always returns or raises
+
+    # --- the calls, named after what they ask -------------------------------------------------
+
+    async def identify(self, conversation_id: str, channel: str, birth_date: str,
+                       identifier: str | None = None, phone: str | None = None) -> dict:
+        body = {"conversation_id": conversation_id, "channel": channel, "birth_date": birth_date,
+                "identifier": identifier, "phone": phone}
+        return await self.request("POST", "/v1/identification", json=body)
+
+    async def allowance(self, person: int, token: str, conversation_id: str, month: str | None = None) -> dict:
+        params = {"month": month} if month else None
+        return await self.request("GET", f"/v1/job-seekers/{person}/allowance", token=token,
+                                  conversation_id=conversation_id, params=params)
+
+    async def personal(self, person: int, token: str, conversation_id: str, resource: str) -> dict:
+        """GET a personal resource: ``rights``, ``payments/next``, ``declarations/current``..."""
+        return await self.request("GET", f"/v1/job-seekers/{person}/{resource}", token=token,
+                                  conversation_id=conversation_id)
+
+
+_client: BackendClient | None = None
+
+
+def backend() -> BackendClient:
+    """The process-wide client (created on first use, from the environment)."""
+    global _client
+    if _client is None:
+        settings = load_settings()
+        _client = BackendClient(settings.backend_url, settings.backend_service_token,
+                                settings.backend_timeout_seconds)
+    return _client

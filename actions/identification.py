@@ -1,0 +1,118 @@
+"""Identification before any personal answer.
+
+A personal action asked by someone not yet identified remembers itself in
+``pending_action`` and starts ``identification_form``; the form asks for the
+identifier and the birth date, checks them with the backend, and
+``action_resume_after_identification`` then answers the question that was asked,
+in the same turn.
+Identifier and birth date never stay in the slots once checked.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import dateparser
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import BackendRefused, BackendUnavailable, backend
+from actions.personal import PERSONAL_ACTIONS
+
+IDENTIFIER = re.compile(r"\b(\d{7}\s?[A-Za-z])\b")
+CHECKED = "vérifié"  # what stays in the slots instead of the identifier and birth date
+CHANNELS = {"socketio": "web", "cmdline": "shell", "rest": "rest", "twilio": "sms", "sms": "sms",
+            "whatsapp": "whatsapp"}
+
+
+def channel_of(tracker: Tracker) -> str:
+    return CHANNELS.get(tracker.get_latest_input_channel() or "", "rest")
+
+
+def find_identifier(text: str) -> str | None:
+    """The France Travail identifier (7 digits and a letter) in a free message."""
+    match = IDENTIFIER.search(text or "")
+    return match.group(1).replace(" ", "").upper() if match else None
+
+
+def find_birth_date(text: str, today: date) -> date | None:
+    """A birth date written in any usual French way: 12/03/1985, 12 mars 1985, 12-3-85."""
+    parsed = dateparser.parse(
+        (text or "").strip()[:100], languages=["fr"],
+        settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]},
+    )
+    if parsed is None:
+        return None
+    born = parsed.date()
+    if born.year > today.year - 14 or born.year < today.year - 100:
+        return None
+    return born
+
+
+class ValidateIdentificationForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_identification_form"
+
+    async def validate_identifier(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: dict) -> dict[str, Any]:
+        if value == CHECKED:
+            return {"identifier": value}
+        identifier = find_identifier(str(value))
+        if identifier is None:
+            dispatcher.utter_message(response="utter_identifier_invalid")
+            return {"identifier": None}
+        return {"identifier": identifier}
+
+    async def validate_birth_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: dict) -> dict[str, Any]:
+        if value == CHECKED:
+            return {"birth_date": value}
+        from bot.clock import today
+
+        born = find_birth_date(str(value), today())
+        if born is None:
+            dispatcher.utter_message(response="utter_birth_date_invalid")
+            return {"birth_date": None}
+        identifier = tracker.get_slot("identifier")
+        try:
+            grant = await backend().identify(tracker.sender_id, channel_of(tracker), born.isoformat(),
+                                             identifier=identifier)
+        except BackendRefused as refusal:
+            if refusal.code == "identification_locked":
+                dispatcher.utter_message(response="utter_identification_locked")
+                return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
+                        "identification_outcome": "locked"}
+            failures = int(tracker.get_slot("identification_failures") or 0) + 1
+            dispatcher.utter_message(response="utter_identification_failed")
+            return {"identifier": None, "birth_date": None, "identification_failures": float(failures)}
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
+                    "identification_outcome": "backend_unavailable"}
+        return {"identifier": CHECKED, "birth_date": CHECKED, "identified": True,
+                "identification_outcome": "identified", "job_seeker_id": str(grant["job_seeker_id"]),
+                "access_token": grant["access_token"], "first_name": grant["first_name"],
+                "identification_failures": 0.0}
+
+
+class ActionResumeAfterIdentification(Action):
+    """After the form: answer the question that was waiting, or say why we cannot."""
+
+    def name(self) -> str:
+        return "action_resume_after_identification"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        pending = tracker.get_slot("pending_action")
+        if tracker.get_slot("identified"):
+            dispatcher.utter_message(response="utter_identified", first_name=tracker.get_slot("first_name"))
+            events: list[EventType] = [SlotSet("pending_action", None)]
+            if pending in PERSONAL_ACTIONS:
+                # Answered here, in the same turn, rather than by a FollowupAction that no rule could follow.
+                events += await PERSONAL_ACTIONS[pending]().run(dispatcher, tracker, domain)
+            return events
+        # Locked or backend down: the form has said why; a human is the way forward.
+        dispatcher.utter_message(response="utter_offer_human")
+        return [SlotSet("pending_action", None), SlotSet("identifier", None), SlotSet("birth_date", None)]
