@@ -1,0 +1,30 @@
+"""Session fixtures: the real servers, started once per test run."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.servers import SERVICE_TOKEN, Stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Stack:
+    stack = Stack(tmp_path_factory.mktemp("allocbot"))
+    stack.start_backend()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def dialogue(stack: Stack) -> Stack:
+    """Backend + action server + Rasa server (slow to start: shared by the whole run)."""
+    if stack.rasa_port is None:
+        stack.start_dialogue()
+    return stack
+
+
+@pytest.fixture()
+def api(stack: Stack) -> httpx.Client:
+    with httpx.Client(base_url=stack.backend_url, headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10) as client:
+        yield client
