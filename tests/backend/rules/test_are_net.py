@@ -1,0 +1,106 @@
+"""§8 — Gross to net: retirement 3 % of SJR, CSG/CRDS on 98,25 %, floors, Alsace-Moselle."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from are_builders import claim, contract
+
+from bot.backend.rules import (
+    CsgRate,
+    compute_rights,
+    daily_deductions,
+    daily_net,
+    minimum_daily_allowance,
+    monthly_allowance,
+)
+from bot.backend.rules.net import rounded_daily_net
+
+AUG_2025 = date(2025, 8, 1)
+
+
+def _day(gross, sjr, on=AUG_2025, **kwargs):
+    return daily_deductions(Decimal(gross), Decimal(sjr), minimum_daily_allowance(on), on, **kwargs)
+
+
+def test_high_allowance_pays_every_deduction():
+    # SJR 200, AJ 114: retirement 3 % × 200 = 6,00; base 98,25 % × 114 = 112,005;
+    # CSG 6,2 % = 6,94431; CRDS 0,5 % = 0,560025; net 114 − 6 − 6,94 − 0,56 = 100,50.
+    day = _day("114", "200")
+    assert (day.retirement, day.csg, day.crds) == (
+        Decimal("6.00"),
+        Decimal("6.944310"),
+        Decimal("0.5600250"),
+    )
+    assert rounded_daily_net(day).net == Decimal("100.50")
+
+
+def test_reduced_csg_rate_and_exemption():
+    # Reduced: 3,8 % × 112,005 = 4,25619. Exempt: no CSG and no CRDS.
+    assert _day("114", "200", csg_rate=CsgRate.REDUCED).csg == Decimal("4.256190")
+    exempt = _day("114", "200", csg_rate=CsgRate.EXEMPT, alsace_moselle=True)
+    assert (exempt.csg, exempt.crds, exempt.alsace_moselle) == (0, 0, 0)
+    assert exempt.net == Decimal(108)
+
+
+def test_csg_and_crds_cut_down_to_the_daily_floor():
+    # SJR 115, AJ 57 % = 65,55; retirement 3,45 -> 62,10; room above 60 € = 2,10.
+    # CRDS 0,5 % × 64,402875 = 0,322014 kept, CSG cut to 2,10 − 0,322014 = 1,777986.
+    day = _day("65.55", "115")
+    assert day.crds == Decimal("0.322014375")
+    assert day.csg == Decimal("1.777985625")
+    assert day.net == Decimal(60)
+    assert "limitées" in day.explanation[1].detail
+
+
+def test_daily_floor_60_in_2025_then_61_in_2026():
+    # Same day on 31 Dec 2025 (floor 60) and 1 Jan 2026 (floor 61: room 1,10).
+    assert _day("65.55", "115", on=date(2025, 12, 31)).net == Decimal(60)
+    assert _day("65.55", "115", on=date(2026, 1, 1)).net == Decimal(61)
+
+
+def test_no_csg_on_a_low_allowance():
+    # AJ 56,22 − 2,96 = 53,26 < 60: neither CSG nor CRDS.
+    day = _day("56.22", "98.630137")
+    assert day.csg == day.crds == 0
+    assert "ne sont pas prélevées" in day.explanation[1].detail
+
+
+def test_retirement_contribution_cut_down_to_the_minimum():
+    # SJR 50: AJ 40,4 % × 50 + 13,18 = 33,38; 3 % × 50 = 1,50 would leave 31,88 < 32,13,
+    # so only 33,38 − 32,13 = 1,25 is taken. SJR 46: AJ at the minimum, nothing taken.
+    assert _day("33.38", "50").retirement == Decimal("1.25")
+    assert _day("32.13", "46").retirement == 0
+
+
+def test_alsace_moselle_contribution():
+    # 1,5 % × 114 = 1,71; net 114 − 6,00 − 6,94 − 0,56 − 1,71 = 98,79.
+    day = _day("114", "200", alsace_moselle=True)
+    assert day.alsace_moselle == Decimal("1.710")
+    assert rounded_daily_net(day).net == Decimal("98.79")
+
+
+def test_month_totals_are_rounded_at_the_end():
+    # 60 000 € over 4 Sep 2024 – 30 Jun 2025 (300 days): SJR 200, AJ 114,00.
+    # August 2025, 30 days: gross 3 420,00; retirement 180,00; CSG 30 × 6,94431 = 208,33;
+    # CRDS 30 × 0,560025 = 16,80; net 3 014,87.
+    facts = claim(contract(date(2024, 9, 4), date(2025, 6, 30), 6000))
+    rights = compute_rights(facts)
+    assert rights.reference_wage == 200
+    month = monthly_allowance(facts, rights, AUG_2025, indemnified_days_before=24)
+    assert (month.gross, month.retirement_contribution, month.csg, month.crds, month.net) == (
+        Decimal("3420.00"),
+        Decimal("180.00"),
+        Decimal("208.33"),
+        Decimal("16.80"),
+        Decimal("3014.87"),
+    )
+    alsace = monthly_allowance(
+        replace(facts, alsace_moselle=True), rights, AUG_2025, indemnified_days_before=24
+    )
+    assert alsace.alsace_moselle_contribution == Decimal("51.30")
+    assert alsace.net == Decimal("2963.57")
+    # The daily view the bot reads out.
+    day = daily_net(facts, rights, rights.daily_allowance, AUG_2025)
+    assert (day.gross, day.net) == (Decimal("114.00"), Decimal("100.50"))
+    assert day.explanation[-1].detail == "114,00 € brut, soit 100,50 € net par jour."
