@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import pytest
+from hypothesis import settings
 
 from tests.servers import SERVICE_TOKEN, Stack
+
+# In CI, property tests explore the same examples on every run (a red CI is then
+# reproducible); on a developer's machine they explore new ones each time.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")

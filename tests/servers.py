@@ -15,6 +15,7 @@ TEST_TODAY = "2026-11-22"
 SERVICE_TOKEN = "test-service-token-0123456789"
 ACCESS_SECRET = "test-access-secret-0123456789"
 RASA_TOKEN = "test-rasa-token-0123456789"
+SYNTHETIC_PEOPLE = 20
 
 
 def free_port() -> int:
@@ -23,7 +24,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_env(database_url: str, backend_url: str) -> dict[str, str]:
+def service_env(database_url: str, backend_url: str) -> dict[str, str]:
     return {
         "ALLOCBOT_DATABASE_URL": database_url,
         "ALLOCBOT_BACKEND_URL": backend_url,
@@ -47,13 +48,14 @@ class Stack:
         self.workdir = workdir
         self.backend_port = free_port()
         self.backend_url = f"http://127.0.0.1:{self.backend_port}"
-        self.env = test_env(f"sqlite:///{workdir / 'backend.db'}", self.backend_url)
+        self.env = service_env(f"sqlite:///{workdir / 'backend.db'}", self.backend_url)
         self.services: list[Service] = []
         self.actions_port: int | None = None
         self.rasa_port: int | None = None
 
     def start_backend(self) -> None:
-        seed(self.env)
+        # A few synthetic people too: tests that lock an identity use them, never a persona.
+        seed(self.env, "--population", str(SYNTHETIC_PEOPLE))
         service = backend_service(self.backend_port, self.env, self.workdir / "log")
         start_all([service])
         self.services.append(service)

@@ -8,6 +8,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from bot.backend.seed import synthetic_identity
+
 CAMILLE = {"identifier": "1234567A", "birth_date": "1988-04-12"}
 JULIEN = {"identifier": "2345678B", "birth_date": "1995-09-03"}
 
@@ -68,7 +70,8 @@ def test_wrong_birth_date_gives_no_hint(api):
 
 
 def test_three_failures_lock_the_identifier_for_15_minutes(api):
-    person = {"identifier": "9012345J", "birth_date": "1987-02-09"}  # Nadia
+    synthetic = synthetic_identity(3)
+    person = {"identifier": synthetic.identifier, "birth_date": synthetic.birth_date.isoformat()}
     for attempt in range(3):
         response = api.post("/v1/identification", json={
             "conversation_id": conversation(), "channel": "rest", "identifier": person["identifier"],

@@ -12,6 +12,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from bot.backend.seed import synthetic_identity
 from bot.backend.seed.personas import personas
 from bot.formatting import format_eur
 from tests.servers import SERVICE_TOKEN, TEST_TODAY
@@ -82,7 +83,7 @@ def test_wrong_birth_date_then_lock_offers_a_human(dialogue):
     say(dialogue, sender, "combien vais-je toucher ?")
     replies = []
     for wrong in ("01/01/1970", "02/01/1970", "03/01/1970"):
-        say(dialogue, sender, "3344556M")
+        say(dialogue, sender, synthetic_identity(4).identifier)
         replies.append(say(dialogue, sender, wrong))
     assert "ne nous permettent pas" in replies[0]
     assert "bloquée" in replies[-1]
