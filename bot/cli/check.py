@@ -10,13 +10,13 @@ import subprocess
 import sys
 import time
 
-from bot.cli.training import train_if_stale
+from bot.cli.training import quiet_env, train_if_stale
 from bot.config import PROJECT_ROOT
 
 
 def step(title: str, command: list[str]) -> None:
     print(f"\n=== {title} ===", flush=True)
-    subprocess.run(command, cwd=PROJECT_ROOT, check=True)
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, env=quiet_env())
 
 
 def main(argv: list[str]) -> int:

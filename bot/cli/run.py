@@ -50,7 +50,9 @@ Ctrl-C arrête tout.
     def stop(_signum, _frame):
         raise KeyboardInterrupt
 
+    # Explicit for both: a process started in the background inherits an ignored SIGINT.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         while True:
             for service in services:

@@ -8,6 +8,7 @@ first; this one answers in milliseconds.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -19,6 +20,11 @@ MODEL_DIR = PROJECT_ROOT / "models"
 MODEL_NAME = "allocbot"
 MODEL_PATH = MODEL_DIR / f"{MODEL_NAME}.tar.gz"
 FINGERPRINT_PATH = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
+
+
+def quiet_env() -> dict[str, str]:
+    """Rasa's dependencies print pages of deprecation warnings that hide what matters."""
+    return {**os.environ, "PYTHONWARNINGS": "ignore", "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
 def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
@@ -56,7 +62,7 @@ def train_if_stale(force: bool = False) -> float | None:
     subprocess.run(
         [sys.executable, "-m", "rasa", "train", "--fixed-model-name", MODEL_NAME, "--out", str(MODEL_DIR),
          "--force", "--quiet"],
-        cwd=PROJECT_ROOT, check=True,
+        cwd=PROJECT_ROOT, check=True, env=quiet_env(),
     )
     FINGERPRINT_PATH.write_text(expected + "\n")
     elapsed = time.monotonic() - started
