@@ -1,59 +1,73 @@
-"""How much will I receive: the monthly allowance, gross and net, and what it is made of."""
+"""How much will I receive: daily or monthly, gross and net, this month or a named month."""
 
 from __future__ import annotations
-
-from datetime import datetime
-from decimal import Decimal
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import FileAccess, PersonalAction
-from bot.clock import PARIS
-from bot.formatting import format_date_fr, format_eur, format_month_fr
+from actions.phrasing import amount, asks_daily, data_date, day, eur, mentions, month
 
 
-def _money(value: str | None) -> Decimal:
-    return Decimal(value or "0")
+def describe_allowance(view: dict, daily: bool = False, focus: str | None = None) -> list[str]:
+    """The answer in short French sentences, every figure taken from the backend's view.
 
-
-def describe_allowance(view: dict) -> list[str]:
-    """The answer in short French sentences, every figure taken from the backend's view."""
-    monthly, daily = view["monthly"], view["daily"]
-    month = format_month_fr(datetime.strptime(view["month"], "%Y-%m").date())
+    ``focus`` ("net" or "brut") puts that figure first when the person asked for it.
+    """
+    monthly, per_day = view["monthly"], view["daily"]
+    period = month(view["month"])
     payment = view.get("payment")
-    if payment and payment["status"] == "paid":
-        opening = f"Pour {month}, vous avez reçu {format_eur(_money(payment['net']))} net"
-        opening += f", versés le {format_date_fr(datetime.fromisoformat(payment['payment_date']).date())}."
+    if monthly["days_payable"] == 0 and not payment:
+        if view["month"] < view["first_paid_day"][:7] or view["month"] == view["first_paid_day"][:7]:
+            return [f"Votre indemnisation commence le {day(view['first_paid_day'])} : "
+                    f"aucune allocation n'est due pour {period}."]
+        return [f"Vos droits ont pris fin le {day(view['end_of_rights'])} : aucune allocation n'est due pour {period}.",
+                "Un conseiller peut faire le point avec vous sur la suite."]
+    if daily:
+        lines = [f"Votre allocation journalière en {period} : {eur(per_day['gross'])} brut, "
+                 f"soit {eur(per_day['net'])} net par jour."]
+    elif payment and payment["status"] == "paid":
+        lines = [f"Pour {period}, vous avez reçu {eur(payment['net'])} net, versés le {day(payment['payment_date'])}"
+                 f" ({eur(payment['gross'])} brut)."]
     elif payment and payment["status"] == "blocked":
-        opening = (f"Pour {month}, votre allocation est de {format_eur(_money(monthly['net']))} net, "
-                   "mais son paiement est bloqué pour le moment.")
+        lines = [f"Pour {period}, votre allocation est de {eur(monthly['net'])} net ({eur(monthly['gross'])} brut), "
+                 "mais son paiement est bloqué pour le moment. Demandez-moi pourquoi si vous le souhaitez."]
+    elif focus == "brut":
+        lines = [f"Pour {period}, votre allocation est estimée à {eur(monthly['gross'])} brut "
+                 f"({eur(monthly['net'])} net)."]
     else:
-        opening = (f"Pour {month}, votre allocation est estimée à {format_eur(_money(monthly['gross']))} brut, "
-                   f"soit {format_eur(_money(monthly['net']))} net.")
-    lines = [opening]
-    lines.append(
-        f"Calcul : {format_eur(_money(daily['gross']))} brut par jour × {monthly['days_paid']} jours "
-        f"= {format_eur(_money(monthly['gross']))} brut.")
-    deductions = [
-        ("cotisation retraite", monthly["retirement_contribution"]),
-        ("CSG", monthly["csg"]),
-        ("CRDS", monthly["crds"]),
-        ("cotisation Alsace-Moselle", monthly["alsace_moselle_contribution"]),
-    ]
-    taken = [f"{label} {format_eur(_money(value))}" for label, value in deductions if _money(value) > 0]
-    if taken:
-        lines.append("Retenues : " + ", ".join(taken) + ".")
-    if payment and _money(payment.get("overpayment_withheld")) > 0:
-        lines.append(f"Dont {format_eur(_money(payment['overpayment_withheld']))} retenus pour un trop-perçu.")
-    if _money(monthly.get("declared_earnings")) > 0:
-        lines.append(f"Vous avez déclaré {format_eur(_money(monthly['declared_earnings']))} de salaire ce mois-là : "
-                     f"{monthly['days_payable'] - monthly['days_paid']} jours ne sont pas payés et reportent "
-                     "la fin de vos droits.")
-    computed = datetime.fromisoformat(view["computed_at"]).astimezone(PARIS).date()
-    lines.append(f"Chiffres de votre dossier au {format_date_fr(computed)}.")
+        lines = [f"Pour {period}, votre allocation est estimée à {eur(monthly['net'])} net, "
+                 f"soit {eur(monthly['gross'])} brut."]
+    if not daily:
+        lines.append(_composition(view))
+    if payment and amount(payment.get("overpayment_withheld")) > 0:
+        lines.append(f"{eur(payment['overpayment_withheld'])} ont été retenus pour rembourser un trop-perçu.")
+    if amount(monthly.get("declared_earnings")) > 0:
+        unpaid = monthly["days_payable"] - monthly["days_paid"]
+        lines.append(f"Vous avez déclaré {eur(monthly['declared_earnings'])} de salaire ce mois-là : "
+                     f"{unpaid} jours ne sont pas payés et reportent d'autant la fin de vos droits.")
+    if view.get("source") == "estimate" and view.get("assumption") and not daily:
+        lines.append("C'est une estimation sans salaire déclaré ce mois-ci.")
+    lines.append(data_date(view.get("computed_at")))
     return lines
+
+
+def _composition(view: dict) -> str:
+    monthly, per_day = view["monthly"], view["daily"]
+    if monthly.get("reduced_rate_days") and monthly.get("full_rate_days"):
+        # The month in which day 183 falls: two daily rates.
+        rates = (f"{eur(monthly['daily_allowance'])} × {monthly['full_rate_days']} jours + "
+                 f"{eur(monthly['reduced_daily_allowance'])} × {monthly['reduced_rate_days']} jours (dégressivité)")
+    else:
+        rates = f"{eur(per_day['gross'])} brut par jour × {monthly['days_paid']} jours"
+    text = f"Calcul : {rates} = {eur(monthly['gross'])} brut"
+    deductions = [("cotisation retraite", monthly["retirement_contribution"]), ("CSG", monthly["csg"]),
+                  ("CRDS", monthly["crds"]), ("cotisation Alsace-Moselle", monthly["alsace_moselle_contribution"])]
+    taken = [f"{label} {eur(value)}" for label, value in deductions if amount(value) > 0]
+    if taken:
+        text += ", moins " + ", ".join(taken)
+    return text + "."
 
 
 class ActionAnswerAllowanceAmount(PersonalAction):
@@ -62,6 +76,16 @@ class ActionAnswerAllowanceAmount(PersonalAction):
 
     async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
                      domain: dict) -> list[EventType]:
-        view = await access.client.allowance(access.person, access.token, access.conversation_id)
-        dispatcher.utter_message(text="\n".join(describe_allowance(view)))
-        return [SlotSet("last_answer", "allowance_amount")]
+        return await answer_amount(dispatcher, tracker, access, tracker.get_slot("month"))
+
+
+async def answer_amount(dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
+                        period: str | None, focus: str | None = None) -> list[EventType]:
+    """Shared with the follow-ups ("et le mois prochain ?", "et en net ?")."""
+    text = tracker.latest_message.get("text") or ""
+    if focus is None:
+        focus = "brut" if mentions(text, "brut") else "net" if mentions(text, "net") else None
+    view = await access.client.allowance(access.person, access.token, access.conversation_id, period)
+    dispatcher.utter_message(text="\n".join(describe_allowance(view, asks_daily(text), focus)))
+    return [SlotSet("last_answer", "allowance_amount"), SlotSet("last_month", view["month"]),
+            SlotSet("month", None)]

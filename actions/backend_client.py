@@ -98,15 +98,26 @@ class BackendClient:
                 "identifier": identifier, "phone": phone}
         return await self.request("POST", "/v1/identification", json=body)
 
+    async def declaration_calendar(self) -> dict:
+        """Declaration windows: the same for everyone, no identification needed."""
+        return await self.request("GET", "/v1/calendar/declaration-window")
+
     async def allowance(self, person: int, token: str, conversation_id: str, month: str | None = None) -> dict:
         params = {"month": month} if month else None
         return await self.request("GET", f"/v1/job-seekers/{person}/allowance", token=token,
                                   conversation_id=conversation_id, params=params)
 
-    async def personal(self, person: int, token: str, conversation_id: str, resource: str) -> dict:
+    async def personal(self, person: int, token: str, conversation_id: str, resource: str,
+                       params: dict | None = None) -> dict:
         """GET a personal resource: ``rights``, ``payments/next``, ``declarations/current``..."""
         return await self.request("GET", f"/v1/job-seekers/{person}/{resource}", token=token,
-                                  conversation_id=conversation_id)
+                                  conversation_id=conversation_id, params=params)
+
+    async def simulate_earnings(self, person: int, token: str, conversation_id: str, month: str,
+                                gross_earnings: str) -> dict:
+        return await self.request("POST", f"/v1/job-seekers/{person}/simulations/earnings", token=token,
+                                  conversation_id=conversation_id,
+                                  json={"month": month, "gross_earnings": gross_earnings})
 
 
 _client: BackendClient | None = None

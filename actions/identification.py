@@ -1,11 +1,11 @@
 """Identification before any personal answer.
 
-A personal action asked by someone not yet identified remembers itself in
-``pending_action`` and starts ``identification_form``; the form asks for the
-identifier and the birth date, checks them with the backend, and
-``action_resume_after_identification`` then answers the question that was asked,
-in the same turn.
-Identifier and birth date never stay in the slots once checked.
+A personal question from someone not yet identified starts ``identification_form``
+(a rule conditioned on the ``identified`` slot); the form asks for the identifier
+and the birth date and checks them with the backend; then
+``action_resume_after_identification`` answers the question that started the
+form, in the same turn. Identifier and birth date never stay in the slots once
+checked.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
-from actions.personal import PERSONAL_ACTIONS
+from actions.personal import INTENT_ACTIONS, PERSONAL_ACTIONS
 
 IDENTIFIER = re.compile(r"\b(\d{7}\s?[A-Za-z])\b")
 CHECKED = "vérifié"  # what stays in the slots instead of the identifier and birth date
@@ -98,6 +98,17 @@ class ValidateIdentificationForm(FormValidationAction):
                 "identification_failures": 0.0}
 
 
+def triggering_intent(tracker: Tracker) -> str | None:
+    """The intent of the message that started the latest identification form."""
+    last_intent = trigger = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            last_intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        elif event.get("event") == "active_loop" and event.get("name") == "identification_form":
+            trigger = last_intent
+    return trigger
+
+
 class ActionResumeAfterIdentification(Action):
     """After the form: answer the question that was waiting, or say why we cannot."""
 
@@ -105,14 +116,14 @@ class ActionResumeAfterIdentification(Action):
         return "action_resume_after_identification"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        pending = tracker.get_slot("pending_action")
+        pending = INTENT_ACTIONS.get(triggering_intent(tracker) or "")
         if tracker.get_slot("identified"):
             dispatcher.utter_message(response="utter_identified", first_name=tracker.get_slot("first_name"))
-            events: list[EventType] = [SlotSet("pending_action", None)]
+            events: list[EventType] = []
             if pending in PERSONAL_ACTIONS:
-                # Answered here, in the same turn, rather than by a FollowupAction that no rule could follow.
+                # Answered here, in the same turn: the person asked once.
                 events += await PERSONAL_ACTIONS[pending]().run(dispatcher, tracker, domain)
             return events
         # Locked or backend down: the form has said why; a human is the way forward.
         dispatcher.utter_message(response="utter_offer_human")
-        return [SlotSet("pending_action", None), SlotSet("identifier", None), SlotSet("birth_date", None)]
+        return [SlotSet("identifier", None), SlotSet("birth_date", None)]

@@ -29,11 +29,29 @@ class FileAccess:
     token: str
     conversation_id: str
 
-    async def get(self, resource: str) -> dict:
-        return await self.client.personal(self.person, self.token, self.conversation_id, resource)
+    async def get(self, resource: str, **params: str) -> dict:
+        return await self.client.personal(self.person, self.token, self.conversation_id, resource,
+                                          params=params or None)
+
+    async def simulate_earnings(self, month: str, gross_earnings: str) -> dict:
+        return await self.client.simulate_earnings(self.person, self.token, self.conversation_id, month,
+                                                   gross_earnings)
 
 
 PERSONAL_ACTIONS: dict[str, type[PersonalAction]] = {}
+
+# The personal needs and the action that answers each (data/rules/personal.yml says the same).
+INTENT_ACTIONS = {
+    "ask_allowance_amount": "action_answer_allowance_amount",
+    "ask_payment_date": "action_answer_payment_date",
+    "report_missing_payment": "action_answer_missing_payment",
+    "ask_amount_difference": "action_explain_amount_difference",
+    "ask_rights_duration": "action_answer_rights_duration",
+    "check_declaration_status": "action_check_declaration_status",
+    "report_missed_declaration": "action_help_missed_declaration",
+    "simulate_earnings": "action_simulate_earnings",
+    "ask_overpayment": "action_answer_overpayment",
+}
 
 
 class PersonalAction(Action, abc.ABC):
@@ -58,7 +76,7 @@ class PersonalAction(Action, abc.ABC):
         token = tracker.get_slot("access_token")
         person = tracker.get_slot("job_seeker_id")
         if not tracker.get_slot("identified") or not token or not person:
-            return _identify_first(self.name())
+            return _identify_first()
         access = FileAccess(backend(), int(person), token, tracker.sender_id)
         try:
             return await self.answer(dispatcher, tracker, access, domain)
@@ -67,7 +85,7 @@ class PersonalAction(Action, abc.ABC):
                 # Token expired (it lives minutes): identify again, then answer.
                 dispatcher.utter_message(response="utter_identification_expired")
                 return [SlotSet("identified", False), SlotSet("access_token", None),
-                        SlotSet("identifier", None), SlotSet("birth_date", None), *_identify_first(self.name())]
+                        SlotSet("identifier", None), SlotSet("birth_date", None), *_identify_first()]
             log.warning("backend refused %s: %s", self.name(), refusal.code)
             if refusal.message:
                 dispatcher.utter_message(text=refusal.message)
@@ -79,5 +97,6 @@ class PersonalAction(Action, abc.ABC):
             return [SlotSet("last_failure", "backend_unavailable")]
 
 
-def _identify_first(action_name: str) -> list[EventType]:
-    return [SlotSet("pending_action", action_name), FollowupAction("identification_form")]
+def _identify_first() -> list[EventType]:
+    """Only reached when a rule could not know (token expired): the form, then the same question."""
+    return [FollowupAction("identification_form")]

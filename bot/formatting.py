@@ -47,3 +47,9 @@ def format_date_fr(day: date) -> str:
 def format_month_fr(day: date) -> str:
     """``date(2025, 3, 1)`` -> ``'mars 2025'``."""
     return format_date(day, "MMMM y", locale=LOCALE)
+
+
+def format_of_month_fr(day: date) -> str:
+    """``date(2026, 10, 1)`` -> ``"d'octobre 2026"``; November -> ``'de novembre 2026'`` (elision)."""
+    name = format_month_fr(day)
+    return f"d'{name}" if name[0] in "aeiouy" else f"de {name}"

@@ -14,7 +14,7 @@ import pytest
 
 from bot.backend.seed import synthetic_identity
 from bot.backend.seed.personas import personas
-from bot.formatting import format_eur
+from bot.formatting import format_date_fr, format_eur
 from tests.servers import SERVICE_TOKEN, TEST_TODAY
 
 PERSONAS = personas(date.fromisoformat(TEST_TODAY))
@@ -57,6 +57,12 @@ def test_the_amount_said_is_the_backends(dialogue, persona):
     assert f"Merci {persona.first_name}" in reply
     figures = backend_allowance(dialogue, persona.identifier, persona.birth_date)
     payment = figures.get("payment")
+    if figures["monthly"]["days_payable"] == 0:
+        # Not yet started (waiting period) or already over: no figure, the date instead.
+        assert format_date_fr(date.fromisoformat(figures["first_paid_day"])) in reply \
+            or format_date_fr(date.fromisoformat(figures["end_of_rights"])) in reply
+        assert "aucune allocation n'est due" in reply
+        return
     if payment and payment["status"] == "paid":
         assert format_eur(Decimal(payment["net"])) in reply
     else:

@@ -97,6 +97,11 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         session.execute(JobSeeker.__table__.select().limit(1))
         return {"status": "ok"}
 
+    @app.get("/v1/calendar/declaration-window", tags=["calendrier"], dependencies=service)
+    def declaration_calendar() -> dict:
+        """The same for everyone: no identification needed."""
+        return file.declaration_calendar(clock.today())
+
     @app.post("/v1/identification", tags=["identification"], dependencies=service)
     def identify(body: IdentificationRequest, config: Settings = Depends(settings),
                  session: Session = Depends(db_session)) -> dict:
@@ -130,7 +135,7 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
     def payments(limit: int = Query(default=12, ge=1, le=60),
                  access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "payments", "historique des paiements")
-        return {"payments": file.payment_history(session, person, limit)}
+        return {"payments": file.payment_history(session, person, limit, clock.today())}
 
     @app.get("/v1/job-seekers/{job_seeker_id}/rights", tags=["dossier"])
     def rights(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):

@@ -66,7 +66,9 @@ _PARAMETERS: list[Parameter] = [
     Parameter("senior_reference_period_age", 55, REFORM_2025, f"{_RG_2024} — 36 mois dès 55 ans"),
     Parameter("non_worked_days_cap", D("0.75"), TABLE_START, f"{_UNEDIC_1} — plafond 75 %"),
     Parameter("non_worked_days_cap", D("0.70"), REFORM_2025, f"{_RG_2024} — plafond 70 %"),
-    Parameter("wage_cap_pmss_multiple", 4, TABLE_START, f"{_UNEDIC_1} — 4 PMSS par mois"),
+    # Looked up per wage month: a 36-month reference period reaches back before TABLE_START.
+    Parameter("wage_cap_pmss_multiple", 4, date(2020, 1, 1),
+              f"{_UNEDIC_1} — 4 PMSS par mois (déjà en vigueur en 2020, hors are-rules.md)"),
     Parameter("pmss", D(3428), date(2020, 1, 1), "URSSAF, PMSS 2020-2022 (hors are-rules.md)"),
     Parameter("pmss", D(3666), date(2023, 1, 1), "URSSAF, PMSS 2023 (hors are-rules.md)"),
     Parameter("pmss", D(3864), date(2024, 1, 1), "URSSAF, PMSS 2024"),

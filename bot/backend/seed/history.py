@@ -29,8 +29,9 @@ from bot.backend.models import (
     PaymentStatus,
 )
 from bot.backend.rules import Rights, compute_rights, monthly_allowance
-from bot.backend.services.file import claim_facts
+from bot.backend.services.file import applied_daily_allowance, claim_facts
 from bot.clock import PARIS
+from bot.formatting import format_of_month_fr
 
 PAYMENT_DELAY_WORKING_DAYS = 3
 REVISED_MONTHLY_RULE = date(2025, 4, 1)
@@ -120,7 +121,7 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
             PaymentStatus.PAID if payment_date <= today else PaymentStatus.SCHEDULED)
         session.add(Payment(
             job_seeker_id=person.id, claim_id=claim.id, period=month,
-            daily_allowance=computed.daily_allowance, days_paid=computed.days_paid,
+            daily_allowance=applied_daily_allowance(computed), days_paid=computed.days_paid,
             unpaid_days=computed.unpaid_days, gross=computed.gross,
             retirement_contribution=computed.retirement_contribution, csg=computed.csg,
             crds=computed.crds, alsace_moselle_contribution=computed.alsace_moselle_contribution,
@@ -134,18 +135,12 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
     if events.awaited_payslip_for is not None:
         session.add(AwaitedDocument(
             job_seeker_id=person.id, kind="payslip", period=events.awaited_payslip_for,
-            label="votre bulletin de salaire de " + _month_label(events.awaited_payslip_for),
+            label="votre bulletin de salaire " + format_of_month_fr(events.awaited_payslip_for),
             requested_on=declaration_window(events.awaited_payslip_for).opens_on + timedelta(days=3)))
     if overpayment is not None and overpayment.remaining < overpayment.amount:
         overpayment.status = OverpaymentStatus.RECOVERING if overpayment.remaining else OverpaymentStatus.REPAID
     session.flush()
     return rights
-
-
-def _month_label(month: date) -> str:
-    from bot.formatting import format_month_fr
-
-    return format_month_fr(month)
 
 
 def _blocking_reasons(month: date, events: LifeEvents, last_month: date, missing: bool) -> list[str]:
@@ -163,7 +158,7 @@ def _blocking_reasons(month: date, events: LifeEvents, last_month: date, missing
 
 def _lowering_reasons(month: date, rights: Rights, computed, earnings: Decimal) -> list[str]:
     reasons = []
-    if rights.reduced_daily_allowance is not None and computed.daily_allowance < rights.daily_allowance:
+    if computed.reduced_rate_days:
         reasons.append(PaymentReason.DEGRESSIVITY.value)
     if earnings > 0:
         reasons.append(PaymentReason.WORK_DECLARED.value)

@@ -118,13 +118,13 @@ def personas(today: date) -> list[PersonaSpec]:
         PersonaSpec(
             "alsace_moselle", "Habite en Alsace : cotisation maladie de 1,5 % en plus.",
             "1122334K", "Pierre", "Muller", date(1983, 7, 1), "+33612345610", "67", "web",
-            (_contract("Brasserie de l'Ill", ended(9), 24, "2300.00"),),
+            (_contract("Brasserie de l'Ill", ended(9), 24, "3900.00"),),
         ),
         PersonaSpec(
             "high_earner", "Ancienne dirigeante de 57 ans : salaires plafonnés à 4 fois le plafond de la "
             "Sécurité sociale, pas de dégressivité, historique depuis 2024 (février court).",
             "2233445L", "Catherine", "Dubois", date(1967, 5, 20), "+33612345611", "75", "email",
-            (ContractSpec("Groupe Horizon", date(2022, 11, 1), date(2024, 10, 31), Decimal("20000.00")),),
+            (ContractSpec("Groupe Horizon", date(2021, 11, 1), date(2024, 10, 31), Decimal("20000.00")),),
         ),
         PersonaSpec(
             "minimum_allowance", "Petit salaire : allocation relevée au minimum journalier.",

@@ -44,7 +44,7 @@ from bot.backend.rules import (
     monthly_allowance,
     overpayment_recovery,
 )
-from bot.formatting import format_date_fr, format_eur, format_month_fr
+from bot.formatting import format_date_fr, format_eur, format_month_fr, format_of_month_fr
 
 NO_CLAIM = ApiError(404, "no_claim", "Aucun droit à l'allocation n'est ouvert dans ce dossier.")
 PAYMENT_DELAY_WORKING_DAYS = 3
@@ -133,15 +133,27 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
+def applied_daily_allowance(computed: MonthlyAllowance) -> Decimal:
+    """The daily rate paid this month: the reduced one once the whole month is past day 183."""
+    if computed.reduced_daily_allowance is not None and computed.reduced_rate_days and not computed.full_rate_days:
+        return computed.reduced_daily_allowance
+    return computed.daily_allowance
+
+
 def allowance_view(facts: ClaimFacts, rights: Rights, computed: MonthlyAllowance) -> dict:
-    per_day = daily_net(facts, rights, computed.daily_allowance, computed.month)
+    rate = applied_daily_allowance(computed)
+    per_day = daily_net(facts, rights, rate, computed.month)
     return {
         "month": computed.month.strftime("%Y-%m"),
         "reference_wage": money(rights.reference_wage),
-        "daily": {"gross": money(computed.daily_allowance), "net": money(per_day.net)},
+        "daily": {"gross": money(rate), "net": money(per_day.net)},
         "monthly": {
             "days_payable": computed.days_payable,
             "days_paid": computed.days_paid,
+            "full_rate_days": computed.full_rate_days,
+            "reduced_rate_days": computed.reduced_rate_days,
+            "daily_allowance": money(computed.daily_allowance),
+            "reduced_daily_allowance": money(computed.reduced_daily_allowance),
             "declared_earnings": money(computed.declared_earnings),
             "gross": money(computed.gross),
             "retirement_contribution": money(computed.retirement_contribution),
@@ -165,6 +177,8 @@ def allowance(session: Session, person: JobSeeker, month: date, today: date) -> 
     earnings = Decimal(declaration.gross_earnings) if declaration else Decimal(0)
     computed = monthly_allowance(facts, rights, month, earnings, indemnified_days_before(payments, month))
     view = allowance_view(facts, rights, computed)
+    view["first_paid_day"] = rights.first_paid_day.isoformat()
+    view["end_of_rights"] = (rights.end_date + timedelta(days=sum(p.unpaid_days for p in payments))).isoformat()
     view["computed_at"] = datetime.now(timezone.utc).isoformat()
     view["source"] = "estimate"
     if stored is not None:
@@ -199,7 +213,7 @@ def rights(session: Session, person: JobSeeker, today: date) -> dict:
         "first_paid_day": computed.first_paid_day.isoformat(),
         "end_date": end_date.isoformat(),
         "days_pushed_back": unpaid,
-        "days_left": max(0, (end_date - today).days + 1),
+        "days_left": max(0, (end_date - max(today, computed.first_paid_day)).days + 1),
         "indemnified_days": consumed,
         "degressivity_applies": computed.degressivity_applies,
         "degressivity_date": degressivity_date.isoformat() if degressivity_date else None,
@@ -207,8 +221,14 @@ def rights(session: Session, person: JobSeeker, today: date) -> dict:
     }
 
 
-def payment_history(session: Session, person: JobSeeker, limit: int) -> list[dict]:
-    return [payment_view(p) for p in reversed(payments_of(session, person)[-limit:])]
+def payment_history(session: Session, person: JobSeeker, limit: int, today: date) -> list[dict]:
+    """The latest payments first, each with its reasons said in French."""
+    views = []
+    for payment in reversed(payments_of(session, person)[-limit:]):
+        view = payment_view(payment)
+        view["reason_details"] = reason_details(session, person, payment, today)
+        views.append(view)
+    return views
 
 
 def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
@@ -271,22 +291,23 @@ def reason_details(session: Session, person: JobSeeker, payment: Payment, today:
 
 def _reason_message(session: Session, person: JobSeeker, payment: Payment, code: str, today: date) -> str:
     month = format_month_fr(payment.period)
+    of_month = format_of_month_fr(payment.period)
     window = declaration_window(payment.period)
     if code == PaymentReason.MISSING_DECLARATION.value:
         if today <= window.closes_on:
-            return (f"Votre actualisation de {month} n'a pas encore été faite. Faites-la avant le "
+            return (f"Votre actualisation {of_month} n'a pas encore été faite. Faites-la avant le "
                     f"{format_date_fr(window.closes_on)} minuit pour être payé.")
-        return (f"Votre actualisation de {month} n'a pas été faite avant le "
+        return (f"Votre actualisation {of_month} n'a pas été faite avant le "
                 f"{format_date_fr(window.closes_on)} : votre inscription a pris fin et les paiements "
                 "sont arrêtés. Réinscrivez-vous pour les reprendre.")
     if code == PaymentReason.LATE_DECLARATION.value:
-        return f"Votre actualisation de {month} a été faite en retard : le paiement est décalé."
+        return f"Votre actualisation {of_month} a été faite en retard : le paiement est décalé."
     if code == PaymentReason.DOCUMENT_AWAITED.value:
         document = session.execute(select(AwaitedDocument).where(
             AwaitedDocument.job_seeker_id == person.id, AwaitedDocument.received_on.is_(None))
         ).scalars().first()
         label = document.label if document else "un justificatif"
-        return f"Nous attendons {label} pour calculer votre paiement de {month}. Envoyez-le depuis votre espace."
+        return f"Nous attendons {label} pour calculer votre paiement {of_month}. Envoyez-le depuis votre espace."
     if code == PaymentReason.SANCTION.value:
         claim = current_claim(person)
         until = f" jusqu'au {format_date_fr(claim.sanction_until)}" if claim.sanction_until else ""
@@ -311,10 +332,28 @@ def _reason_message(session: Session, person: JobSeeker, payment: Payment, code:
     return "Un conseiller peut vous donner le détail de ce paiement."
 
 
+def _window_view(window) -> dict:
+    return {"month": window.month.strftime("%Y-%m"), "opens_on": window.opens_on.isoformat(),
+            "closes_on": window.closes_on.isoformat()}
+
+
+def _due_month(today: date) -> date:
+    """The latest month whose declaration window has opened."""
+    this_month = first_of_month(today)
+    return this_month if declaration_window(this_month).opens_on <= today else add_months(this_month, -1)
+
+
+def declaration_calendar(today: date) -> dict:
+    """The window open today, if any, and the next one (the same for every job seeker)."""
+    due = declaration_window(_due_month(today))
+    return {"today": today.isoformat(), "window_open": due.is_open(today),
+            "open_window": _window_view(due) if due.is_open(today) else None,
+            "next_window": _window_view(declaration_window(add_months(due.month, 1)))}
+
+
 def declaration_status(session: Session, person: JobSeeker, today: date) -> dict:
     """The latest declaration due (its window has opened) and the next window."""
-    this_month = first_of_month(today)
-    due_month = this_month if declaration_window(this_month).opens_on <= today else add_months(this_month, -1)
+    due_month = _due_month(today)
     due_window = declaration_window(due_month)
     declaration = _declaration(session, person, due_month)
     if declaration is not None:
@@ -337,11 +376,7 @@ def declaration_status(session: Session, person: JobSeeker, today: date) -> dict
             "hours_worked": declaration.hours_worked if declaration else 0,
             "gross_earnings": money(declaration.gross_earnings) if declaration else "0.00",
         },
-        "next_window": {
-            "month": next_window.month.strftime("%Y-%m"),
-            "opens_on": next_window.opens_on.isoformat(),
-            "closes_on": next_window.closes_on.isoformat(),
-        },
+        "next_window": _window_view(next_window),
     }
 
 

@@ -1,0 +1,66 @@
+"""Why is my amount lower or different: the reasons the backend states for the last payment."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.personal import FileAccess, PersonalAction
+from actions.phrasing import amount, data_date, eur, month, of_month
+
+BLOCKING = {"missing_declaration", "document_awaited", "sanction", "iban_rejected"}
+
+
+def _compared(last: dict, previous: dict | None) -> str:
+    if previous is None:
+        return "."
+    if previous["net"] == last["net"]:
+        return f", comme pour {month(previous['period'])}."
+    return f", contre {eur(previous['net'])} pour {month(previous['period'])}."
+
+
+def describe_difference(history: list[dict]) -> list[str]:
+    if not history:
+        return ["Aucun paiement n'a encore été fait dans votre dossier : je ne peux pas comparer de montants."]
+    last = history[0]
+    previous = history[1] if len(history) > 1 else None
+    if last["status"] == "blocked":
+        return [f"Votre paiement {of_month(last['period'])} ({eur(last['net'])} net) n'est pas parti pour le moment."] \
+            + [d["message"] for d in last.get("reason_details", [])] + [data_date(last.get("computed_at"))]
+    lines = [f"Votre paiement {of_month(last['period'])} : {eur(last['net'])} net" + _compared(last, previous)]
+    lowering = [d["message"] for d in last.get("reason_details", []) if d["code"] not in BLOCKING]
+    if lowering:
+        lines += lowering
+    elif previous and amount(last["net"]) < amount(previous["net"]):
+        lines.append(f"Le montant brut est passé de {eur(previous['gross'])} à {eur(last['gross'])} "
+                     f"({last['days_paid']} jours payés contre {previous['days_paid']}).")
+    else:
+        lines.append("Rien n'a réduit ce paiement en dehors des retenues habituelles.")
+    deductions = [("cotisation retraite", last["retirement_contribution"]), ("CSG", last["csg"]),
+                  ("CRDS", last["crds"]), ("cotisation Alsace-Moselle", last["alsace_moselle_contribution"])]
+    taken = [f"{label} {eur(value)}" for label, value in deductions if amount(value) > 0]
+    if taken:
+        lines.append(f"Du brut ({eur(last['gross'])}) au net, on retire : " + ", ".join(taken) + ".")
+    lines.append(data_date(last.get("computed_at")))
+    return lines
+
+
+class ActionExplainAmountDifference(PersonalAction):
+    def name(self) -> str:
+        return "action_explain_amount_difference"
+
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
+                     domain: dict) -> list[EventType]:
+        period = tracker.get_slot("month")
+        if period is None:
+            history = (await access.get("payments", limit="2"))["payments"]
+        else:
+            payments = (await access.get("payments", limit="60"))["payments"]
+            index = next((i for i, p in enumerate(payments) if p["period"] == period), None)
+            if index is None:
+                dispatcher.utter_message(text=f"Je ne trouve pas de paiement pour {month(period)} dans votre dossier.")
+                return [SlotSet("month", None)]
+            history = payments[index:index + 2]
+        dispatcher.utter_message(text="\n".join(describe_difference(history)))
+        return [SlotSet("last_answer", "amount_difference"), SlotSet("month", None)]
