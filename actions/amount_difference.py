@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import FileAccess, PersonalAction
 from actions.phrasing import amount, data_date, eur, month, of_month
+from bot.clock import today
 
 BLOCKING = {"missing_declaration", "document_awaited", "sanction", "iban_rejected"}
 
@@ -46,6 +47,15 @@ def describe_difference(history: list[dict]) -> list[str]:
     return lines
 
 
+def _payment_for(payments: list[dict], period: str) -> int | None:
+    """The payment *for* that month, else the one *paid in* it ("touché moins ce mois-ci")."""
+    for matches in (lambda p: p["period"] == period, lambda p: (p["payment_date"] or "")[:7] == period):
+        index = next((i for i, p in enumerate(payments) if matches(p)), None)
+        if index is not None:
+            return index
+    return None
+
+
 class ActionExplainAmountDifference(PersonalAction):
     def name(self) -> str:
         return "action_explain_amount_difference"
@@ -57,7 +67,9 @@ class ActionExplainAmountDifference(PersonalAction):
             history = (await access.get("payments", limit="2"))["payments"]
         else:
             payments = (await access.get("payments", limit="60"))["payments"]
-            index = next((i for i, p in enumerate(payments) if p["period"] == period), None)
+            index = _payment_for(payments, period) if payments else 0
+            if index is None and period >= today().strftime("%Y-%m"):
+                index = 0  # "ce mois-ci": the latest payment, paid or still blocked
             if index is None:
                 dispatcher.utter_message(text=f"Je ne trouve pas de paiement pour {month(period)} dans votre dossier.")
                 return [SlotSet("month", None)]

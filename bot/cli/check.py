@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from bot.cli.training import quiet_env, train_if_stale
+from bot.cli.training import MODEL_PATH, quiet_env, train_if_stale
 from bot.config import PROJECT_ROOT
 
 
@@ -27,6 +27,9 @@ def main(argv: list[str]) -> int:
         print("\n=== modèle Rasa ===", flush=True)
         train_if_stale()
         step("rasa data validate", [python, "-m", "rasa", "data", "validate", "--quiet"])
+        step("rasa test core (histoires de test)", [
+            python, "-m", "rasa", "test", "core", "--stories", "tests/stories", "--model", str(MODEL_PATH),
+            "--out", "results/stories", "--fail-on-prediction-errors", "--no-plot"])
         step("pytest", [python, "-m", "pytest", *argv])
     except subprocess.CalledProcessError as error:
         print(f"\n✗ échec : {' '.join(error.cmd[1:4])}… (code {error.returncode})", file=sys.stderr)

@@ -1,0 +1,85 @@
+"""The whole allocbot system on free ports with a throw-away database.
+
+Used by the tests and by the measurement commands, so that both start the
+same real processes the same way as the run command.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.cli.processes import Service, action_service, backend_service, rasa_service, start_all
+from bot.config import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stack_env(database_url: str, backend_url: str, rasa_token: str, today: str | None = None) -> dict[str, str]:
+    env = {
+        "ALLOCBOT_DATABASE_URL": database_url,
+        "ALLOCBOT_BACKEND_URL": backend_url,
+        "ALLOCBOT_BACKEND_SERVICE_TOKEN": secrets.token_urlsafe(24),
+        "ALLOCBOT_ACCESS_TOKEN_SECRET": secrets.token_urlsafe(24),
+        "ALLOCBOT_RASA_TOKEN": rasa_token,
+        "ALLOCBOT_BACKEND_TIMEOUT_SECONDS": "5",
+    }
+    if today:
+        env["ALLOCBOT_TODAY"] = today
+    return env
+
+
+def seed(env: dict[str, str], *extra: str) -> None:
+    subprocess.run([sys.executable, "-m", "bot.backend.seed", *extra], cwd=PROJECT_ROOT,
+                   env={**os.environ, **env}, check=True, capture_output=True)
+
+
+class Stack:
+    """The backend alone, or backend + actions + Rasa."""
+
+    def __init__(self, workdir: Path, rasa_token: str | None = None, today: str | None = None,
+                 env: dict[str, str] | None = None):
+        self.workdir = workdir
+        self.backend_port = free_port()
+        self.backend_url = f"http://127.0.0.1:{self.backend_port}"
+        self.rasa_token = rasa_token or secrets.token_urlsafe(24)
+        self.env = stack_env(f"sqlite:///{workdir / 'backend.db'}", self.backend_url, self.rasa_token, today)
+        self.env.update(env or {})
+        self.services: list[Service] = []
+        self.actions_port: int | None = None
+        self.rasa_port: int | None = None
+
+    def start_backend(self, population: int = 0) -> None:
+        seed(self.env, *(["--population", str(population)] if population else []))
+        service = backend_service(self.backend_port, self.env, self.workdir / "log")
+        start_all([service])
+        self.services.append(service)
+
+    def start_dialogue(self) -> float:
+        """Start the action server and Rasa; returns the seconds until both answered."""
+        self.actions_port = free_port()
+        self.rasa_port = free_port()
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n')
+        services = [action_service(self.actions_port, self.env, self.workdir / "log"),
+                    rasa_service(self.rasa_port, self.rasa_token, self.env, self.workdir / "log",
+                                 endpoints=str(endpoints))]
+        seconds = start_all(services)
+        self.services += services
+        return seconds
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
