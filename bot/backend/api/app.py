@@ -83,6 +83,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal_error", "Une erreur interne est survenue. Réessayez plus tard.")
 
 
+def committed(session: Session, result):
+    """Commit before answering: FastAPI runs a dependency's clean-up only after the response
+    has left, and the next request must see what this one wrote (a ticket taken, a log line)."""
+    session.commit()
+    return result
+
+
 def _month_or_current(month: str | None) -> date:
     if month is None:
         return first_of_month(clock.today())
@@ -113,8 +120,8 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
                                     person.id, body.conversation_id, body.channel.value)
         access_log.record(session, person.id, "bot", "identification", "identification réussie",
                           body.conversation_id)
-        return {"access_token": token, "expires_at": grant.expires_at.isoformat(),
-                "job_seeker_id": person.id, "first_name": person.first_name}
+        return committed(session, {"access_token": token, "expires_at": grant.expires_at.isoformat(),
+                                   "job_seeker_id": person.id, "first_name": person.first_name})
 
     def read(access: PersonAccess, session: Session, resource: str, purpose: str) -> JobSeeker:
         access_log.record(session, access.person.id, "bot", resource, purpose, access.conversation_id)
@@ -124,39 +131,41 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
     def allowance(month: str | None = Query(default=None, regex=MONTH_PATTERN),
                   access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "allowance", "question sur le montant de l'allocation")
-        return file.allowance(session, person, _month_or_current(month), clock.today())
+        return committed(session, file.allowance(session, person, _month_or_current(month), clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/payments/next", tags=["dossier"])
     def next_payment(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "next_payment", "question sur le prochain paiement")
-        return file.next_payment(session, person, clock.today())
+        return committed(session, file.next_payment(session, person, clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/payments", tags=["dossier"])
     def payments(limit: int = Query(default=12, ge=1, le=60),
                  access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "payments", "historique des paiements")
-        return {"payments": file.payment_history(session, person, limit, clock.today())}
+        history = file.payment_history(session, person, limit, clock.today())
+        return committed(session, {"payments": history})
 
     @app.get("/v1/job-seekers/{job_seeker_id}/rights", tags=["dossier"])
     def rights(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "rights", "question sur la durée des droits")
-        return file.rights(session, person, clock.today())
+        return committed(session, file.rights(session, person, clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/declarations/current", tags=["dossier"])
     def declaration(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "declaration", "question sur l'actualisation")
-        return file.declaration_status(session, person, clock.today())
+        return committed(session, file.declaration_status(session, person, clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/overpayments", tags=["dossier"])
     def overpayments(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "overpayments", "question sur un trop-perçu")
-        return {"overpayments": file.overpayments(session, person, clock.today())}
+        return committed(session, {"overpayments": file.overpayments(session, person, clock.today())})
 
     @app.post("/v1/job-seekers/{job_seeker_id}/simulations/earnings", tags=["dossier"])
     def simulate(body: EarningsSimulationRequest, access: PersonAccess = Depends(person_access),
                  session: Session = Depends(db_session)):
         person = read(access, session, "simulation", "simulation d'un revenu d'activité")
-        return file.simulate_earnings(session, person, month_of(body.month), body.gross_earnings)
+        result = file.simulate_earnings(session, person, month_of(body.month), body.gross_earnings)
+        return committed(session, result)
 
     @app.post("/v1/handoff-tickets", tags=["tickets"], dependencies=service, status_code=201)
     def create_ticket(body: TicketRequest, session: Session = Depends(db_session)):
@@ -166,30 +175,30 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
             session, conversation_id=body.conversation_id, channel=body.channel, reason=body.reason,
             priority=body.priority.value, need=body.need, summary=body.summary,
             transcript=[line.dict() for line in body.transcript], job_seeker_id=body.job_seeker_id)
-        return tickets.view(ticket)
+        return committed(session, tickets.view(ticket))
 
     @app.get("/v1/handoff-tickets", tags=["tickets"], dependencies=service)
     def list_tickets(status: TicketStatus | None = None, session: Session = Depends(db_session)):
-        return {"tickets": [tickets.view(t) for t in tickets.listing(session, status)]}
+        return committed(session, {"tickets": [tickets.view(t) for t in tickets.listing(session, status)]})
 
     @app.get("/v1/handoff-tickets/{reference}", tags=["tickets"], dependencies=service)
     def get_ticket(reference: str = _reference(), session: Session = Depends(db_session)):
-        return tickets.view(tickets.get(session, reference))
+        return committed(session, tickets.view(tickets.get(session, reference)))
 
     @app.post("/v1/handoff-tickets/{reference}/take", tags=["tickets"], dependencies=service)
     def take_ticket(body: CounsellorAction, reference: str = _reference(),
                     session: Session = Depends(db_session)):
-        return tickets.view(tickets.take(session, reference, body.counsellor))
+        return committed(session, tickets.view(tickets.take(session, reference, body.counsellor)))
 
     @app.post("/v1/handoff-tickets/{reference}/release", tags=["tickets"], dependencies=service)
     def release_ticket(body: CounsellorAction, reference: str = _reference(),
                        session: Session = Depends(db_session)):
-        return tickets.view(tickets.release(session, reference, body.counsellor))
+        return committed(session, tickets.view(tickets.release(session, reference, body.counsellor)))
 
     @app.post("/v1/handoff-tickets/{reference}/close", tags=["tickets"], dependencies=service)
     def close_ticket(body: CounsellorAction, reference: str = _reference(),
                      session: Session = Depends(db_session)):
-        return tickets.view(tickets.close(session, reference, body.counsellor))
+        return committed(session, tickets.view(tickets.close(session, reference, body.counsellor)))
 
 
 def _reference():

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from fastapi import Depends, Header, Path, Request
 from sqlalchemy.orm import Session
 
-from bot.backend.db import session_factory
+from bot.backend.db import session_scope
 from bot.backend.errors import ApiError, forbidden, not_found, unauthorized
 from bot.backend.models import JobSeeker
 from bot.backend.services import tokens
@@ -27,15 +27,9 @@ def settings(request: Request) -> Settings:
 
 
 def db_session(config: Settings = Depends(settings)) -> Iterator[Session]:
-    session: Session = session_factory(config.database_url)()
-    try:
+    """One unit of work per request (committed when the route returns)."""
+    with session_scope(config.database_url) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def service_caller(

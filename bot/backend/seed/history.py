@@ -98,7 +98,7 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
     while month <= last_month:
         earnings = events.earnings.get(month, Decimal(0))
         window = declaration_window(month)
-        declared_on = window.opens_on + timedelta(days=month.month % 3)
+        declared_on = window.opens + timedelta(days=month.month % 3)
         missing = month in events.missing_declarations
         if not missing:
             session.add(Declaration(
@@ -136,7 +136,7 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
         session.add(AwaitedDocument(
             job_seeker_id=person.id, kind="payslip", period=events.awaited_payslip_for,
             label="votre bulletin de salaire " + format_of_month_fr(events.awaited_payslip_for),
-            requested_on=declaration_window(events.awaited_payslip_for).opens_on + timedelta(days=3)))
+            requested_on=declaration_window(events.awaited_payslip_for).opens + timedelta(days=3)))
     if overpayment is not None and overpayment.remaining < overpayment.amount:
         overpayment.status = OverpaymentStatus.RECOVERING if overpayment.remaining else OverpaymentStatus.REPAID
     session.flush()

@@ -13,12 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.backend.calendar import (
-    add_months,
-    add_working_days,
-    declaration_window,
-    first_of_month,
-)
+from bot.backend.calendar import add_months, add_working_days, declaration_window, first_of_month, is_open
 from bot.backend.errors import ApiError
 from bot.backend.models import (
     AwaitedDocument,
@@ -251,7 +246,7 @@ def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
                                     "message": f"Vos droits ont pris fin le {format_date_fr(end)}."}]}
     estimate = monthly_allowance(facts, computed, month, Decimal(0), indemnified_days_before(payments, month))
     window = declaration_window(month)
-    earliest = max(window.opens_on, today)
+    earliest = max(window.opens, today)
     expected = add_working_days(earliest, PAYMENT_DELAY_WORKING_DAYS)
     reasons, details = [], []
     if computed.first_paid_day > today:
@@ -265,7 +260,7 @@ def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
         "reasons": reasons,
         "reason_details": details,
         "payment_date": expected.isoformat(),
-        "declaration_opens_on": window.opens_on.isoformat(),
+        "declaration_opens_on": window.opens.isoformat(),
         "days_paid": estimate.days_paid,
         "daily_allowance": money(estimate.daily_allowance),
         "gross": money(estimate.gross),
@@ -275,7 +270,7 @@ def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
         "explanation": steps(estimate.explanation) + [{
             "label": "Date de paiement",
             "detail": (f"après votre actualisation de {format_month_fr(month)} (à partir du "
-                       f"{format_date_fr(window.opens_on)}), le paiement part en général "
+                       f"{format_date_fr(window.opens)}), le paiement part en général "
                        f"{PAYMENT_DELAY_WORKING_DAYS} jours ouvrés plus tard."),
         }],
     }
@@ -294,11 +289,11 @@ def _reason_message(session: Session, person: JobSeeker, payment: Payment, code:
     of_month = format_of_month_fr(payment.period)
     window = declaration_window(payment.period)
     if code == PaymentReason.MISSING_DECLARATION.value:
-        if today <= window.closes_on:
+        if today <= window.closes:
             return (f"Votre actualisation {of_month} n'a pas encore été faite. Faites-la avant le "
-                    f"{format_date_fr(window.closes_on)} minuit pour être payé.")
+                    f"{format_date_fr(window.closes)} minuit pour être payé.")
         return (f"Votre actualisation {of_month} n'a pas été faite avant le "
-                f"{format_date_fr(window.closes_on)} : votre inscription a pris fin et les paiements "
+                f"{format_date_fr(window.closes)} : votre inscription a pris fin et les paiements "
                 "sont arrêtés. Réinscrivez-vous pour les reprendre.")
     if code == PaymentReason.LATE_DECLARATION.value:
         return f"Votre actualisation {of_month} a été faite en retard : le paiement est décalé."
@@ -333,21 +328,21 @@ def _reason_message(session: Session, person: JobSeeker, payment: Payment, code:
 
 
 def _window_view(window) -> dict:
-    return {"month": window.month.strftime("%Y-%m"), "opens_on": window.opens_on.isoformat(),
-            "closes_on": window.closes_on.isoformat()}
+    return {"month": window.month.strftime("%Y-%m"), "opens_on": window.opens.isoformat(),
+            "closes_on": window.closes.isoformat()}
 
 
 def _due_month(today: date) -> date:
     """The latest month whose declaration window has opened."""
     this_month = first_of_month(today)
-    return this_month if declaration_window(this_month).opens_on <= today else add_months(this_month, -1)
+    return this_month if declaration_window(this_month).opens <= today else add_months(this_month, -1)
 
 
 def declaration_calendar(today: date) -> dict:
     """The window open today, if any, and the next one (the same for every job seeker)."""
     due = declaration_window(_due_month(today))
-    return {"today": today.isoformat(), "window_open": due.is_open(today),
-            "open_window": _window_view(due) if due.is_open(today) else None,
+    return {"today": today.isoformat(), "window_open": is_open(due, today),
+            "open_window": _window_view(due) if is_open(due, today) else None,
             "next_window": _window_view(declaration_window(add_months(due.month, 1)))}
 
 
@@ -358,18 +353,18 @@ def declaration_status(session: Session, person: JobSeeker, today: date) -> dict
     declaration = _declaration(session, person, due_month)
     if declaration is not None:
         status = declaration.status.value
-    elif due_window.is_open(today):
+    elif is_open(due_window, today):
         status = "open"
     else:
         status = DeclarationStatus.MISSING.value
     next_window = declaration_window(add_months(due_month, 1))
     return {
         "today": today.isoformat(),
-        "window_open": due_window.is_open(today),
+        "window_open": is_open(due_window, today),
         "last_due": {
             "month": due_month.strftime("%Y-%m"),
-            "opens_on": due_window.opens_on.isoformat(),
-            "closes_on": due_window.closes_on.isoformat(),
+            "opens_on": due_window.opens.isoformat(),
+            "closes_on": due_window.closes.isoformat(),
             "status": status,
             "submitted_at": _iso(declaration.submitted_at) if declaration and declaration.submitted_at else None,
             "worked": bool(declaration and declaration.worked),
