@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import FileAccess, PersonalAction
-from actions.phrasing import amount, asks_daily, data_date, day, eur, mentions, month
+from actions.phrasing import amount, asks_daily, data_date, day, deductions_taken, eur, mentions, month
 
 
 def describe_allowance(view: dict, daily: bool = False, focus: str | None = None) -> list[str]:
@@ -62,9 +62,7 @@ def _composition(view: dict) -> str:
     else:
         rates = f"{eur(per_day['gross'])} brut par jour × {monthly['days_paid']} jours"
     text = f"Calcul : {rates} = {eur(monthly['gross'])} brut"
-    deductions = [("cotisation retraite", monthly["retirement_contribution"]), ("CSG", monthly["csg"]),
-                  ("CRDS", monthly["crds"]), ("cotisation Alsace-Moselle", monthly["alsace_moselle_contribution"])]
-    taken = [f"{label} {eur(value)}" for label, value in deductions if amount(value) > 0]
+    taken = deductions_taken(monthly)
     if taken:
         text += ", moins " + ", ".join(taken)
     return text + "."

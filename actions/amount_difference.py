@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import FileAccess, PersonalAction
-from actions.phrasing import amount, data_date, eur, month, of_month
+from actions.phrasing import amount, data_date, deductions_taken, eur, month, of_month
 from bot.clock import today
 
 BLOCKING = {"missing_declaration", "document_awaited", "sanction", "iban_rejected"}
@@ -38,9 +38,7 @@ def describe_difference(history: list[dict]) -> list[str]:
                      f"({last['days_paid']} jours payés contre {previous['days_paid']}).")
     else:
         lines.append("Rien n'a réduit ce paiement en dehors des retenues habituelles.")
-    deductions = [("cotisation retraite", last["retirement_contribution"]), ("CSG", last["csg"]),
-                  ("CRDS", last["crds"]), ("cotisation Alsace-Moselle", last["alsace_moselle_contribution"])]
-    taken = [f"{label} {eur(value)}" for label, value in deductions if amount(value) > 0]
+    taken = deductions_taken(last)
     if taken:
         lines.append(f"Du brut ({eur(last['gross'])}) au net, on retire : " + ", ".join(taken) + ".")
     lines.append(data_date(last.get("computed_at")))

@@ -22,6 +22,15 @@ def eur(value: str | None) -> str:
     return format_eur(amount(value))
 
 
+DEDUCTIONS = (("cotisation retraite", "retirement_contribution"), ("CSG", "csg"), ("CRDS", "crds"),
+              ("cotisation Alsace-Moselle", "alsace_moselle_contribution"))
+
+
+def deductions_taken(figures: dict) -> list[str]:
+    """``['cotisation retraite 70,92 €', ...]``: the deductions of a payment or a month, those not zero."""
+    return [f"{label} {eur(figures[key])}" for label, key in DEDUCTIONS if amount(figures[key]) > 0]
+
+
 def day(iso: str) -> str:
     return format_date_fr(date.fromisoformat(iso[:10]))
 

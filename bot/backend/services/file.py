@@ -102,6 +102,11 @@ def indemnified_days_before(payments: list[Payment], month: date) -> int:
     return sum(p.days_paid for p in payments if p.period < month and p.status != PaymentStatus.BLOCKED)
 
 
+def end_of_rights(rights: Rights, payments: list[Payment]) -> date:
+    """The last day of rights, pushed back by the days not paid because the person worked."""
+    return rights.end_date + timedelta(days=sum(p.unpaid_days for p in payments))
+
+
 def payment_view(payment: Payment) -> dict:
     return {
         "period": payment.period.strftime("%Y-%m"),
@@ -173,7 +178,7 @@ def allowance(session: Session, person: JobSeeker, month: date, today: date) -> 
     computed = monthly_allowance(facts, rights, month, earnings, indemnified_days_before(payments, month))
     view = allowance_view(facts, rights, computed)
     view["first_paid_day"] = rights.first_paid_day.isoformat()
-    view["end_of_rights"] = (rights.end_date + timedelta(days=sum(p.unpaid_days for p in payments))).isoformat()
+    view["end_of_rights"] = end_of_rights(rights, payments).isoformat()
     view["computed_at"] = datetime.now(timezone.utc).isoformat()
     view["source"] = "estimate"
     if stored is not None:
@@ -193,8 +198,8 @@ def _declaration(session: Session, person: JobSeeker, month: date) -> Declaratio
 def rights(session: Session, person: JobSeeker, today: date) -> dict:
     facts, computed = rights_of(person)
     payments = payments_of(session, person)
-    unpaid = sum(p.unpaid_days for p in payments)
-    end_date = computed.end_date + timedelta(days=unpaid)
+    end_date = end_of_rights(computed, payments)
+    unpaid = (end_date - computed.end_date).days
     consumed = indemnified_days_before(payments, add_months(first_of_month(today), 1))
     degressivity_date = None
     if computed.degressivity_applies:
@@ -239,7 +244,7 @@ def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
 
     last_period = payments[-1].period if payments else None
     month = add_months(last_period, 1) if last_period else first_of_month(max(computed.first_paid_day, today))
-    end = date.fromisoformat(rights(session, person, today)["end_date"])
+    end = end_of_rights(computed, payments)
     if month > end:
         return {"status": "none", "period": None, "reasons": [PaymentReason.END_OF_RIGHTS.value],
                 "reason_details": [{"code": PaymentReason.END_OF_RIGHTS.value,
