@@ -28,7 +28,7 @@ def stack(tmp_path_factory) -> Stack:
 @pytest.fixture(scope="session")
 def dialogue(stack: Stack) -> Stack:
     """Backend + action server + Rasa server (slow to start: shared by the whole run)."""
-    if stack.rasa_port is None:
+    if not stack.dialogue_started:
         stack.start_dialogue()
     return stack
 

@@ -62,14 +62,20 @@ def python_bin() -> str:
     return sys.executable
 
 
-def backend_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
+def web_service(name: str, factory: str, port: int, env: Mapping[str, str], log_dir: Path,
+                health_path: str = "/health") -> Service:
+    """A FastAPI app of ours (counsellor console, demo personal space) under uvicorn."""
     return Service(
-        "backend",
-        [python_bin(), "-m", "uvicorn", "bot.backend.api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log", "--timeout-keep-alive", "30",
-         "--ws", "none"],  # Rasa pins an old websockets; the backend needs none
-        f"http://127.0.0.1:{port}/health", log_dir / "backend.log", env,
+        name,
+        [python_bin(), "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--timeout-keep-alive", "30",
+         "--ws", "none"],  # Rasa pins an old websockets; our web apps need none
+        f"http://127.0.0.1:{port}{health_path}", log_dir / f"{name}.log", env,
     )
+
+
+def backend_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
+    return web_service("backend", "bot.backend.api.app:create_app", port, env, log_dir)
 
 
 def action_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
@@ -78,6 +84,14 @@ def action_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
         [python_bin(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         f"http://127.0.0.1:{port}/health", log_dir / "actions.log", env,
     )
+
+
+def console_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
+    return web_service("console", "bot.console.app:create_app", port, env, log_dir)
+
+
+def site_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
+    return web_service("site", "bot.site.app:create_app", port, env, log_dir)
 
 
 def rasa_service(port: int, token: str, env: Mapping[str, str], log_dir: Path,

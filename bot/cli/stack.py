@@ -13,7 +13,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli.processes import Service, action_service, backend_service, rasa_service, start_all
+from bot.cli.processes import (
+    Service,
+    action_service,
+    backend_service,
+    console_service,
+    rasa_service,
+    site_service,
+    start_all,
+)
 from bot.config import PROJECT_ROOT
 
 
@@ -31,6 +39,9 @@ def stack_env(database_url: str, backend_url: str, rasa_token: str, today: str |
         "ALLOCBOT_ACCESS_TOKEN_SECRET": secrets.token_urlsafe(24),
         "ALLOCBOT_RASA_TOKEN": rasa_token,
         "ALLOCBOT_BACKEND_TIMEOUT_SECONDS": "5",
+        "ALLOCBOT_SITE_TOKEN_SECRET": secrets.token_urlsafe(24),
+        "ALLOCBOT_CONSOLE_SECRET": secrets.token_urlsafe(24),
+        "ALLOCBOT_COUNSELLOR_PASSWORD": secrets.token_urlsafe(12),
     }
     if today:
         env["ALLOCBOT_TODAY"] = today
@@ -55,7 +66,11 @@ class Stack:
         self.env.update(env or {})
         self.services: list[Service] = []
         self.actions_port: int | None = None
-        self.rasa_port: int | None = None
+        self.rasa_port = free_port()  # known early: the console and the site are told where Rasa is
+        self.env["ALLOCBOT_RASA_URL"] = f"http://127.0.0.1:{self.rasa_port}"
+        self.console_port: int | None = None
+        self.site_port: int | None = None
+        self.dialogue_started = False
 
     def start_backend(self, population: int = 0) -> None:
         seed(self.env, *(["--population", str(population)] if population else []))
@@ -66,7 +81,6 @@ class Stack:
     def start_dialogue(self) -> float:
         """Start the action server and Rasa; returns the seconds until both answered."""
         self.actions_port = free_port()
-        self.rasa_port = free_port()
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n')
         services = [action_service(self.actions_port, self.env, self.workdir / "log"),
@@ -74,7 +88,30 @@ class Stack:
                                  endpoints=str(endpoints))]
         seconds = start_all(services)
         self.services += services
+        self.dialogue_started = True
         return seconds
+
+    def start_console(self) -> None:
+        """The counsellor console (needs the backend; replies go through Rasa's API)."""
+        self.console_port = free_port()
+        service = console_service(self.console_port, self.env, self.workdir / "log")
+        start_all([service])
+        self.services.append(service)
+
+    def start_site(self) -> None:
+        """The demo personal space that embeds the chat widget."""
+        self.site_port = free_port()
+        service = site_service(self.site_port, self.env, self.workdir / "log")
+        start_all([service])
+        self.services.append(service)
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
+
+    @property
+    def site_url(self) -> str:
+        return f"http://127.0.0.1:{self.site_port}"
 
     @property
     def rasa_url(self) -> str:

@@ -7,6 +7,7 @@ first; this one answers in milliseconds.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -51,12 +52,21 @@ def model_is_stale() -> bool:
 
 
 def train_if_stale(force: bool = False) -> float | None:
-    """Train when needed; returns the training time in seconds, or None when up to date."""
+    """Train when needed; returns the training time in seconds, or None when up to date.
+
+    A file lock makes concurrent callers (two test runs, a test run and the run
+    command) wait for one training instead of writing the same model twice."""
+    MODEL_DIR.mkdir(exist_ok=True)
+    with open(MODEL_DIR / ".training.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _train_if_stale(force)
+
+
+def _train_if_stale(force: bool) -> float | None:
     if not force and not model_is_stale():
         print("→ modèle Rasa à jour, pas d'entraînement.")
         return None
     print("→ entraînement du modèle Rasa (les données ont changé)…", flush=True)
-    MODEL_DIR.mkdir(exist_ok=True)
     started = time.monotonic()
     expected = fingerprint()
     subprocess.run(
