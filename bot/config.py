@@ -35,6 +35,7 @@ class Settings:
     access_token_ttl_seconds: int
     backend_timeout_seconds: float
     today_override: str | None
+    site_token_secret: str | None = None
 
 
 def load_settings() -> Settings:
@@ -46,4 +47,5 @@ def load_settings() -> Settings:
         access_token_ttl_seconds=int(_env("ALLOCBOT_ACCESS_TOKEN_TTL_SECONDS", "900")),
         backend_timeout_seconds=float(_env("ALLOCBOT_BACKEND_TIMEOUT_SECONDS", "5")),
         today_override=os.environ.get("ALLOCBOT_TODAY") or None,
+        site_token_secret=os.environ.get("ALLOCBOT_SITE_TOKEN_SECRET") or None,
     )

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import clock
+from bot import clock, site_token
 from bot.backend.api.deps import PersonAccess, db_session, person_access, service_caller, settings
 from bot.backend.api.limits import BodySizeLimit, SecurityHeaders
 from bot.backend.api.schemas import (
@@ -24,10 +24,12 @@ from bot.backend.api.schemas import (
     CounsellorAction,
     EarningsSimulationRequest,
     IdentificationRequest,
+    PhoneLinkRequest,
+    SiteTokenIdentificationRequest,
     TicketRequest,
 )
 from bot.backend.calendar import first_of_month, month_of
-from bot.backend.errors import ApiError, not_found
+from bot.backend.errors import ApiError, forbidden, not_found
 from bot.backend.models import JobSeeker, TicketStatus
 from bot.backend.services import access_log, file, identification, tickets, tokens
 from bot.config import Settings, load_settings
@@ -90,6 +92,11 @@ def committed(session: Session, result):
     return result
 
 
+def _granted(token: str, grant, person: JobSeeker) -> dict:
+    return {"access_token": token, "expires_at": grant.expires_at.isoformat(),
+            "job_seeker_id": person.id, "first_name": person.first_name}
+
+
 def _month_or_current(month: str | None) -> date:
     if month is None:
         return first_of_month(clock.today())
@@ -120,8 +127,33 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
                                     person.id, body.conversation_id, body.channel.value)
         access_log.record(session, person.id, "bot", "identification", "identification réussie",
                           body.conversation_id)
-        return committed(session, {"access_token": token, "expires_at": grant.expires_at.isoformat(),
-                                   "job_seeker_id": person.id, "first_name": person.first_name})
+        return committed(session, _granted(token, grant, person))
+
+    @app.post("/v1/identification/site-token", tags=["identification"], dependencies=service)
+    def identify_by_site_token(body: SiteTokenIdentificationRequest, config: Settings = Depends(settings),
+                               session: Session = Depends(db_session)) -> dict:
+        """The widget's token, signed by the personal space for the person logged in there."""
+        if not config.site_token_secret:
+            raise ApiError(503, "site_token_disabled", "L'identification par l'espace personnel n'est pas configurée.")
+        try:
+            person = session.get(JobSeeker, site_token.verify(body.site_token, config.site_token_secret))
+        except site_token.InvalidSiteToken:
+            person = None
+        if person is None:
+            raise identification.FAILED
+        token, grant = tokens.issue(config.access_token_secret, config.access_token_ttl_seconds,
+                                    person.id, body.conversation_id, body.channel.value)
+        access_log.record(session, person.id, "bot", "identification", "identification par l'espace personnel",
+                          body.conversation_id)
+        return committed(session, _granted(token, grant, person))
+
+    @app.post("/v1/identification/phone-link", tags=["identification"], dependencies=service)
+    def phone_link(body: PhoneLinkRequest, session: Session = Depends(db_session)) -> dict:
+        """Whether an SMS/WhatsApp sender's number is linked to a file (it says nothing else).
+
+        Asked by the bot for the verified sender of a message, so that an unknown
+        number is told how to link it instead of being asked a birth date in vain."""
+        return committed(session, {"linked": identification.phone_is_linked(session, body.phone)})
 
     def read(access: PersonAccess, session: Session, resource: str, purpose: str) -> JobSeeker:
         access_log.record(session, access.person.id, "bot", resource, purpose, access.conversation_id)
@@ -199,6 +231,20 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
     def close_ticket(body: CounsellorAction, reference: str = _reference(),
                      session: Session = Depends(db_session)):
         return committed(session, tickets.view(tickets.close(session, reference, body.counsellor)))
+
+    @app.get("/v1/counsellor/job-seekers/{job_seeker_id}/summary", tags=["conseillers"], dependencies=service)
+    def counsellor_summary(job_seeker_id: int = Path(..., ge=1, le=2_147_483_647),
+                           x_counsellor: str = Header(..., regex=r"^[a-z0-9][a-z0-9._-]{0,39}$",
+                                                      description="Identifiant du conseiller (console)"),
+                           session: Session = Depends(db_session)):
+        """The file seen by a counsellor, only while that counsellor holds an open ticket of the person."""
+        ticket = tickets.held_by(session, job_seeker_id, x_counsellor)
+        if ticket is None:
+            raise forbidden()
+        person = session.get(JobSeeker, job_seeker_id)
+        access_log.record(session, person.id, f"counsellor:{x_counsellor}", "summary",
+                          f"mise en relation {ticket.reference}", ticket.conversation_id)
+        return committed(session, file.summary(session, person, clock.today()))
 
 
 def _reference():

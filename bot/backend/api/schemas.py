@@ -42,6 +42,24 @@ class IdentificationRequest(BaseModel):
         extra = "forbid"
 
 
+class SiteTokenIdentificationRequest(BaseModel):
+    """The personal space already identified the person: the widget's signed token stands for both factors."""
+
+    conversation_id: ConversationId
+    channel: Channel
+    site_token: constr(strip_whitespace=True, min_length=20, max_length=2000)
+
+    class Config:
+        extra = "forbid"
+
+
+class PhoneLinkRequest(BaseModel):
+    phone: constr(strip_whitespace=True, min_length=4, max_length=30)
+
+    class Config:
+        extra = "forbid"
+
+
 class EarningsSimulationRequest(BaseModel):
     month: constr(regex=MONTH_PATTERN)
     gross_earnings: condecimal(ge=Decimal(0), le=Decimal(100000), max_digits=8, decimal_places=2)

@@ -51,6 +51,12 @@ def normalise_phone(raw: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_is_linked(session: Session, raw_phone: str) -> bool:
+    phone = normalise_phone(raw_phone)
+    return bool(phone) and session.execute(
+        select(JobSeeker.id).where(JobSeeker.phone == phone)).first() is not None
+
+
 def _key(secret: str, kind: str, value: str) -> str:
     return kind + ":" + hashlib.sha256(f"{secret}|{kind}|{value}".encode()).hexdigest()[:40]
 

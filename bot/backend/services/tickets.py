@@ -67,6 +67,14 @@ def take(session: Session, reference: str, counsellor: str) -> HandoffTicket:
     return ticket
 
 
+def held_by(session: Session, job_seeker_id: int, counsellor: str) -> HandoffTicket | None:
+    """The open ticket of this person that this counsellor has taken, if any: the only
+    reason a counsellor may read the file."""
+    return session.execute(select(HandoffTicket).where(
+        HandoffTicket.job_seeker_id == job_seeker_id, HandoffTicket.status == TicketStatus.TAKEN,
+        HandoffTicket.counsellor == counsellor).order_by(HandoffTicket.taken_at.desc())).scalars().first()
+
+
 def release(session: Session, reference: str, counsellor: str) -> HandoffTicket:
     ticket = get(session, reference)
     if ticket.status != TicketStatus.TAKEN or ticket.counsellor != counsellor:
