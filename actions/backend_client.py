@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -97,6 +98,21 @@ class BackendClient:
         body = {"conversation_id": conversation_id, "channel": channel, "birth_date": birth_date,
                 "identifier": identifier, "phone": phone}
         return await self.request("POST", "/v1/identification", json=body)
+
+    async def identify_with_site_token(self, conversation_id: str, channel: str, site_token: str) -> dict:
+        body = {"conversation_id": conversation_id, "channel": channel, "site_token": site_token}
+        return await self.request("POST", "/v1/identification/site-token", json=body)
+
+    async def phone_is_linked(self, phone: str) -> bool:
+        return bool((await self.request("POST", "/v1/identification/phone-link", json={"phone": phone}))["linked"])
+
+    async def create_ticket(self, ticket: dict) -> dict:
+        """Not retried here (a write): ``actions.handoff`` keeps the ticket and retries it itself."""
+        return await self.request("POST", "/v1/handoff-tickets", json=ticket)
+
+    async def erase_conversation(self, conversation_id: str) -> dict:
+        """The person asked for erasure: the backend deletes the conversation's tickets (a write: not retried)."""
+        return await self.request("DELETE", f"/v1/conversations/{quote(conversation_id, safe='')}")
 
     async def declaration_calendar(self) -> dict:
         """Declaration windows: the same for everyone, no identification needed."""

@@ -2,7 +2,7 @@
 
 Rasa's two-stage fallback calls ``action_default_ask_affirmation`` (here: the two
 closest needs as buttons, in French, plus "autre chose"), then asks to rephrase,
-then calls ``action_default_fallback`` (here: say so and offer a counsellor).
+then calls ``action_default_fallback`` (here: say so and hand over to a counsellor).
 """
 
 from __future__ import annotations
@@ -11,24 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-NEED_LABELS = {
-    "ask_allowance_amount": "Le montant de mon allocation",
-    "ask_payment_date": "La date de mon prochain paiement",
-    "report_missing_payment": "Un paiement que je n'ai pas reçu",
-    "ask_amount_difference": "Un montant plus bas que d'habitude",
-    "ask_rights_duration": "La durée de mes droits",
-    "ask_declaration_window": "Les dates de l'actualisation",
-    "check_declaration_status": "Si mon actualisation est bien passée",
-    "report_missed_declaration": "J'ai oublié de m'actualiser",
-    "ask_how_to_declare_work": "Comment déclarer mon travail",
-    "simulate_earnings": "Ce que je toucherai si je travaille",
-    "ask_overpayment": "Un trop-perçu",
-    "contest_decision": "Contester une décision",
-    "ask_human": "Parler à un conseiller",
-    "request_data_deletion": "Effacer mes données",
-    "ask_other_benefit": "Une autre aide (RSA, APL, CAF)",
-    "express_distress": "Je suis en difficulté",
-}
+from actions.handoff import hand_over
+from actions.needs import NEED_LABELS
+
 CHOICES = 2
 
 
@@ -40,18 +25,54 @@ class ActionAskAffirmation(Action):
         ranking = tracker.latest_message.get("intent_ranking", [])
         needs = [item["name"] for item in ranking if item["name"] in NEED_LABELS][:CHOICES]
         buttons = [{"title": NEED_LABELS[need], "payload": f"/{need}"} for need in needs]
-        buttons.append({"title": "Autre chose", "payload": "/deny"})
+        # Rasa's two-stage fallback reads out_of_scope as "none of these": it then asks to rephrase.
+        buttons.append({"title": "Autre chose", "payload": "/out_of_scope"})
         dispatcher.utter_message(response="utter_clarify", buttons=buttons)
         return []
 
 
 class ActionDefaultFallback(Action):
-    """Reached after the clarification and the rephrase failed, or when no rule applies."""
+    """The bot gave up understanding: say so and hand over to a counsellor.
+
+    Rasa's two-stage fallback calls it when the message after a clarification is
+    still below the confidence threshold (``low_confidence``), or when the person
+    rejected the proposed choices twice (``repeated_misunderstanding``); the
+    RulePolicy calls it when no rule applies, which counts as a misunderstanding
+    too. A single core fallback only asks to rephrase; the second in a row hands over.
+    """
 
     def name(self) -> str:
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         dispatcher.utter_message(response="utter_not_understood")
-        dispatcher.utter_message(response="utter_offer_human")
-        return [UserUtteranceReverted()]
+        reason = misunderstanding_reason(tracker)
+        if reason is None:
+            dispatcher.utter_message(response="utter_offer_human")
+            return [UserUtteranceReverted()]
+        # Reverted first: a revert after the pause would undo the pause too.
+        return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, reason)]
+
+
+def _recent(tracker: Tracker, count: int) -> list[dict]:
+    """The last ``count`` user messages and bot actions, newest first."""
+    found = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" or (event.get("event") == "action"
+                                              and event.get("name") != "action_listen"):
+            found.append(event)
+            if len(found) == count:
+                break
+    return found
+
+
+def misunderstanding_reason(tracker: Tracker) -> str | None:
+    intents = [((e.get("parse_data") or {}).get("intent") or {}).get("name")
+               for e in reversed(tracker.events) if e.get("event") == "user"][:3]
+    if intents[:2] == ["nlu_fallback", "nlu_fallback"]:
+        return "low_confidence"
+    if intents[:1] == ["out_of_scope"] and "nlu_fallback" in intents[1:]:
+        return "repeated_misunderstanding"
+    fallbacks = [e for e in _recent(tracker, 6) if e.get("event") == "action"
+                 and e.get("name") == "action_default_fallback"]
+    return "repeated_misunderstanding" if fallbacks else None

@@ -6,6 +6,14 @@ and the birth date and checks them with the backend; then
 ``action_resume_after_identification`` answers the question that started the
 form, in the same turn. Identifier and birth date never stay in the slots once
 checked.
+
+The channel may already vouch for the person: on the website, the widget sends
+the personal space's signed token (``metadata.allocbot.site_token``) and no
+question is asked; by SMS or WhatsApp, the connector sends the verified
+sender's number (``metadata.allocbot.phone``): if it is linked to a file, only
+the birth date is asked; if not, the person is told how to link it and gets no
+personal data. The phone number is trusted only from those connectors (the
+input channel is set by Rasa, not by the client), never from the REST body.
 """
 
 from __future__ import annotations
@@ -20,12 +28,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
+from actions.handoff import hand_over
 from actions.personal import INTENT_ACTIONS, PERSONAL_ACTIONS
 
 IDENTIFIER = re.compile(r"\b(\d{7}\s?[A-Za-z])\b")
 CHECKED = "vérifié"  # what stays in the slots instead of the identifier and birth date
-CHANNELS = {"socketio": "web", "cmdline": "shell", "rest": "rest", "twilio": "sms", "sms": "sms",
-            "whatsapp": "whatsapp"}
+CHANNELS = {"socketio": "web", "cmdline": "shell", "rest": "rest", "twilio": "sms", "twilio_sms": "sms",
+            "sms": "sms", "whatsapp": "whatsapp"}
+PHONE_CHANNELS = {"twilio_sms", "sms", "whatsapp"}
+BY_PHONE = "numéro vérifié"  # the identifier slot when the first factor is the sender's number
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -52,13 +63,65 @@ def find_birth_date(text: str, today: date) -> date | None:
     return born
 
 
+def channel_identity(tracker: Tracker) -> dict[str, str]:
+    """What the channel connector vouches for in the latest message (see the module docstring)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    identity = metadata.get("allocbot") if isinstance(metadata, dict) else None
+    if not isinstance(identity, dict):
+        return {}
+    found = {}
+    if isinstance(identity.get("site_token"), str) and identity["site_token"]:
+        found["site_token"] = identity["site_token"]
+    if isinstance(identity.get("phone"), str) and tracker.get_latest_input_channel() in PHONE_CHANNELS:
+        found["phone"] = identity["phone"]
+    return found
+
+
+def identified_slots(grant: dict) -> dict[str, Any]:
+    return {"identifier": CHECKED, "birth_date": CHECKED, "identified": True,
+            "identification_outcome": "identified", "job_seeker_id": str(grant["job_seeker_id"]),
+            "access_token": grant["access_token"], "first_name": grant["first_name"],
+            "identification_failures": 0.0}
+
+
+async def identify_by_channel(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
+    """Slots to set when the channel already answers for the person; None to ask as usual."""
+    identity = channel_identity(tracker)
+    try:
+        if "site_token" in identity:
+            try:
+                return identified_slots(await backend().identify_with_site_token(
+                    tracker.sender_id, channel_of(tracker), identity["site_token"]))
+            except BackendRefused:
+                return None  # expired or forged: ask the usual questions
+        if "phone" in identity:
+            if await backend().phone_is_linked(identity["phone"]):
+                return {"identifier": BY_PHONE}
+            dispatcher.utter_message(response="utter_phone_not_linked")
+            return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
+                    "identification_outcome": "phone_not_linked"}
+    except BackendUnavailable:
+        dispatcher.utter_message(response="utter_backend_unavailable")
+        return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
+                "identification_outcome": "backend_unavailable"}
+    return None
+
+
 class ValidateIdentificationForm(FormValidationAction):
     def name(self) -> str:
         return "validate_identification_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        # At the form's start only (nothing asked yet): the channel may make the questions needless.
+        if not tracker.get_slot("identified") and not tracker.get_slot("requested_slot"):
+            slots = await identify_by_channel(dispatcher, tracker)
+            if slots is not None:
+                return [SlotSet(name, value) for name, value in slots.items()]
+        return await super().run(dispatcher, tracker, domain)
+
     async def validate_identifier(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: dict) -> dict[str, Any]:
-        if value == CHECKED:
+        if value in (CHECKED, BY_PHONE):
             return {"identifier": value}
         identifier = find_identifier(str(value))
         if identifier is None:
@@ -77,9 +140,12 @@ class ValidateIdentificationForm(FormValidationAction):
             dispatcher.utter_message(response="utter_birth_date_invalid")
             return {"birth_date": None}
         identifier = tracker.get_slot("identifier")
+        phone = channel_identity(tracker).get("phone") if identifier == BY_PHONE else None
+        if identifier == BY_PHONE and not phone:
+            return {"identifier": None, "birth_date": None}  # the number is gone: ask the identifier
         try:
             grant = await backend().identify(tracker.sender_id, channel_of(tracker), born.isoformat(),
-                                             identifier=identifier)
+                                             identifier=None if phone else identifier, phone=phone)
         except BackendRefused as refusal:
             if refusal.code == "identification_locked":
                 dispatcher.utter_message(response="utter_identification_locked")
@@ -87,15 +153,14 @@ class ValidateIdentificationForm(FormValidationAction):
                         "identification_outcome": "locked"}
             failures = int(tracker.get_slot("identification_failures") or 0) + 1
             dispatcher.utter_message(response="utter_identification_failed")
+            if phone:  # the number stays the first factor: ask the birth date again
+                return {"birth_date": None, "identification_failures": float(failures)}
             return {"identifier": None, "birth_date": None, "identification_failures": float(failures)}
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
                     "identification_outcome": "backend_unavailable"}
-        return {"identifier": CHECKED, "birth_date": CHECKED, "identified": True,
-                "identification_outcome": "identified", "job_seeker_id": str(grant["job_seeker_id"]),
-                "access_token": grant["access_token"], "first_name": grant["first_name"],
-                "identification_failures": 0.0}
+        return identified_slots(grant)
 
 
 def triggering_intent(tracker: Tracker) -> str | None:
@@ -124,6 +189,11 @@ class ActionResumeAfterIdentification(Action):
                 # Answered here, in the same turn: the person asked once.
                 events += await PERSONAL_ACTIONS[pending]().run(dispatcher, tracker, domain)
             return events
-        # Locked or backend down: the form has said why; a human is the way forward.
-        dispatcher.utter_message(response="utter_offer_human")
-        return [SlotSet("identifier", None), SlotSet("birth_date", None)]
+        # The form has said why; a locked identity or a backend down go to a counsellor.
+        outcome = tracker.get_slot("identification_outcome")
+        events: list[EventType] = [SlotSet("identifier", None), SlotSet("birth_date", None)]
+        if outcome == "locked":
+            events += await hand_over(dispatcher, tracker, "identification_locked")
+        elif outcome == "backend_unavailable":
+            events += await hand_over(dispatcher, tracker, "backend_error")
+        return events

@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import hand_over
 from actions.personal import FileAccess, PersonalAction
 from actions.phrasing import data_date, day, eur, month, of_month
 
@@ -13,8 +14,17 @@ WHAT_TO_DO = {
     "missing_declaration": "Actualisez-vous sur francetravail.fr, l'application ou au 3995.",
     "document_awaited": "Déposez le document depuis votre espace personnel, rubrique « Mes échanges ».",
     "iban_rejected": "Mettez à jour votre RIB dans votre espace personnel, rubrique « Mon profil ».",
-    "sanction": "Si vous contestez cette décision, un conseiller peut vous expliquer comment faire.",
+    "sanction": "Une sanction se discute avec un conseiller, pas avec un assistant automatique : je lui transmets "
+                "votre dossier.",
 }
+
+
+async def after_payment_answer(dispatcher: CollectingDispatcher, tracker: Tracker, payment: dict,
+                               answered: str) -> list[EventType]:
+    """A sanction is not for the bot to settle: after explaining it, hand over to a counsellor."""
+    if "sanction" in payment.get("reasons", []):
+        return [SlotSet("last_answer", "sanction"), *await hand_over(dispatcher, tracker, "sanction")]
+    return [SlotSet("last_answer", answered)]
 
 
 def describe_next_payment(payment: dict) -> list[str]:
@@ -53,7 +63,7 @@ class ActionAnswerPaymentDate(PersonalAction):
         payment = await access.get("payments/next")
         lines = describe_next_payment(payment) + [data_date(payment.get("computed_at"))]
         dispatcher.utter_message(text="\n".join(lines))
-        return [SlotSet("last_answer", "payment_date")]
+        return await after_payment_answer(dispatcher, tracker, payment, "payment_date")
 
 
 class ActionAnswerMissingPayment(PersonalAction):
@@ -75,4 +85,4 @@ class ActionAnswerMissingPayment(PersonalAction):
         lines += describe_next_payment(payment)
         lines.append(data_date(payment.get("computed_at") or ""))
         dispatcher.utter_message(text="\n".join(line for line in lines if line))
-        return [SlotSet("last_answer", "missing_payment")]
+        return await after_payment_answer(dispatcher, tracker, payment, "missing_payment")

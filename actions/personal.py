@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendClient, BackendRefused, BackendUnavailable, backend
+from actions.handoff import hand_over
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ class PersonalAction(Action, abc.ABC):
             return []
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
-            return [SlotSet("last_failure", "backend_unavailable")]
+            return [SlotSet("last_failure", "backend_unavailable"),
+                    *await hand_over(dispatcher, tracker, "backend_error")]
 
 
 def _identify_first() -> list[EventType]:
