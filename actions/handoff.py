@@ -33,6 +33,7 @@ from actions.needs import NEED_LABELS
 from bot import clock
 from bot.formatting import format_date_fr
 from bot.handoff.opening_hours import configured_schedule
+from bot.nlu.folding import fold
 from bot.privacy.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ REASONS = {
     "backend_error": "Le système d'indemnisation n'a pas répondu à temps.",
     "identification_locked": "Identification bloquée après plusieurs essais infructueux.",
     "contest_overpayment": "La personne conteste un trop-perçu : décision à prendre par un conseiller.",
-    "sanction": "Paiement suspendu par une sanction : à expliquer par un conseiller.",
+    "sanction": "La personne conteste une sanction (allocation suspendue) : à traiter par un conseiller.",
     "contest_decision": "La personne conteste une décision de France Travail.",
 }
 URGENT_REASONS = {"distress"}
@@ -149,12 +150,14 @@ def reason_for_request(tracker: Tracker) -> str:
     if intent in ("express_distress", "express_suicidal_thoughts"):
         return "distress"
     if intent == "contest_decision":
+        # What is contested: said in the message, else what the bot has just explained.
+        words = fold(tracker.latest_message.get("text") or "").replace("-", " ")
         last = tracker.get_slot("last_answer")
-        if last == "overpayment" or tracker.get_slot("last_failure") == "overpayment":
-            return "contest_overpayment"
-        if last == "sanction":
+        if "sanction" in words or "radiation" in words or "radie" in words:
             return "sanction"
-        return "contest_decision"
+        if "trop percu" in words or "indu" in words.split():
+            return "contest_overpayment"
+        return {"overpayment": "contest_overpayment", "sanction": "sanction"}.get(last, "contest_decision")
     return "human_requested"
 
 

@@ -6,7 +6,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import hand_over
 from actions.personal import FileAccess, PersonalAction
 from actions.phrasing import data_date, day, eur, month, of_month
 
@@ -14,17 +13,14 @@ WHAT_TO_DO = {
     "missing_declaration": "Actualisez-vous sur francetravail.fr, l'application ou au 3995.",
     "document_awaited": "Déposez le document depuis votre espace personnel, rubrique « Mes échanges ».",
     "iban_rejected": "Mettez à jour votre RIB dans votre espace personnel, rubrique « Mon profil ».",
-    "sanction": "Une sanction se discute avec un conseiller, pas avec un assistant automatique : je lui transmets "
-                "votre dossier.",
+    "sanction": "Une sanction ne se discute pas avec un assistant automatique : si vous voulez la contester, "
+                "dites-le-moi et un conseiller prendra le relais.",
 }
 
 
-async def after_payment_answer(dispatcher: CollectingDispatcher, tracker: Tracker, payment: dict,
-                               answered: str) -> list[EventType]:
-    """A sanction is not for the bot to settle: after explaining it, hand over to a counsellor."""
-    if "sanction" in payment.get("reasons", []):
-        return [SlotSet("last_answer", "sanction"), *await hand_over(dispatcher, tracker, "sanction")]
-    return [SlotSet("last_answer", answered)]
+def after_payment_answer(payment: dict, answered: str) -> list[EventType]:
+    """Remember a sanction: contesting it next is for a counsellor (``action_handoff``, reason ``sanction``)."""
+    return [SlotSet("last_answer", "sanction" if "sanction" in payment.get("reasons", []) else answered)]
 
 
 def describe_next_payment(payment: dict) -> list[str]:
@@ -63,7 +59,7 @@ class ActionAnswerPaymentDate(PersonalAction):
         payment = await access.get("payments/next")
         lines = describe_next_payment(payment) + [data_date(payment.get("computed_at"))]
         dispatcher.utter_message(text="\n".join(lines))
-        return await after_payment_answer(dispatcher, tracker, payment, "payment_date")
+        return after_payment_answer(payment, "payment_date")
 
 
 class ActionAnswerMissingPayment(PersonalAction):
@@ -85,4 +81,4 @@ class ActionAnswerMissingPayment(PersonalAction):
         lines += describe_next_payment(payment)
         lines.append(data_date(payment.get("computed_at") or ""))
         dispatcher.utter_message(text="\n".join(line for line in lines if line))
-        return await after_payment_answer(dispatcher, tracker, payment, "missing_payment")
+        return after_payment_answer(payment, "missing_payment")
