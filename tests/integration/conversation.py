@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 import httpx
+import pytest
 
 from tests.servers import RASA_TOKEN, SERVICE_TOKEN
 
@@ -60,3 +61,24 @@ class BackendView:
 
     def close(self) -> None:
         self.client.close()
+
+
+CANDIDATES = ["zorglub flipo trantor", "blorp quazzi nitro", "qsdfghjklm", "euh", "hein ?", "bof", "???",
+              "mmh oui non peut être", "et donc", "ptdr", "xkcd", "ça dépend", "la", "ok mais", "wesh"]
+
+
+def unclear_messages(stack, count: int = 2) -> list[str]:
+    """Messages the trained model itself finds unclear (below the fallback threshold).
+
+    Chosen through Rasa's parse API rather than hard-coded: a retrained model may
+    read some gibberish as out of scope; if none of these falls back, the fallback
+    cannot be reached and the test fails, as it should."""
+    found = []
+    for text in CANDIDATES:
+        parsed = httpx.post(f"{stack.rasa_url}/model/parse", params={"token": RASA_TOKEN}, json={"text": text},
+                            timeout=30).json()
+        if parsed["intent"]["name"] == "nlu_fallback":
+            found.append(text)
+        if len(found) == count:
+            return found
+    pytest.fail(f"no message below the fallback threshold among {CANDIDATES}")

@@ -17,8 +17,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.backend.seed import synthetic_identity
-from tests.integration.conversation import Conversation
-from tests.servers import RASA_TOKEN, SERVICE_TOKEN
+from tests.integration.conversation import Conversation, unclear_messages
+from tests.servers import SERVICE_TOKEN
 
 REFERENCE = re.compile(r"\bAB-[A-Z0-9]{6}\b")
 
@@ -86,27 +86,6 @@ def test_urgent_tickets_come_first_in_the_queue(dialogue):
                         headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10).json()["tickets"]
     priorities = [t["priority"] for t in tickets]
     assert priorities == sorted(priorities, key=lambda p: p != "urgent")
-
-
-CANDIDATES = ["zorglub flipo trantor", "blorp quazzi nitro", "qsdfghjklm", "euh", "hein ?", "bof", "???",
-              "mmh oui non peut être", "et donc", "ptdr", "xkcd", "ça dépend", "la", "ok mais", "wesh"]
-
-
-def unclear_messages(stack, count: int = 2) -> list[str]:
-    """Messages the trained model itself finds unclear (below the fallback threshold).
-
-    Chosen through Rasa's parse API rather than hard-coded: a retrained model may
-    read some gibberish as out of scope; if none of these falls back, the fallback
-    cannot be reached and the test fails, as it should."""
-    found = []
-    for text in CANDIDATES:
-        parsed = httpx.post(f"{stack.rasa_url}/model/parse", params={"token": RASA_TOKEN}, json={"text": text},
-                            timeout=30).json()
-        if parsed["intent"]["name"] == "nlu_fallback":
-            found.append(text)
-        if len(found) == count:
-            return found
-    pytest.fail(f"no message below the fallback threshold among {CANDIDATES}")
 
 
 def test_low_confidence_after_a_clarification(dialogue):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.conversation import Conversation
+from tests.integration.conversation import Conversation, unclear_messages
 
 
 @pytest.mark.parametrize("message", [
@@ -46,8 +46,8 @@ def test_declaration_window_needs_no_identification(dialogue):
 
 def test_gibberish_gets_a_clarifying_question_with_choices(dialogue):
     conversation = Conversation(dialogue)
-    messages = conversation.messages("zblorg quantique vert")
+    messages = conversation.messages(unclear_messages(dialogue, 1)[0])
     text = " ".join(m.get("text", "") for m in messages)
     buttons = [b for m in messages for b in m.get("buttons", [])]
     assert "comprendre" in text or "reformuler" in text
-    assert buttons and buttons[-1]["payload"] == "/deny"
+    assert buttons and buttons[-1] == {"title": "Autre chose", "payload": "/out_of_scope"}
