@@ -1,0 +1,1 @@
+"""Channel connectors that Rasa loads from credentials.yml (web widget, SMS, WhatsApp)."""

@@ -1,0 +1,182 @@
+"""What the SMS and WhatsApp connectors must remember across restarts.
+
+Kept in the channel process's own small database (SQLite in ``var/`` by default,
+``ALLOCBOT_CHANNELS_DATABASE_URL`` for PostgreSQL in production), not in the
+benefits backend: the backend stands for France Travail's systems and would be
+swapped for the real API, while opt-outs, the WhatsApp service window and the
+recipient of a conversation belong to the channel. A restart must not forget a
+STOP, so this cannot live in memory.
+
+Per conversation (``sender_id`` = keyed hash of the number, see ``identity``):
+the number encrypted (needed to answer, never stored in clear), the STOP flag,
+the last inbound time (WhatsApp's 24-hour window) and the last numbered choices.
+Webhook message ids already handled are kept for a week so that a replayed or
+retried webhook is not answered twice.
+
+SQLAlchemy calls are synchronous: the connectors run them in a worker thread
+(``asyncio.to_thread``) so that the event loop never blocks; one connection per
+call, never a shared long-lived session.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+metadata = MetaData()
+
+contacts = Table(
+    "channel_contacts", metadata,
+    Column("sender_id", String(80), primary_key=True),
+    Column("channel", String(20), nullable=False),
+    Column("phone_encrypted", Text, nullable=False),
+    Column("stopped", Boolean, nullable=False, default=False),
+    Column("last_inbound_at", DateTime, nullable=True),
+    Column("choices", Text, nullable=True),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+seen_messages = Table(
+    "channel_seen_messages", metadata,
+    Column("message_key", String(200), primary_key=True),
+    Column("received_at", DateTime, nullable=False),
+)
+
+SEEN_RETENTION = timedelta(days=7)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Contact:
+    sender_id: str
+    channel: str
+    phone_encrypted: str
+    stopped: bool
+    last_inbound_at: datetime | None
+    choices: list[str]
+
+
+class ChannelStore:
+    """Small synchronous store; call its methods through ``asyncio.to_thread``."""
+
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 5}
+                                    if url.startswith("sqlite") else {})
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+        self._inserts = 0
+
+    def contact(self, sender_id: str) -> Contact | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(contacts).where(contacts.c.sender_id == sender_id)).first()
+        if row is None:
+            return None
+        return Contact(row.sender_id, row.channel, row.phone_encrypted, bool(row.stopped),
+                       row.last_inbound_at, json.loads(row.choices) if row.choices else [])
+
+    def receive(self, message_key: str, sender_id: str, channel: str, phone_encrypted: str) -> bool:
+        """A verified inbound message, in one transaction: False for a replay, else the contact is refreshed."""
+        now = utcnow()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(seen_messages).values(message_key=message_key, received_at=now))
+                self._remember(connection, sender_id, channel, phone_encrypted, now)
+        except IntegrityError:
+            return False
+        self._purge_seen(now)
+        return True
+
+    def remember(self, sender_id: str, channel: str, phone_encrypted: str, inbound_at: datetime | None) -> None:
+        """Create or refresh a contact when a verified message arrives from it."""
+        with self.engine.begin() as connection:
+            self._remember(connection, sender_id, channel, phone_encrypted, inbound_at)
+
+    @staticmethod
+    def _remember(connection, sender_id: str, channel: str, phone_encrypted: str,
+                  inbound_at: datetime | None) -> None:
+        values = {"phone_encrypted": phone_encrypted, "updated_at": utcnow()}
+        if inbound_at is not None:
+            values["last_inbound_at"] = inbound_at
+        changed = connection.execute(
+            update(contacts).where(contacts.c.sender_id == sender_id).values(**values)).rowcount
+        if not changed:
+            connection.execute(insert(contacts).values(
+                sender_id=sender_id, channel=channel, stopped=False, choices=None,
+                **{"last_inbound_at": None, **values}))
+
+    def set_stopped(self, sender_id: str, stopped: bool) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(contacts).where(contacts.c.sender_id == sender_id)
+                               .values(stopped=stopped, updated_at=utcnow()))
+
+    def set_choices(self, sender_id: str, payloads: list[str]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(contacts).where(contacts.c.sender_id == sender_id)
+                               .values(choices=json.dumps(payloads) if payloads else None, updated_at=utcnow()))
+
+    def first_time_seen(self, message_key: str) -> bool:
+        """True once per webhook message id; False for a replay or a provider's retry."""
+        now = utcnow()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(seen_messages).values(message_key=message_key, received_at=now))
+        except IntegrityError:
+            return False
+        self._purge_seen(now)
+        return True
+
+    def forget_inactive(self, older_than: timedelta) -> int:
+        """Retention: forget the numbers of conversations silent for ``older_than``; returns how many.
+
+        An opt-out is kept (the hash and the STOP flag, without the number): forgetting
+        it would let messages reach someone who asked for none.
+        """
+        limit = utcnow() - older_than
+        inactive = contacts.c.updated_at < limit
+        with self.engine.begin() as connection:
+            removed = connection.execute(delete(contacts).where(inactive, contacts.c.stopped.is_(False))).rowcount
+            emptied = connection.execute(update(contacts).where(inactive, contacts.c.stopped.is_(True),
+                                                                contacts.c.phone_encrypted != "")
+                                         .values(phone_encrypted="", choices=None)).rowcount
+            connection.execute(delete(seen_messages).where(seen_messages.c.received_at < utcnow() - SEEN_RETENTION))
+        return removed + emptied
+
+    def _purge_seen(self, now: datetime) -> None:
+        self._inserts += 1
+        if self._inserts % 500 == 0:
+            with self.engine.begin() as connection:
+                connection.execute(delete(seen_messages).where(seen_messages.c.received_at < now - SEEN_RETENTION))
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """WAL: readers never wait for the writer; NORMAL sync is durable across a process crash (not a power cut)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

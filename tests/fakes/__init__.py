@@ -1,0 +1,1 @@
+"""Local stand-ins for third-party SaaS (Twilio, Meta), speaking their wire formats."""
