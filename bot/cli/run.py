@@ -8,9 +8,18 @@ import subprocess
 import sys
 import time
 
-from bot.cli.processes import action_service, backend_service, rasa_service, start_all, stop_all
+from bot.cli.processes import (
+    action_service,
+    backend_service,
+    console_service,
+    rasa_service,
+    site_service,
+    start_all,
+    stop_all,
+)
 from bot.cli.training import train_if_stale
 from bot.config import PROJECT_ROOT, load_settings
+from bot.console.accounts import DEMO_COUNSELLORS
 
 
 def main() -> int:
@@ -24,24 +33,36 @@ def main() -> int:
     token = os.environ["ALLOCBOT_RASA_TOKEN"]
     logs = PROJECT_ROOT / "var" / "log"
     env = {"ALLOCBOT_BACKEND_URL": settings.backend_url}
+    site_port = int(os.environ.get("ALLOCBOT_SITE_PORT", "8200"))
     services = [backend_service(backend_port, env, logs), action_service(actions_port, env, logs),
-                rasa_service(rasa_port, token, env, logs)]
+                rasa_service(rasa_port, token, env, logs),
+                # The widget in the browser talks to this Rasa (ALLOCBOT_WIDGET_SOCKET_URL overrides it).
+                site_service(site_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}, logs)]
+    console_port = int(os.environ.get("ALLOCBOT_CONSOLE_PORT", "8100"))
+    services.append(console_service(console_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"},
+                                    logs))
     print("→ démarrage du backend, du serveur d'actions et de Rasa…", flush=True)
     try:
         start_all(services)
     except RuntimeError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1
+    counsellors = ", ".join(DEMO_COUNSELLORS)
+    counsellor_password = os.environ.get("ALLOCBOT_COUNSELLOR_PASSWORD", "(voir .env)")
     print(f"""
 allocbot est prêt ({time.monotonic() - started:.0f} s).
 
   Rasa (API REST, jeton requis)  http://127.0.0.1:{rasa_port}/webhooks/rest/webhook
   Serveur d'actions              http://127.0.0.1:{actions_port}/health
   Backend simulé (OpenAPI)       http://127.0.0.1:{backend_port}/openapi.json
+  Espace personnel + chat (web)  http://127.0.0.1:{site_port}/connexion
+                                 démo : identifiant 1234567A, date de naissance 12/04/1988
+  Console des conseillers        http://127.0.0.1:{console_port}/
+                                 démo : {counsellors} ; mot de passe {counsellor_password}
   Journaux                       {logs}
 
 Pour parler au bot dans un terminal (comme un conseiller) :
-  .venv/bin/rasa shell --model models/allocbot.tar.gz --endpoints endpoints.yml
+  make shell   (rasa shell avec les variables du .env : le serveur d'actions exige son jeton)
   puis « combien vais-je toucher ? », identifiant 1234567A, né le 12/04/1988 (voir README).
 
 Ctrl-C arrête tout.

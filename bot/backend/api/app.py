@@ -13,6 +13,7 @@ from datetime import date
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,8 +32,10 @@ from bot.backend.api.schemas import (
 from bot.backend.calendar import first_of_month, month_of
 from bot.backend.errors import ApiError, forbidden, not_found
 from bot.backend.models import JobSeeker, TicketStatus
+from bot.backend.rules.parameters import ParameterNotFound
 from bot.backend.services import access_log, file, identification, tickets, tokens
 from bot.config import Settings, load_settings
+from bot.privacy import records as privacy_records
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         code, message = codes.get(error.status_code, ("http_error", str(error.detail)))
         return _error(error.status_code, code, message)
 
+    @app.exception_handler(ParameterNotFound)
+    async def month_without_rules(_request: Request, _exc: ParameterNotFound) -> JSONResponse:
+        # A month before the first rules in force (found by schemathesis: it was a 500).
+        return _error(422, "month_out_of_range", "Aucune règle d'indemnisation n'est connue pour ce mois.")
+
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=error)
@@ -100,7 +108,15 @@ def _granted(token: str, grant, person: JobSeeker) -> dict:
 def _month_or_current(month: str | None) -> date:
     if month is None:
         return first_of_month(clock.today())
-    return month_of(month)
+    return _month(month)
+
+
+def _month(text: str) -> date:
+    """``month_of`` with a 422 instead of a 500 on what the pattern lets through ("2026-01\n")."""
+    try:
+        return month_of(text)
+    except ValueError:
+        raise ApiError(422, "invalid_request", "Le mois doit s'écrire AAAA-MM, par exemple 2026-11.") from None
 
 
 def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
@@ -156,7 +172,12 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         return committed(session, {"linked": identification.phone_is_linked(session, body.phone)})
 
     def read(access: PersonAccess, session: Session, resource: str, purpose: str) -> JobSeeker:
-        access_log.record(session, access.person.id, "bot", resource, purpose, access.conversation_id)
+        # Logged in the commit that ends the request (every route here commits before answering).
+        # Added now, the first query's autoflush would INSERT it and hold SQLite's write lock for the
+        # whole computation: under load, concurrent reads queued behind it (profiled, docs/performance.md).
+        person_id, conversation_id = access.person.id, access.conversation_id
+        event.listen(session, "before_commit", once=True, fn=lambda s: access_log.record(
+            s, person_id, "bot", resource, purpose, conversation_id))
         return access.person
 
     @app.get("/v1/job-seekers/{job_seeker_id}/allowance", tags=["dossier"])
@@ -196,7 +217,7 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
     def simulate(body: EarningsSimulationRequest, access: PersonAccess = Depends(person_access),
                  session: Session = Depends(db_session)):
         person = read(access, session, "simulation", "simulation d'un revenu d'activité")
-        result = file.simulate_earnings(session, person, month_of(body.month), body.gross_earnings)
+        result = file.simulate_earnings(session, person, _month(body.month), body.gross_earnings)
         return committed(session, result)
 
     @app.post("/v1/handoff-tickets", tags=["tickets"], dependencies=service, status_code=201)
@@ -231,6 +252,12 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
     def close_ticket(body: CounsellorAction, reference: str = _reference(),
                      session: Session = Depends(db_session)):
         return committed(session, tickets.view(tickets.close(session, reference, body.counsellor)))
+
+    @app.delete("/v1/conversations/{conversation_id}", tags=["vie privée"], dependencies=service)
+    def erase_conversation(conversation_id: str = Path(..., min_length=1, max_length=200, regex=r"^[^\x00-\x1f\x7f]+$"),
+                           session: Session = Depends(db_session)):
+        """Erasure asked by the person in the conversation: its tickets go; the access log keeps only the fact."""
+        return committed(session, privacy_records.erase_conversation(session, conversation_id))
 
     @app.get("/v1/counsellor/job-seekers/{job_seeker_id}/summary", tags=["conseillers"], dependencies=service)
     def counsellor_summary(job_seeker_id: int = Path(..., ge=1, le=2_147_483_647),
