@@ -1,0 +1,140 @@
+"""Session cookie, CSRF tokens and security headers of the personal space.
+
+* The session is one cookie signed with itsdangerous (HttpOnly, SameSite=Lax,
+  8 hours). It always exists, even before login, because it carries the CSRF
+  secret of the login form; after login it also names the job seeker's file
+  (``person``), their first name and a random ``login`` id that the page uses to
+  start a fresh chat conversation when someone else logs in on the same tab.
+* Every POST carries that CSRF secret back, as a form field ``csrf_token`` or the
+  header ``X-CSRF-Token``; it is compared in constant time.
+* Every answer gets a Content-Security-Policy that allows our own scripts and
+  exactly one other origin, the Rasa server the widget talks to (HTTP polling and
+  WebSocket), plus the usual hardening headers. ``style-src 'unsafe-inline'`` is
+  needed because rasa-webchat injects its stylesheet with a <style> element;
+  scripts stay strictly ``'self'`` (no inline script anywhere in the templates).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+COOKIE = "allocbot_espace"
+SESSION_SECONDS = 8 * 3600
+
+
+@dataclass(frozen=True)
+class SiteSession:
+    csrf: str
+    person: int | None = None
+    first_name: str = ""
+    login: str = ""
+
+    @property
+    def logged_in(self) -> bool:
+        return self.person is not None
+
+
+class Sessions:
+    """Reads and writes the signed session cookie."""
+
+    def __init__(self, secret: str, secure: bool = False):
+        # Own salt: the same secret also signs the widget's site tokens (JWT), never confusable with this.
+        self._serializer = URLSafeTimedSerializer(secret, salt="allocbot-site-session")
+        self.secure = secure
+        # Logins ended by a logout: a copy of the old cookie must not reopen the space. In memory
+        # (one site process); a restart forgets them, and the cookie lasts at most 8 hours anyway.
+        self._ended: set[str] = set()
+
+    def read(self, request: Request) -> SiteSession | None:
+        value = request.cookies.get(COOKIE)
+        if not value:
+            return None
+        try:
+            data = self._serializer.loads(value, max_age=SESSION_SECONDS)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
+            return None
+        person = data.get("person")
+        if data.get("login") in self._ended:
+            return SiteSession(data["csrf"])
+        return SiteSession(data["csrf"], person if isinstance(person, int) else None,
+                           str(data.get("first_name", "")), str(data.get("login", "")))
+
+    def anonymous(self) -> SiteSession:
+        return SiteSession(csrf=secrets.token_urlsafe(24))
+
+    def logged_in(self, person: int, first_name: str) -> SiteSession:
+        # A new CSRF secret at login: a token seen before login is worth nothing after.
+        return SiteSession(csrf=secrets.token_urlsafe(24), person=person, first_name=first_name,
+                           login=secrets.token_urlsafe(12))
+
+    def write(self, response: Response, session: SiteSession) -> None:
+        value = self._serializer.dumps({"csrf": session.csrf, "person": session.person,
+                                        "first_name": session.first_name, "login": session.login})
+        response.set_cookie(COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="lax",
+                            secure=self.secure, path="/")
+
+    def clear(self, response: Response) -> None:
+        response.delete_cookie(COOKIE, path="/")
+
+    @staticmethod
+    def csrf_valid(session: SiteSession | None, token: str | None) -> bool:
+        return bool(session and token) and hmac.compare_digest(token.encode(), session.csrf.encode())
+
+    def logged_out(self, session: SiteSession) -> SiteSession:
+        if session.login:
+            self._ended.add(session.login)
+        return replace(session, person=None, first_name="", login="", csrf=secrets.token_urlsafe(24))
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(socket_url: str) -> str:
+    http_origin = origin_of(socket_url)
+    ws_origin = http_origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+    return ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            f"font-src 'self' data:; connect-src 'self' {http_origin} {ws_origin}; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+class SecurityHeaders:
+    """ASGI middleware: the same hardening headers on every answer (pages, static files, errors)."""
+
+    def __init__(self, app: ASGIApp, socket_url: str, https: bool = False):
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", content_security_policy(socket_url).encode()),
+            (b"x-frame-options", b"DENY"),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ] + ([(b"strict-transport-security", b"max-age=31536000")] if https else [])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"cache-control" or static]
+                # Pages show personal data: never cached. Static files may be cached by the browser.
+                headers += self.headers + ([] if static else [(b"cache-control", b"no-store")])
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
