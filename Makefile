@@ -11,8 +11,14 @@ test:
 
 # Conveniences for counsellors and developers (not needed by the two commands).
 shell:
-	@.venv/bin/rasa shell --model models/allocbot.tar.gz --endpoints endpoints.yml
+	@set -a && . ./.env && set +a && .venv/bin/rasa shell --model models/allocbot.tar.gz --endpoints endpoints.yml
 
 train:
 	@./scripts/bootstrap
 	@.venv/bin/python -m bot.cli.training --force
+
+# Load benchmark against stock Rasa (~15 min; not part of `make test`): docs/benchmarks/latest.md.
+# BENCH_ARGS=--quick for a short run while developing.
+bench:
+	@./scripts/bootstrap
+	@.venv/bin/python -m bot.cli.bench $(BENCH_ARGS)

@@ -11,6 +11,7 @@ import secrets
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.cli.processes import (
@@ -42,6 +43,8 @@ def stack_env(database_url: str, backend_url: str, rasa_token: str, today: str |
         "ALLOCBOT_SITE_TOKEN_SECRET": secrets.token_urlsafe(24),
         "ALLOCBOT_CONSOLE_SECRET": secrets.token_urlsafe(24),
         "ALLOCBOT_COUNSELLOR_PASSWORD": secrets.token_urlsafe(12),
+        "ALLOCBOT_ACTIONS_TOKEN": secrets.token_urlsafe(24),
+        "ALLOCBOT_TRACKER_KEY": secrets.token_urlsafe(32),
     }
     if today:
         env["ALLOCBOT_TODAY"] = today
@@ -72,21 +75,29 @@ class Stack:
         self.site_port: int | None = None
         self.dialogue_started = False
 
-    def start_backend(self, population: int = 0) -> None:
+    def start_backend(self, population: int = 0, on_start: Callable[[Service], None] | None = None) -> float:
+        """Seed the database, then start the backend; returns the seconds the backend took to answer."""
         seed(self.env, *(["--population", str(population)] if population else []))
         service = backend_service(self.backend_port, self.env, self.workdir / "log")
-        start_all([service])
+        seconds = start_all([service], on_start=on_start)
         self.services.append(service)
+        return seconds
 
-    def start_dialogue(self) -> float:
+    def start_dialogue(self, on_start: Callable[[Service], None] | None = None,
+                       timeout_seconds: float = 240) -> float:
         """Start the action server and Rasa; returns the seconds until both answered."""
         self.actions_port = free_port()
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n')
+        # Same shape as the repository's endpoints.yml: token-protected actions, redacting tracker store.
+        self.env.setdefault("ALLOCBOT_TRACKER_DB_URL", f"sqlite:///{self.workdir / 'conversations.db'}")
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            "  token: ${ALLOCBOT_ACTIONS_TOKEN}\n"
+            "tracker_store:\n  type: bot.privacy.tracker_store.RedactingTrackerStore\n")
         services = [action_service(self.actions_port, self.env, self.workdir / "log"),
                     rasa_service(self.rasa_port, self.rasa_token, self.env, self.workdir / "log",
                                  endpoints=str(endpoints))]
-        seconds = start_all(services)
+        seconds = start_all(services, timeout_seconds, on_start=on_start)
         self.services += services
         self.dialogue_started = True
         return seconds

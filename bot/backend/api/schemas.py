@@ -12,7 +12,8 @@ from enum import Enum
 
 from pydantic import BaseModel, Field, condecimal, constr, root_validator
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+# ASCII digits, years 1900-2099: "0000-01" or Unicode digits made a 500 (found by schemathesis).
+MONTH_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
 
 ConversationId = constr(strip_whitespace=True, min_length=1, max_length=200)
 

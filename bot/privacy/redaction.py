@@ -1,0 +1,230 @@
+"""Redaction of personal identifiers in French free text.
+
+Stored conversations, ticket transcripts, console displays and logs must not hold
+identifiers in clear (GDPR minimisation). ``redact`` replaces them by a label that
+still tells a counsellor what the person gave ("[NIR]", "[IBAN]", "[TÉLÉPHONE]",
+"[EMAIL]", "[DATE]", "[IDENTIFIANT]") while amounts ("1 234,56 €", "800 euros") and
+month names alone ("en mars") are kept: a transcript without its figures would be
+useless to the counsellor.
+
+Detectors run from the most specific to the most general, each on the output of the
+previous one (labels hold no digits, so a later detector never re-reads them):
+email, IBAN, NIR, dates, phone numbers, France Travail identifiers. A number that
+has the shape of an identifier but a wrong check key is still redacted: a mistyped
+social security number identifies its owner as well as a correct one.
+
+The function is pure and linear in the length of the text; it never raises on any
+``str`` (property-tested in tests/privacy/test_redaction.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum.fr import nir as stdnum_nir
+
+NIR = "[NIR]"
+IBAN = "[IBAN]"
+PHONE = "[TÉLÉPHONE]"
+EMAIL = "[EMAIL]"
+DATE = "[DATE]"
+IDENTIFIER = "[IDENTIFIANT]"
+SECRET = "[MASQUÉ]"
+LABELS = (NIR, IBAN, PHONE, EMAIL, DATE, IDENTIFIER, SECRET)
+
+# Slots whose whole value is secret whatever it looks like (a bearer token has no
+# recognisable shape); redact_event masks them entirely.
+SECRET_SLOTS = frozenset({"access_token"})
+
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+
+# Country code, check digits, then groups of four (spaced or not), an optional short last group.
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
+)
+
+# Sex, year, month, department (2A/2B for Corsica), commune, order, optional key.
+_SEP = r"[ .-]?"
+_NIR = re.compile(
+    rf"(?<![\dA-Za-z+])([1-478]){_SEP}(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{2}}|2[ABab]){_SEP}(\d{{3}}){_SEP}(\d{{3}})"
+    rf"(?:{_SEP}(\d{{2}}))?(?![\dA-Za-z])"
+)
+
+_MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "fév": 2, "fev": 2,
+    "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
+    "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
+}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Not inside a longer run of separated numbers (06.12.34.56.78 is a phone number).
+_ALONE_BEFORE = r"(?<!\d)(?<!\d[/.,-])"
+_ALONE_AFTER = r"(?!\d|[/.,-]\d)"
+_DATE_NUMERIC = re.compile(_ALONE_BEFORE + r"(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})" + _ALONE_AFTER)
+_DATE_ISO = re.compile(_ALONE_BEFORE + r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _ALONE_AFTER)
+_DATE_SPACED = re.compile(_ALONE_BEFORE + r"(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})" + _ALONE_AFTER)
+_DATE_COMPACT = re.compile(_ALONE_BEFORE + r"(\d{2})(\d{2})((?:19|20)\d{2})" + _ALONE_AFTER)
+_DATE_WORDS = re.compile(
+    rf"(?<!\w)(\d{{1,2}}|1er|premier)\s*(?:{_MONTH_NAMES})\.?\s+(?:(\d{{4}})|(\d{{2}})){_ALONE_AFTER}",
+    re.IGNORECASE,
+)
+
+# French-shaped numbers that phonenumbers rejects as invalid, and any E.164-looking number.
+_PHONE_FR = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+_PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)\d(?:[\s.-]?\d){7,14}(?!\d)")
+
+# France Travail identifier: 7 digits and a letter (sometimes typed with a space), or 8 digits.
+_IDENTIFIER = re.compile(r"(?<![\w])\d{7} ?[A-Za-z](?![\w])|(?<![\w,.])\d{8}(?!\w|[,.]\d)")
+
+
+def _plausible_date(day: int, month: int, year: int | None = None) -> bool:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    if year is None:
+        return True
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    return value if len(text) == 4 else 1900 + value if value > 30 else 2000 + value
+
+
+def _sub(pattern: re.Pattern[str], label: str, keep: Callable[[re.Match[str]], bool] | None = None) -> Callable[
+        [str], str]:
+    def replace(match: re.Match[str]) -> str:
+        return match.group(0) if keep is not None and keep(match) else label
+
+    return lambda text: pattern.sub(replace, text)
+
+
+def _not_iban(match: re.Match[str]) -> bool:
+    compact = re.sub(r"[ -]", "", match.group(0)).upper()
+    if stdnum_iban.is_valid(compact):
+        return False
+    # A French IBAN with a typo still identifies an account.
+    return not (compact.startswith("FR") and len(compact) == 27)
+
+
+def _not_nir(match: re.Match[str]) -> bool:
+    sex, year, month, department, commune, order, key = match.groups()
+    month_number = int(month)
+    if key is not None and stdnum_nir.is_valid("".join(match.groups())):
+        return False
+    # Without a key, or with a wrong one: months 01-12, 20-42 and 50-99 exist (INSEE rules).
+    return not (1 <= month_number <= 12 or 20 <= month_number <= 42 or 50 <= month_number <= 99)
+
+
+def _not_numeric_date(match: re.Match[str]) -> bool:
+    day, _, month, year = match.groups()
+    return not _plausible_date(int(day), int(month), _year(year))
+
+
+def _not_iso_date(match: re.Match[str]) -> bool:
+    year, _, month, day = match.groups()
+    return not _plausible_date(int(day), int(month), int(year))
+
+
+def _not_spaced_date(match: re.Match[str]) -> bool:
+    day, month, year = match.groups()
+    return not _plausible_date(int(day), int(month), int(year))
+
+
+# Stretches that could hold a phone number: phonenumbers' matcher is slow on long texts full of
+# figures (a bot answer with amounts), so it only reads these.
+_PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t.\-()/]{5,24}\d")
+
+
+def _matched_phones(candidate: re.Match[str]) -> str:
+    text, pieces, last = candidate.group(0), [], 0
+    for match in phonenumbers.PhoneNumberMatcher(text, "FR"):
+        pieces += [text[last:match.start], PHONE]
+        last = match.end
+    return "".join(pieces) + text[last:]
+
+
+def _redact_phones(text: str) -> str:
+    if not any(char.isdigit() for char in text):
+        return text
+    text = _PHONE_CANDIDATE.sub(_matched_phones, text)
+    text = _PHONE_FR.sub(PHONE, text)
+    return _PHONE_INTL.sub(PHONE, text)
+
+
+_STEPS: tuple[Callable[[str], str], ...] = (
+    _sub(_EMAIL, EMAIL),
+    _sub(_IBAN, IBAN, _not_iban),
+    _sub(_NIR, NIR, _not_nir),
+    _sub(_DATE_ISO, DATE, _not_iso_date),
+    _sub(_DATE_NUMERIC, DATE, _not_numeric_date),
+    _sub(_DATE_WORDS, DATE, lambda m: not 1 <= int(re.sub(r"\D", "", m.group(1)) or 1) <= 31),
+    _sub(_DATE_SPACED, DATE, _not_spaced_date),
+    _sub(_DATE_COMPACT, DATE, _not_spaced_date),
+    _redact_phones,
+    _sub(_IDENTIFIER, IDENTIFIER),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every identifier replaced by its label; other words untouched."""
+    if not text or not isinstance(text, str):
+        return text
+    if not any(char.isdigit() or char == "@" for char in text):
+        return text  # nothing to redact without a digit or an at sign: the common case, fast
+    for step in _STEPS:
+        text = step(text)
+    return text
+
+
+def redact_value(value: Any) -> Any:
+    """``redact`` applied to every string inside a JSON-like value (dicts, lists)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(item) for item in value]
+    return value
+
+
+def redact_event(event: dict[str, Any], secret_slots: Iterable[str] = SECRET_SLOTS) -> dict[str, Any]:
+    """A copy of a Rasa event dict (``Event.as_dict()``) fit for storage or display.
+
+    User and bot texts, parse data (text, entities) and bot data (buttons) are
+    redacted; slot values are redacted, and the value of a secret slot
+    (``access_token``) is masked entirely. Intents, action names, timestamps and
+    confidences are kept: they are what the dialogue needs and say nothing personal.
+    """
+    redacted = dict(event)
+    kind = event.get("event")
+    if kind == "user":
+        redacted["text"] = redact(event.get("text"))
+        parse_data = event.get("parse_data")
+        if isinstance(parse_data, dict):
+            parse_data = dict(parse_data)
+            parse_data["text"] = redact(parse_data.get("text"))
+            if "entities" in parse_data:
+                parse_data["entities"] = redact_value(parse_data["entities"])
+            redacted["parse_data"] = parse_data
+    elif kind == "bot":
+        redacted["text"] = redact(event.get("text"))
+        if event.get("data"):
+            redacted["data"] = redact_value(event["data"])
+    elif kind == "slot":
+        value = event.get("value")
+        if event.get("name") in set(secret_slots) and value is not None:
+            redacted["value"] = SECRET
+        else:
+            redacted["value"] = redact_value(value)
+    elif kind == "entities":
+        redacted["entities"] = redact_value(event.get("entities"))
+    return redacted

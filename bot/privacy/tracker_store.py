@@ -1,0 +1,243 @@
+"""Rasa's SQL tracker store, made to keep no identifier in clear.
+
+Rasa writes every event of a conversation to the tracker store and reloads the
+conversation from it at each message. This store (declared in endpoints.yml) sits
+between the two:
+
+- user and bot texts, parse data and metadata are redacted (``bot.privacy.redaction``)
+  before they are written; while the identification form is active the person's
+  answers are replaced entirely (``[RÉPONSE D'IDENTIFICATION]``): what they typed to
+  prove who they are has no use once checked;
+- the values of identifying slots (identifier, birth date, the bearer access token,
+  any slot whose value holds an identifier) are *sealed* with an authenticated
+  encryption key (Fernet, key derived from ``ALLOCBOT_TRACKER_KEY``) and unsealed
+  on reload: the identification form spans several turns and must read back the
+  identifier typed one message earlier, but the database only holds ciphertext;
+- a conversation id that is itself an identifier (a phone number on SMS or
+  WhatsApp) is stored as a keyed hash;
+- when a tracker containing ``action_erase_conversation`` is saved, every row of
+  that conversation is deleted instead (erasure on request, GDPR art. 17);
+- SQLite runs in WAL mode; database calls run in a worker thread so that a locked
+  database never blocks Rasa's event loop; if a write fails (database locked or
+  down), the conversation is kept in memory, served from there, and written as
+  soon as the database accepts writes again: nothing is lost.
+
+SQLite file ``var/conversations.db`` by default; ``ALLOCBOT_TRACKER_DB_URL`` selects
+another database (PostgreSQL in production).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import logging
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from bot.privacy import log_redaction, unreachable_actions
+from bot.privacy.redaction import EMAIL, IBAN, NIR, PHONE, redact, redact_event, redact_value
+from bot.privacy.tracker_db import create_tracker_engine, tracker_db_url
+
+logger = logging.getLogger(__name__)
+
+ERASE_ACTION = "action_erase_conversation"
+IDENTIFICATION_FORM = "identification_form"
+IDENTIFICATION_ANSWER = "[RÉPONSE D'IDENTIFICATION]"
+SEALED_SLOTS = frozenset({"identifier", "birth_date", "access_token"})
+SEAL_PREFIX = "scellé:v1:"
+HASHED_SENDER_PREFIX = "h:"
+
+
+def tracker_key() -> bytes:
+    secret = os.environ.get("ALLOCBOT_TRACKER_KEY")
+    if not secret or secret == "change-me":
+        raise RuntimeError("La variable d'environnement ALLOCBOT_TRACKER_KEY doit être définie (voir .env.example).")
+    return secret.encode()
+
+
+class Sealer:
+    """Authenticated encryption of slot values and keyed hashing of conversation ids."""
+
+    def __init__(self, secret: bytes):
+        self._fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"allocbot-seal:" + secret).digest()))
+        self._hash_key = hashlib.sha256(b"allocbot-sender:" + secret).digest()
+
+    def seal(self, value: Any) -> str:
+        return SEAL_PREFIX + self._fernet.encrypt(json.dumps(value).encode()).decode()
+
+    def unseal(self, value: Any) -> Any:
+        if not isinstance(value, str) or not value.startswith(SEAL_PREFIX):
+            return value
+        try:
+            return json.loads(self._fernet.decrypt(value.removeprefix(SEAL_PREFIX).encode()))
+        except (InvalidToken, ValueError):
+            logger.warning("Valeur de slot scellée illisible (clé changée ?) : ignorée.")
+            return None
+
+    def stored_sender(self, sender_id: str) -> str:
+        # Random ids (web-<hex>, sms-<hmac>, uuids) may look like a date or an 8-digit identifier
+        # by chance; only a phone number, an email, a NIR or an IBAN makes an id personal.
+        redacted = redact(sender_id)
+        if not any(label in redacted for label in (PHONE, EMAIL, NIR, IBAN)):
+            return sender_id
+        digest = hmac.new(self._hash_key, sender_id.encode(), hashlib.sha256).hexdigest()
+        return HASHED_SENDER_PREFIX + digest[:40]
+
+
+def storable_events(events: list[dict[str, Any]], sealer: Sealer) -> list[dict[str, Any]]:
+    """The events as they may be written: redacted texts, sealed identifying slots."""
+    stored, loop = [], None
+    for event in events:
+        kind = event.get("event")
+        if kind == "active_loop":
+            loop = event.get("name")
+        if kind == "slot":
+            value = event.get("value")
+            if value is not None and (event.get("name") in SEALED_SLOTS or redact_value(value) != value):
+                stored.append({**event, "value": sealer.seal(value)})
+                continue
+        safe = redact_event(event)
+        if kind == "user":
+            if loop == IDENTIFICATION_FORM:
+                safe["text"] = IDENTIFICATION_ANSWER
+                if isinstance(safe.get("parse_data"), dict):
+                    safe["parse_data"] = {**safe["parse_data"], "text": IDENTIFICATION_ANSWER}
+            if safe.get("metadata"):
+                safe["metadata"] = redact_value(_without_site_token(safe["metadata"]))
+        stored.append(safe)
+    return stored
+
+
+def _without_site_token(metadata: Any) -> Any:
+    """The widget's site token is a bearer credential (10 minutes): it is used live, never stored."""
+    if isinstance(metadata, dict) and isinstance(metadata.get("allocbot"), dict) \
+            and "site_token" in metadata["allocbot"]:
+        return {**metadata, "allocbot": {**metadata["allocbot"], "site_token": "[JETON]"}}
+    return metadata
+
+
+def is_erasure(tracker: DialogueStateTracker) -> bool:
+    return any(getattr(event, "action_name", None) == ERASE_ACTION for event in tracker.events)
+
+
+class RedactingTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that redacts, seals, erases on request and never loses a write."""
+
+    def __init__(self, domain: Domain | None = None, host: str | None = None,
+                 event_broker: EventBroker | None = None, url: str | None = None, **kwargs: Any) -> None:
+        for unused in ("dialect", "db", "username", "password", "port", "login_db", "query"):
+            kwargs.pop(unused, None)
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+        unreachable_actions.install()  # this store is what Rasa imports of ours: see that module
+        log_redaction.install()  # Rasa has configured its log handlers by now
+        self.url = tracker_db_url(url or host)
+        self.sealer = Sealer(tracker_key())
+        self.engine = create_tracker_engine(self.url)
+        self.Base.metadata.create_all(self.engine)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+        self._pending: dict[str, DialogueStateTracker] = {}
+        self._write_lock: asyncio.Lock | None = None  # created in Rasa's loop, on first use
+        self._flusher: asyncio.Task | None = None
+        logger.info("Conversations enregistrées (expurgées) dans %r", self.engine.url)  # repr hides the password
+
+    async def keys(self) -> Iterable[str]:
+        stored = await asyncio.to_thread(self._keys_sync)
+        return sorted(set(stored) | set(self._pending))
+
+    def _keys_sync(self) -> list[str]:
+        with self.session_scope() as session:
+            return [sender for (sender,) in session.query(self.SQLEvent.sender_id).distinct()]
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._retrieve(sender_id, fetch_events_from_all_sessions=False)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        return await self._retrieve(conversation_id, fetch_events_from_all_sessions=True)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        pending = self._pending.get(sender_id)
+        if pending is not None and not fetch_events_from_all_sessions:
+            # Not yet written (database locked or down): the copy in memory is the truth.
+            return copy.deepcopy(pending)
+        events = await asyncio.to_thread(self._events_sync, sender_id, fetch_events_from_all_sessions)
+        if not events or self.domain is None:
+            return None
+        for event in events:
+            if event.get("event") == "slot":
+                event["value"] = self.sealer.unseal(event.get("value"))
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def _events_sync(self, sender_id: str, all_sessions: bool) -> list[dict[str, Any]]:
+        with self.session_scope() as session:
+            rows = self._event_query(session, self.sealer.stored_sender(sender_id), all_sessions).all()
+            return [json.loads(row.data) for row in rows]
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        if is_erasure(tracker):
+            self._pending.pop(sender_id, None)
+            removed = await asyncio.to_thread(self.erase_sync, sender_id)
+            logger.info("Conversation effacée à la demande de la personne (%d événements supprimés).", removed)
+            return
+        await self.stream_events(tracker)
+        if not await self._write(sender_id, tracker):
+            # Kept in memory, served from there, and written as soon as the database accepts it.
+            self._pending[sender_id] = copy.deepcopy(tracker)
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.get_running_loop().create_task(self._flush_pending())
+
+    async def _write(self, sender_id: str, tracker: DialogueStateTracker) -> bool:
+        if self._write_lock is None:
+            self._write_lock = asyncio.Lock()
+        events = [event.as_dict() for event in tracker.events]
+        async with self._write_lock:  # one writer at a time: the count-then-insert must not interleave
+            try:
+                await asyncio.to_thread(self._save_sync, sender_id, events)
+            except SQLAlchemyError as error:
+                logger.warning("Base des conversations indisponible (%s) : conversation gardée en mémoire.",
+                               type(error).__name__)
+                return False
+            if self._pending.get(sender_id) is not None and self._pending[sender_id] is not tracker:
+                self._pending.pop(sender_id, None)
+            return True
+
+    async def _flush_pending(self, every_seconds: float = 1.0) -> None:
+        while self._pending:
+            await asyncio.sleep(every_seconds)
+            for sender_id, tracker in list(self._pending.items()):
+                if await self._write(sender_id, tracker) and self._pending.get(sender_id) is tracker:
+                    del self._pending[sender_id]
+                    logger.info("Conversation gardée en mémoire enregistrée dans la base.")
+
+    def _save_sync(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        stored_sender = self.sealer.stored_sender(sender_id)
+        with self.session_scope() as session:
+            already = self._event_query(session, stored_sender, fetch_events_from_all_sessions=False).count()
+            for data in storable_events(events, self.sealer)[already:]:
+                session.add(self.SQLEvent(
+                    sender_id=stored_sender, type_name=data.get("event"), timestamp=data.get("timestamp"),
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                    action_name=data.get("name"), data=json.dumps(data),
+                ))
+            session.commit()
+
+    def erase_sync(self, sender_id: str) -> int:
+        """Delete every stored event of one conversation; returns how many rows went."""
+        with self.session_scope() as session:
+            removed = session.query(self.SQLEvent).filter(
+                self.SQLEvent.sender_id == self.sealer.stored_sender(sender_id)).delete(synchronize_session=False)
+            session.commit()
+            return removed

@@ -1,0 +1,35 @@
+"""The logging filter installed in the Rasa process and the action server: no identifier reaches a log file."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from bot.privacy import log_redaction
+
+
+def test_messages_arguments_and_tracebacks_are_redacted() -> None:
+    stream = io.StringIO()
+    logger = logging.getLogger("test.privacy.logs")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    log_redaction.install(logger)
+    log_redaction.install(logger)  # idempotent
+    try:
+        logger.warning("message reçu : %s", "mon IBAN FR7630006000011234567890189, tél 06 12 34 56 78")
+        try:
+            raise ValueError("identifiant 1234567A né le 12/04/1988")
+        except ValueError:
+            logger.exception("échec pour %s", "jean.dupont@exemple.fr")
+        logger.info("montant %s", "1 234,56 €")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    for secret in ("FR76", "06 12 34 56 78", "1234567A", "12/04/1988", "jean.dupont"):
+        assert secret not in written
+    assert "[IBAN]" in written and "[EMAIL]" in written and "ValueError: identifiant [IDENTIFIANT]" in written
+    assert "1 234,56 €" in written
+    assert len(handler.filters) == 1
