@@ -1,0 +1,65 @@
+"""The stock Rasa assistant the benchmark compares with: what ``rasa init`` creates.
+
+Created once with the project's own Rasa (same virtualenv, same version) under
+``var/bench/stock/rasa-<version>/`` and trained there (DIET and TED: minutes
+on two cores); reruns reuse it, and the training time measured then is kept
+beside it in ``stock.json``. It runs as one ``rasa run --enable-api``
+process, like the stock deployment the goals were stated against.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+from bot.cli.processes import Service
+from bot.config import PROJECT_ROOT
+
+RASA_VERSION = version("rasa")
+STOCK_DIR = PROJECT_ROOT / "var" / "bench" / "stock" / f"rasa-{RASA_VERSION}"
+
+
+def stock_project(stock_dir: Path = STOCK_DIR) -> dict:
+    """The stock project's model and the time its training took, creating it if needed."""
+    meta_path = stock_dir / "stock.json"
+    project = stock_dir / "project"
+    models = sorted((project / "models").glob("*.tar.gz")) if project.exists() else []
+    if meta_path.exists() and models:
+        return {**json.loads(meta_path.read_text()), "model": str(models[-1]), "project": str(project),
+                "cached": True}
+    if stock_dir.exists():
+        shutil.rmtree(stock_dir)  # a half-made project from an interrupted run
+    project.mkdir(parents=True)
+    print(f"→ création et entraînement de l'assistant Rasa de base (rasa init) dans {stock_dir}…", flush=True)
+    started = time.monotonic()
+    # A fresh training cache, so that the time is that of a full training.
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(stock_dir / "cache"), "PYTHONWARNINGS": "ignore",
+           "TF_CPP_MIN_LOG_LEVEL": "3"}
+    with open(stock_dir / "init.log", "wb") as log:
+        subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", "project"],
+                       cwd=stock_dir, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
+    meta = {"training_s": round(time.monotonic() - started, 1),
+            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "rasa_version": RASA_VERSION, "command": "rasa init --no-prompt (scaffold + full training)"}
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    models = sorted((project / "models").glob("*.tar.gz"))
+    return {**meta, "model": str(models[-1]), "project": str(project), "cached": False}
+
+
+def stock_service(project: dict, port: int, token: str, log_dir: Path) -> Service:
+    """One ``rasa run`` process with the stock model, its own credentials (REST) and endpoints."""
+    root = Path(project["project"])
+    return Service(
+        "stock-rasa",
+        [sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", token, "--port", str(port),
+         "--interface", "127.0.0.1", "--model", project["model"], "--credentials", str(root / "credentials.yml"),
+         "--endpoints", str(root / "endpoints.yml")],
+        f"http://127.0.0.1:{port}/status?token={token}", log_dir / "stock-rasa.log", {},
+    )
