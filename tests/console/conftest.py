@@ -35,7 +35,9 @@ def password(console) -> str:
     return console.env["ALLOCBOT_COUNSELLOR_PASSWORD"]
 
 
-@pytest.fixture(scope="session")
+# Module-scoped on purpose: while Playwright's sync API lives, the main thread has a
+# running asyncio loop, which breaks asyncio.run() in the tests that come later.
+@pytest.fixture(scope="module")
 def browser() -> Browser:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -19,7 +19,9 @@ def site(dialogue: Stack) -> Stack:
     return dialogue
 
 
-@pytest.fixture(scope="session")
+# Module-scoped on purpose: while Playwright's sync API lives, the main thread has a
+# running asyncio loop, which breaks asyncio.run() in the tests that come later.
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright (Playwright never downloads a browser here)."""
     from playwright.sync_api import sync_playwright
