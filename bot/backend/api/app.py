@@ -100,7 +100,12 @@ def committed(session: Session, result):
     return result
 
 
-def _granted(token: str, grant, person: JobSeeker) -> dict:
+def _grant(session: Session, config: Settings, person: JobSeeker, conversation_id: str, channel: str,
+           purpose: str) -> dict:
+    """An access token for this person and this conversation, and the identification logged."""
+    token, grant = tokens.issue(config.access_token_secret, config.access_token_ttl_seconds,
+                                person.id, conversation_id, channel)
+    access_log.record(session, person.id, "bot", "identification", purpose, conversation_id)
     return {"access_token": token, "expires_at": grant.expires_at.isoformat(),
             "job_seeker_id": person.id, "first_name": person.first_name}
 
@@ -139,11 +144,8 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
             conversation_id=body.conversation_id, birth_date=body.birth_date,
             identifier=body.identifier, phone=body.phone)
         person = identification.identify(session, config.access_token_secret, claim)
-        token, grant = tokens.issue(config.access_token_secret, config.access_token_ttl_seconds,
-                                    person.id, body.conversation_id, body.channel.value)
-        access_log.record(session, person.id, "bot", "identification", "identification réussie",
-                          body.conversation_id)
-        return committed(session, _granted(token, grant, person))
+        return committed(session, _grant(session, config, person, body.conversation_id, body.channel.value,
+                                         "identification réussie"))
 
     @app.post("/v1/identification/site-token", tags=["identification"], dependencies=service)
     def identify_by_site_token(body: SiteTokenIdentificationRequest, config: Settings = Depends(settings),
@@ -157,11 +159,8 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
             person = None
         if person is None:
             raise identification.FAILED
-        token, grant = tokens.issue(config.access_token_secret, config.access_token_ttl_seconds,
-                                    person.id, body.conversation_id, body.channel.value)
-        access_log.record(session, person.id, "bot", "identification", "identification par l'espace personnel",
-                          body.conversation_id)
-        return committed(session, _granted(token, grant, person))
+        return committed(session, _grant(session, config, person, body.conversation_id, body.channel.value,
+                                         "identification par l'espace personnel"))
 
     @app.post("/v1/identification/phone-link", tags=["identification"], dependencies=service)
     def phone_link(body: PhoneLinkRequest, session: Session = Depends(db_session)) -> dict:
