@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import datetime, time, timedelta
 
-import holidays
-
+from bot.backend.rules.dates import is_public_holiday
 from bot.clock import PARIS
 
 DEFAULT_HOURS = "lun-ven 08:30-17:00"
@@ -103,15 +101,6 @@ def parse(text: str) -> Schedule:
             for weekday in range(first, last + 1):
                 ranges.setdefault(weekday, []).append((start, end))
     return Schedule({day: tuple(sorted(values)) for day, values in ranges.items()})
-
-
-@lru_cache(maxsize=8)
-def _french_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.France(years=year)
-
-
-def is_public_holiday(day: date) -> bool:
-    return day in _french_holidays(day.year)
 
 
 def configured_schedule() -> Schedule:

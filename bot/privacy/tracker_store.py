@@ -20,7 +20,11 @@ between the two:
 - SQLite runs in WAL mode; database calls run in a worker thread so that a locked
   database never blocks Rasa's event loop; if a write fails (database locked or
   down), the conversation is kept in memory, served from there, and written as
-  soon as the database accepts writes again: nothing is lost.
+  soon as the database accepts writes again: nothing is lost;
+- the rows of recent conversations are also kept in memory, exactly as stored
+  (``_RecentRows``): a message then costs one indexed look-up of the conversation's
+  last row id instead of reading and counting all its rows; any other writer
+  (another process, the purge) changes that id, and the database is read again.
 
 SQLite file ``var/conversations.db`` by default; ``ALLOCBOT_TRACKER_DB_URL`` selects
 another database (PostgreSQL in production).
@@ -31,14 +35,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import functools
 import hashlib
 import hmac
 import json
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
@@ -59,6 +67,8 @@ IDENTIFICATION_ANSWER = "[RÉPONSE D'IDENTIFICATION]"
 SEALED_SLOTS = frozenset({"identifier", "birth_date", "access_token"})
 SEAL_PREFIX = "scellé:v1:"
 HASHED_SENDER_PREFIX = "h:"
+SESSION_STARTED = "session_started"
+DEFAULT_RECENT_CONVERSATIONS = 1000
 
 
 def tracker_key() -> bytes:
@@ -74,6 +84,8 @@ class Sealer:
     def __init__(self, secret: bytes):
         self._fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"allocbot-seal:" + secret).digest()))
         self._hash_key = hashlib.sha256(b"allocbot-sender:" + secret).digest()
+        # Looking for identifiers in the id (phone numbers...) at every read and write cost more than the SQL.
+        self.stored_sender = functools.lru_cache(maxsize=4096)(self._stored_sender)
 
     def seal(self, value: Any) -> str:
         return SEAL_PREFIX + self._fernet.encrypt(json.dumps(value).encode()).decode()
@@ -87,7 +99,7 @@ class Sealer:
             logger.warning("Valeur de slot scellée illisible (clé changée ?) : ignorée.")
             return None
 
-    def stored_sender(self, sender_id: str) -> str:
+    def _stored_sender(self, sender_id: str) -> str:
         # Random ids (web-<hex>, sms-<hmac>, uuids) may look like a date or an 8-digit identifier
         # by chance; only a phone number, an email, a NIR or an IBAN makes an id personal.
         redacted = redact(sender_id)
@@ -140,6 +152,77 @@ def _without_site_token(metadata: Any) -> Any:
     return metadata
 
 
+@dataclass(frozen=True)
+class StoredRow:
+    timestamp: float | None
+    type_name: str
+    data: str  # the JSON written in the database: redacted, slots sealed
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the database holds of a conversation's latest session, as Rasa's query returns it."""
+
+    last_id: int | None  # the conversation's highest row id (any session): changes with any write
+    rows: tuple[StoredRow, ...]
+
+    def extended(self, new_rows: list[StoredRow], last_id: int | None) -> Snapshot:
+        """The snapshot after ``new_rows`` were inserted, cut at the latest session start like Rasa's
+        query (rows whose timestamp is at least the latest ``session_started`` one's)."""
+        rows = self.rows + tuple(new_rows)
+        if any(row.type_name == SESSION_STARTED for row in new_rows):
+            start = max(row.timestamp for row in rows
+                        if row.type_name == SESSION_STARTED and row.timestamp is not None)
+            rows = tuple(row for row in rows if row.timestamp is not None and row.timestamp >= start)
+        return Snapshot(last_id, rows)
+
+
+class _RecentRows:
+    """The stored rows of the most recently used conversations (least recently used dropped first)."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+
+    def get(self, sender_id: str) -> Snapshot | None:
+        snapshot = self._snapshots.get(sender_id)
+        if snapshot is not None:
+            self._snapshots.move_to_end(sender_id)
+        return snapshot
+
+    def put(self, sender_id: str, snapshot: Snapshot | None) -> None:
+        if snapshot is None or self.capacity <= 0:
+            self._snapshots.pop(sender_id, None)
+            return
+        self._snapshots[sender_id] = snapshot
+        self._snapshots.move_to_end(sender_id)
+        while len(self._snapshots) > self.capacity:
+            self._snapshots.popitem(last=False)
+
+    def drop(self, sender_id: str) -> None:
+        self._snapshots.pop(sender_id, None)
+
+
+class _Statements:
+    """The store's SQL, built once (SQLAlchemy Core): ORM queries rebuilt at every message cost more
+    CPU than the database itself. Same selection as Rasa's ``SQLTrackerStore._event_query``."""
+
+    def __init__(self, events: sa.Table):
+        sender = sa.bindparam("sender")
+        columns = (events.c.timestamp, events.c.type_name, events.c.data)
+        session_start = sa.select(sa.func.max(events.c.timestamp)).where(
+            events.c.sender_id == sender, events.c.type_name == SESSION_STARTED).scalar_subquery()
+        in_latest_session = sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
+        # The index on sender_id holds the row ids: a seek, not a scan.
+        self.last_id = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sender)
+        self.latest_session = sa.select(*columns).where(events.c.sender_id == sender, in_latest_session) \
+            .order_by(events.c.id)
+        self.latest_session_count = sa.select(sa.func.count()).select_from(events).where(
+            events.c.sender_id == sender, in_latest_session)
+        self.all_sessions = sa.select(*columns).where(events.c.sender_id == sender).order_by(events.c.id)
+        self.insert = events.insert()
+
+
 def is_erasure(tracker: DialogueStateTracker) -> bool:
     return any(getattr(event, "action_name", None) == ERASE_ACTION for event in tracker.events)
 
@@ -159,7 +242,9 @@ class RedactingTrackerStore(SQLTrackerStore):
         self.engine = create_tracker_engine(self.url)
         self.Base.metadata.create_all(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
+        self._sql = _Statements(self.SQLEvent.__table__)
         self._pending: dict[str, DialogueStateTracker] = {}
+        self._recent = _RecentRows(int(os.environ.get("ALLOCBOT_TRACKER_RECENT", DEFAULT_RECENT_CONVERSATIONS)))
         self._write_lock: asyncio.Lock | None = None  # created in Rasa's loop, on first use
         self._flusher: asyncio.Task | None = None
         logger.info("Conversations enregistrées (expurgées) dans %r", self.engine.url)  # repr hides the password
@@ -183,23 +268,40 @@ class RedactingTrackerStore(SQLTrackerStore):
         if pending is not None and not fetch_events_from_all_sessions:
             # Not yet written (database locked or down): the copy in memory is the truth.
             return copy.deepcopy(pending)
-        events = await asyncio.to_thread(self._events_sync, sender_id, fetch_events_from_all_sessions)
-        if not events or self.domain is None:
+        if fetch_events_from_all_sessions:
+            rows = await asyncio.to_thread(self._all_rows_sync, sender_id)
+        else:
+            snapshot = await asyncio.to_thread(self._snapshot_sync, sender_id, self._recent.get(sender_id))
+            self._recent.put(sender_id, snapshot if snapshot.rows else None)
+            rows = snapshot.rows
+        if not rows or self.domain is None:
             return None
+        events = [json.loads(row.data) for row in rows]
         for event in events:
             if event.get("event") == "slot":
                 event["value"] = self.sealer.unseal(event.get("value"))
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
-    def _events_sync(self, sender_id: str, all_sessions: bool) -> list[dict[str, Any]]:
-        with self.session_scope() as session:
-            rows = self._event_query(session, self.sealer.stored_sender(sender_id), all_sessions).all()
-            return [json.loads(row.data) for row in rows]
+    def _snapshot_sync(self, sender_id: str, recent: Snapshot | None) -> Snapshot:
+        """The latest session's rows: from memory if nobody wrote since, else from the database."""
+        stored_sender = self.sealer.stored_sender(sender_id)
+        with self.engine.connect() as connection:
+            last_id = connection.execute(self._sql.last_id, {"sender": stored_sender}).scalar()
+            if recent is not None and recent.last_id == last_id:
+                return recent
+            rows = connection.execute(self._sql.latest_session, {"sender": stored_sender})
+            return Snapshot(last_id, tuple(StoredRow(*row) for row in rows))
+
+    def _all_rows_sync(self, sender_id: str) -> tuple[StoredRow, ...]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._sql.all_sessions, {"sender": self.sealer.stored_sender(sender_id)})
+            return tuple(StoredRow(*row) for row in rows)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         if is_erasure(tracker):
             self._pending.pop(sender_id, None)
+            self._recent.drop(sender_id)
             removed = await asyncio.to_thread(self.erase_sync, sender_id)
             logger.info("Conversation effacée à la demande de la personne (%d événements supprimés).", removed)
             return
@@ -216,11 +318,13 @@ class RedactingTrackerStore(SQLTrackerStore):
         events = [event.as_dict() for event in tracker.events]
         async with self._write_lock:  # one writer at a time: the count-then-insert must not interleave
             try:
-                await asyncio.to_thread(self._save_sync, sender_id, events)
+                snapshot = await asyncio.to_thread(self._save_sync, sender_id, events, self._recent.get(sender_id))
             except SQLAlchemyError as error:
+                self._recent.drop(sender_id)
                 logger.warning("Base des conversations indisponible (%s) : conversation gardée en mémoire.",
                                type(error).__name__)
                 return False
+            self._recent.put(sender_id, snapshot)
             if self._pending.get(sender_id) is not None and self._pending[sender_id] is not tracker:
                 self._pending.pop(sender_id, None)
             return True
@@ -233,17 +337,27 @@ class RedactingTrackerStore(SQLTrackerStore):
                     del self._pending[sender_id]
                     logger.info("Conversation gardée en mémoire enregistrée dans la base.")
 
-    def _save_sync(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+    def _save_sync(self, sender_id: str, events: list[dict[str, Any]], recent: Snapshot | None) -> Snapshot | None:
+        """Insert the events not stored yet; returns the new snapshot when the rows before were known."""
         stored_sender = self.sealer.stored_sender(sender_id)
-        with self.session_scope() as session:
-            already = self._event_query(session, stored_sender, fetch_events_from_all_sessions=False).count()
+        with self.engine.begin() as connection:
+            last_id = connection.execute(self._sql.last_id, {"sender": stored_sender}).scalar()
+            if recent is None or recent.last_id != last_id:
+                recent = None
+                already = connection.execute(self._sql.latest_session_count, {"sender": stored_sender}).scalar()
+            else:
+                already = len(recent.rows)
+            new_rows, values = [], []
             for data in storable_events(events, self.sealer, start=already):
-                session.add(self.SQLEvent(
-                    sender_id=stored_sender, type_name=data.get("event"), timestamp=data.get("timestamp"),
-                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
-                    action_name=data.get("name"), data=json.dumps(data),
-                ))
-            session.commit()
+                row = StoredRow(data.get("timestamp"), data.get("event"), json.dumps(data))
+                new_rows.append(row)
+                values.append({"sender_id": stored_sender, "type_name": row.type_name, "timestamp": row.timestamp,
+                               "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                               "action_name": data.get("name"), "data": row.data})
+            if values:
+                connection.execute(self._sql.insert, values)
+                last_id = connection.execute(self._sql.last_id, {"sender": stored_sender}).scalar()
+        return recent.extended(new_rows, last_id) if recent is not None else None
 
     def erase_sync(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many rows went."""

@@ -6,6 +6,7 @@ Dates are calendar dates in Europe/Paris; nothing here reads the clock.
 from __future__ import annotations
 
 import calendar
+import threading
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -55,15 +56,30 @@ def days_between(first: date, last: date) -> int:
     return max(0, (last - first).days + 1)
 
 
+_HOLIDAYS_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=64)
-def _french_holidays(year: int) -> frozenset[date]:
+def _holidays_of(year: int) -> frozenset[date]:
     # Metropolitan France: the payment calendar of France Travail follows it.
     return frozenset(holidays.France(years=year))
 
 
+def _french_holidays(year: int) -> frozenset[date]:
+    """The year's public holidays, computed once: building them takes ~0.4 s (gettext lookups),
+    and without the lock the first burst of concurrent requests each built them again."""
+    with _HOLIDAYS_LOCK:
+        return _holidays_of(year)
+
+
+def is_public_holiday(day: date) -> bool:
+    """A French public holiday (metropolitan France)."""
+    return day in _french_holidays(day.year)
+
+
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not a French public holiday (jour ouvré)."""
-    return day.weekday() < 5 and day not in _french_holidays(day.year)
+    return day.weekday() < 5 and not is_public_holiday(day)
 
 
 def add_working_days(day: date, count: int) -> date:
