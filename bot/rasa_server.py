@@ -6,8 +6,9 @@ the action server's answers. Rasa 3.6 calls ``jsonschema.validate(result,
 schema)`` for every custom action, and that function checks the schema itself
 against the JSON Schema meta-schema each time before checking the answer:
 about 130 ms per call on this machine, against 8 ms with a validator built
-once. The fix validates exactly as before (same schema, same best-matching
-error, same message) with that one validator.
+once. The fix validates as before (same schema, same message) with validators
+built once, and checks each event only against the schema of its own type
+(Rasa's schema tries it against all 23 kinds of event: 1.9 → 0.13 ms per answer).
 
 Everything else is Rasa's own command line, unchanged.
 """
@@ -15,25 +16,58 @@ Everything else is Rasa's own command line, unchanged.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
+def action_result_errors(schema: dict[str, Any]) -> Callable[[Any], Iterator[Exception]]:
+    """The errors of an action server's answer against Rasa's response schema, found faster.
+
+    Rasa's schema checks each event against a ``oneOf`` of 23 event schemas, each
+    fixing ``event`` to its own constant: every event was matched against all 23
+    (about 2 ms per answer, 7 % of the Rasa server's CPU under load). Exactly one
+    branch can match a given ``event`` value, so checking the event against that
+    branch alone accepts and rejects the same answers.
+    """
+    from copy import deepcopy
+
+    from jsonschema import ValidationError
+    from jsonschema.validators import validator_for
+
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)  # what jsonschema.validate did on every call, done once
+    base = deepcopy(schema)
+    branches = base["properties"]["events"]["items"].pop("oneOf")
+    by_event = {branch["properties"]["event"]["const"]: validator_class(branch) for branch in branches}
+    base_validator = validator_class(base)
+
+    def errors(result: Any) -> Iterator[Exception]:
+        yield from base_validator.iter_errors(result)
+        events = result.get("events") if isinstance(result, dict) else None
+        for event in events if isinstance(events, list) else ():
+            if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+                continue  # reported by the base schema (an object with a string "event")
+            branch = by_event.get(event["event"])
+            if branch is None:
+                yield ValidationError(f"{event['event']!r} is not valid under any of the given schemas")
+            else:
+                yield from branch.iter_errors(event)
+
+    return errors
+
+
 def install_cached_action_validation() -> None:
-    """Replace ``RemoteAction._validate_action_result`` with the same check on a validator built once."""
+    """Replace ``RemoteAction._validate_action_result`` with the same check on validators built once."""
     from jsonschema import ValidationError
     from jsonschema.exceptions import best_match
-    from jsonschema.validators import validator_for
     from rasa.core.actions.action import DOCS_BASE_URL, RemoteAction
 
     if getattr(RemoteAction._validate_action_result, "_allocbot_cached", False):
         return
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validator_for(schema)
-    validator_class.check_schema(schema)  # what jsonschema.validate did on every call, done once
-    validator = validator_class(schema)
+    errors = action_result_errors(RemoteAction.action_response_format_spec())
 
     def _validate_action_result(self, result: dict[str, Any]) -> bool:
-        error = best_match(validator.iter_errors(result))
+        error = best_match(errors(result))
         if error is None:
             return True
         if not isinstance(error, ValidationError):  # best_match returns the validator's own error type

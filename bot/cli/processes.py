@@ -100,7 +100,7 @@ def rasa_service(port: int, token: str, env: Mapping[str, str], log_dir: Path,
                  endpoints: str = "endpoints.yml") -> Service:
     return Service(
         "rasa",
-        # bot.rasa_server is Rasa's command with a fix for its per-action schema check (see there).
+        # bot.rasa_server is Rasa's command with a faster check of the action server's answers (see there).
         [python_bin(), "-m", "bot.rasa_server", "run", "--enable-api", "--auth-token", token, "--port", str(port),
          "--interface", "127.0.0.1", "--model", str(model), "--credentials", credentials,
          "--endpoints", endpoints, "--cors", "*"],
