@@ -70,7 +70,7 @@ def test_read_back_from_memory_equals_a_fresh_read_from_the_database(url):
         from_database = await store(url).retrieve(SENDER)
         assert dicts(from_memory) == dicts(from_database)
         assert from_memory.get_slot("identifier") == "1234567A"  # unsealed on the way back
-        assert stored_count(url) == 7  # each event written once, none twice (action_session_start is before the session)
+        assert stored_count(url) == 7  # each event once (action_session_start is stored, before the session)
 
     asyncio.run(scenario())
 
