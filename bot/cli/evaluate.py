@@ -24,7 +24,9 @@
   cross-validation without teaching anything).
 
 ``--skip-cv`` reuses the last cross-validation predictions (the five trainings
-take a few minutes), ``--folds`` changes the number of folds.
+take a few minutes), ``--folds`` changes the number of folds. ``--cv-only`` runs the
+cross-validation alone and prints its figures without touching the held-out set or
+the report: the way to compare changes while tuning.
 """
 
 from __future__ import annotations
@@ -378,13 +380,33 @@ def write_report(cv: dict | None, heldout: list[dict], stories: dict | None) -> 
     return report
 
 
+def _cv_only(folds: int) -> int:
+    """Cross-validation figures on stdout; the held-out set is neither loaded nor parsed."""
+    print(f"→ validation croisée ({folds} plis)…", flush=True)
+    predictions = cross_validation(folds)["predictions"]
+    report = intent_report(predictions)
+    for intent in sorted(report, key=lambda k: report[k]["f1-score"] if isinstance(report[k], dict) else 2):
+        if intent not in ("accuracy", "macro avg", "weighted avg", "micro avg"):
+            print(f"  {intent:28} F1 {report[intent]['f1-score']:.3f}")
+    o = outcome(predictions, with_thresholds(predictions, *configured_thresholds()))
+    best_t, best_a, _ = calibrate(predictions)[0]
+    print(f"validation croisée : F1 macro {report['macro avg']['f1-score']:.3f} ; repli {o['fallback']}/{o['total']}, "
+          f"réponses fausses {o['wrong']}, hors-sujet mal routés {o['leaks']}/{o['oos_total']} ; "
+          f"seuils conseillés {best_t:.2f} / {best_a:.2f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Évalue la compréhension (NLU) et les histoires de test, "
                                                  "et écrit docs/evaluation.md.")
     parser.add_argument("--skip-cv", action="store_true", help="reprendre la dernière validation croisée")
     parser.add_argument("--skip-stories", action="store_true", help="ne pas lancer rasa test core")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--cv-only", action="store_true",
+                        help="validation croisée seule, affichée sans jeu de test indépendant ni rapport (réglages)")
     args = parser.parse_args(argv)
+    if args.cv_only:
+        return _cv_only(args.folds)
     cv: dict[str, Any] | None = None
     if not args.skip_cv:
         print(f"→ validation croisée ({args.folds} plis)…", flush=True)

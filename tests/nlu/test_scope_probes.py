@@ -20,14 +20,14 @@ from bot.cli.evaluate import ALLOWANCE_ANSWERS, load_examples
 from bot.nlu.normalizer import normalize
 from tests.integration.conversation import Conversation
 
-# Probes that still get an allowance intent with the current model. They are kept, marked,
-# rather than removed: strict, so that the mark must go as soon as the model gets them right.
-KNOWN_LEAK = pytest.mark.xfail(strict=True, reason="known leak (docs/nlu.md): built like an allowance question")
+# A probe that gets an allowance intent is kept and marked pytest.mark.xfail(strict=True) rather than
+# removed, so that the mark must go as soon as the model gets it right. None is marked today: the three
+# that leaked (taxes, a survivor's pension, a car loan) are caught by bot.nlu.scope.ScopeGuard.
 PROBES = [
     "combien je vais payer d'impôt sur le revenu l'an prochain",
-    pytest.param("pk les impots m'ont preleve 200 euros", marks=KNOWN_LEAK),
+    "pk les impots m'ont preleve 200 euros",
     "quand est-ce que l'avis de taxe foncière arrive",
-    pytest.param("ma pension de réversion est versée quel jour", marks=KNOWN_LEAK),
+    "ma pension de réversion est versée quel jour",
     "cb je toucherai de retraite complémentaire",
     "la cpam m'a pas remboursé ma consultation",
     "quand la secu verse les indemnités de mon congé maternité",
@@ -35,7 +35,7 @@ PROBES = [
     "combien coute le forfait navigo par mois",
     "le train de 8h est supprimé demain ?",
     "ma bourse crous a pas été versée ce mois",
-    pytest.param("combien je dois rembourser sur mon prêt auto", marks=KNOWN_LEAK),
+    "combien je dois rembourser sur mon prêt auto",
     "combien je vais avoir de prime d'activité ce trimestre",
     "l'apl arrive quand ce mois ci",
     "quel temps il fera samedi a marseille",

@@ -1,0 +1,190 @@
+"""Scope guard: a question about another administration is never an allowance question.
+
+"pk les impots m'ont preleve 200 euros", "ma pension de réversion est versée quel
+jour", "combien je dois rembourser sur mon prêt auto" are built like allowance
+questions ("pourquoi prélevé", "versée quel jour", "combien rembourser"), and the
+intent classifier, which has seen these words in hundreds of allowance examples,
+can pick an allowance need with high confidence. The fallback does not catch it,
+and the bot would then ask the person to identify and show their ARE figures.
+
+``ScopeGuard`` runs after the classifier. When the top intent is an allowance
+need (``ALLOWANCE_INTENTS``), the message names another organisation or benefit
+(``OTHER_BENEFITS``, ``OTHER_ADMINISTRATIONS``) and says nothing of the allowance
+(``ALLOWANCE_WORDS``), it swaps the top intent with:
+
+- ``ask_other_benefit`` for CAF/MSA benefits (RSA, APL, AAH, prime d'activité…):
+  ``utter_other_benefit`` points to the CAF;
+- ``out_of_scope`` for the others (taxes, pensions, health insurance, banks and
+  loans, student grants, transport…): ``utter_out_of_scope``.
+
+The two confidences are swapped, not invented: the ranking still sums to one and
+the gap to the second intent is unchanged, so the ``FallbackClassifier`` after it
+decides as it would have. A message that also names the allowance ("la CAF
+me demande mon attestation France Travail", "ma retraite complémentaire est
+retenue sur mon ARE ?") is left to the classifier.
+
+The lexicon is matched on the normaliser's words (lowercase, no accents, SMS
+spelling expanded), so it must sit after ``FrenchTextNormalizer``; a term is a
+sequence of whole words, and a final "s"/"x" is ignored ("impots", "impot").
+It is kept to names that are unambiguous in a job seeker's message: "banque",
+loans and credit are in; "compte", "virement", "bancaire" or "découvert" (where
+and how the allowance arrives) are not. The price: "ma banque n'a rien reçu",
+with no allowance word, gets the out-of-scope answer, which lists what the bot
+does answer, and the person can say "mon allocation n'est pas arrivée"; the
+RIB counts as an allowance word ("j'ai changé de banque et de RIB").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.normalizer import FrenchTextNormalizer, normalize
+
+ALLOWANCE_INTENTS = frozenset({
+    "ask_allowance_amount", "ask_payment_date", "report_missing_payment", "ask_amount_difference",
+    "ask_rights_duration", "ask_declaration_window", "check_declaration_status", "report_missed_declaration",
+    "ask_how_to_declare_work", "simulate_earnings", "ask_overpayment", "contest_decision",
+})
+"""The needs that start an identification and show the person's allowance figures."""
+
+OTHER_BENEFITS = (
+    # CAF and MSA benefits: utter_other_benefit names the CAF.
+    "caf", "msa", "rsa", "apl", "aah", "als", "alf", "paje", "prime d activite", "prime activite",
+    "allocation familiale", "allocation logement", "aide au logement", "allocation adulte handicape",
+    "allocation de rentree scolaire", "complement familial", "allocation de soutien familial",
+    "revenu de solidarite active",
+)
+OTHER_ADMINISTRATIONS = (
+    # Taxes.
+    "impot", "impots gouv", "fisc", "finances publiques", "taxe fonciere", "taxe d habitation",
+    "avis d imposition", "declaration de revenu", "tresor public",
+    # Pensions.
+    "retraite", "pension", "reversion", "agirc", "arrco", "carsat", "cnav",
+    # Health insurance.
+    "cpam", "ameli", "secu", "securite sociale", "mutuelle", "carte vitale",
+    # Banks and loans.
+    "banque", "banquier", "agios", "carte bleue", "mon pret", "un pret", "le pret", "du pret", "pret auto",
+    "pret immobilier", "pret bancaire", "pret etudiant", "pret conso", "pret personnel", "mon credit",
+    "credit immobilier", "credit auto", "credit conso", "organisme de credit",
+    # Students, transport, cars, fines.
+    "crous", "bourse etudiante", "navigo", "sncf", "ratp", "carte grise", "permis de conduire", "amende",
+    "pv de stationnement",
+)
+ALLOWANCE_WORDS = (
+    "allocation", "chomage", "chomeur", "france travail", "indemnisation", "actualisation", "actualise",
+    "actualiser", "unedic", "aide au retour", "allocation journaliere", "rib",
+)
+"""Words that make a message about the allowance, whatever else it names. The CAF's
+"allocation ..." terms above are removed before these are looked for."""
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
+def _terms(terms: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    """Terms as tuples of stemmed words, indexed by their first word, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for term in terms:
+        words = tuple(_stem(word) for word in normalize(term).split())
+        index.setdefault(words[0], []).append(words)
+    for candidates in index.values():
+        candidates.sort(key=len, reverse=True)
+    return index
+
+
+_BENEFITS = _terms(OTHER_BENEFITS)
+_ADMINISTRATIONS = _terms(OTHER_ADMINISTRATIONS)
+_ALLOWANCE = _terms(ALLOWANCE_WORDS)
+
+
+def _find(words: list[str], terms: dict[str, list[tuple[str, ...]]]) -> list[tuple[int, int]]:
+    """Spans (start, end) of ``words`` where a term occurs, left to right, the longest term at each place."""
+    spans = []
+    start = 0
+    while start < len(words):
+        for term in terms.get(words[start], ()):
+            if tuple(words[start : start + len(term)]) == term:
+                spans.append((start, start + len(term)))
+                start += len(term)
+                break
+        else:
+            start += 1
+    return spans
+
+
+def foreign_need(words: list[str]) -> str | None:
+    """``ask_other_benefit`` or ``out_of_scope`` when normalised ``words`` name another
+    organisation or benefit and not the allowance, else None.
+
+    >>> foreign_need(normalize("ma pension de réversion est versée quel jour").split())
+    'out_of_scope'
+    >>> foreign_need(normalize("le rsa tombe quand").split())
+    'ask_other_benefit'
+    >>> foreign_need(normalize("la CAF veut mon attestation de chômage").split()) is None
+    True
+    """
+    stems = [_stem(word) for word in words]
+    benefits = _find(stems, _BENEFITS)
+    # "allocation logement" is the CAF's: its "allocation" is not ours.
+    rest = [word for i, word in enumerate(stems) if not any(start <= i < end for start, end in benefits)]
+    if _find(rest, _ALLOWANCE):
+        return None
+    if benefits:
+        return "ask_other_benefit"
+    if _find(rest, _ADMINISTRATIONS):
+        return "out_of_scope"
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ScopeGuard(GraphComponent):
+    """Turns an allowance intent into out_of_scope / ask_other_benefit when the message is about
+    another organisation (see the module docstring)."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [FrenchTextNormalizer]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> ScopeGuard:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._guard(message)
+        return messages
+
+    @staticmethod
+    def _guard(message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        if intent.get("name") not in ALLOWANCE_INTENTS:
+            return
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        target = foreign_need([token.text for token in tokens])
+        if target is None:
+            return
+        ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
+        top_confidence = intent.get("confidence", 0.0)
+        target_confidence = next((e["confidence"] for e in ranking if e["name"] == target), 0.0)
+        for entry in ranking:
+            if entry["name"] == target:
+                entry["confidence"] = top_confidence
+            elif entry["name"] == intent["name"]:
+                entry["confidence"] = target_confidence
+        ranking.sort(key=lambda entry: -entry["confidence"])
+        message.set(INTENT, {"name": target, "confidence": top_confidence}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

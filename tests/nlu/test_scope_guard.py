@@ -1,0 +1,154 @@
+"""ScopeGuard: a question about another administration never keeps an allowance intent.
+
+Unit tests of the lexicon rule (``foreign_need``) and of the component on Rasa
+``Message`` objects, then a tiny model trained through the default recipe: the
+guard runs after the classifier and before the ``FallbackClassifier``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.cli.evaluate import ALLOWANCE_ANSWERS
+from bot.nlu.normalizer import FrenchTextNormalizer, normalize
+from bot.nlu.scope import ALLOWANCE_INTENTS, ScopeGuard, foreign_need
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("quand tombe ma retraite", "out_of_scope"),
+        ("Les IMPÔTS m'ont prélevé trop", "out_of_scope"),
+        ("la cpam rembourse quand", "out_of_scope"),
+        ("combien il me reste sur mon crédit auto", "out_of_scope"),
+        ("ma bourse du crous est en retard", "out_of_scope"),
+        ("ma banque me facture des frais, pourquoi", "out_of_scope"),
+        ("le rsa tombe quand", "ask_other_benefit"),
+        ("cb d'APL ce mois", "ask_other_benefit"),
+        ("l'allocation logement a baissé", "ask_other_benefit"),
+        ("la caf et les impots me reclament de l'argent", "ask_other_benefit"),
+    ],
+)
+def test_other_organisations(text: str, expected: str) -> None:
+    assert foreign_need(normalize(text).split()) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cb je touche ce mois",
+        "je suis prêt à reprendre, ça change quoi pour mon alloc",  # "prêt" as in ready
+        "la CAF me demande mon attestation France Travail",
+        "ma retraite complémentaire est retenue sur mon ARE ?",
+        "ma banque n'a rien reçu de France Travail",
+        "j'ai changé de banque, voici mon nouveau RIB",
+        "mon chômage et mes APL ont baissé",
+        "",
+    ],
+)
+def test_allowance_or_nothing_named(text: str) -> None:
+    assert foreign_need(normalize(text).split()) is None
+
+
+def test_guarded_intents_are_the_allowance_answers() -> None:
+    assert ALLOWANCE_INTENTS == ALLOWANCE_ANSWERS
+
+
+@pytest.fixture(scope="module")
+def components(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    args = (storage, Resource("t"), ExecutionContext(GraphSchema({}), "t"))
+    return (WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), *args),
+            FrenchTextNormalizer.create({}, *args), ScopeGuard.create({}, *args))
+
+
+def classified(components: tuple, text: str, ranking: list[tuple[str, float]]) -> Message:
+    tokenizer, normalizer, guard = components
+    message = Message(data={TEXT: text})
+    tokenizer.process([message])
+    normalizer.process([message])
+    message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+    guard.process([message])
+    return message
+
+
+def test_guard_swaps_the_confidences(components: tuple) -> None:
+    message = classified(components, "ma pension de réversion est versée quel jour",
+                         [("ask_payment_date", 0.8), ("ask_rights_duration", 0.15), ("out_of_scope", 0.05)])
+    assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.8}
+    assert [(e["name"], e["confidence"]) for e in message.get(INTENT_RANKING_KEY)] == [
+        ("out_of_scope", 0.8), ("ask_rights_duration", 0.15), ("ask_payment_date", 0.05)]
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        # Not an allowance intent: left to the classifier (the followups, distress, small talk).
+        ("et après impôt ?", [("followup_net_gross", 0.7), ("out_of_scope", 0.3)]),
+        ("la banque me menace, j'ai plus rien", [("express_distress", 0.9), ("out_of_scope", 0.1)]),
+        # An allowance intent on an allowance message.
+        ("quand tombe mon chômage", [("ask_payment_date", 0.9), ("out_of_scope", 0.1)]),
+    ],
+)
+def test_guard_leaves_other_messages(components: tuple, text: str, ranking: list[tuple[str, float]]) -> None:
+    message = classified(components, text, ranking)
+    assert message.get(INTENT)["name"] == ranking[0][0]
+    assert [e["name"] for e in message.get(INTENT_RANKING_KEY)] == [name for name, _ in ranking]
+
+
+PIPELINE = """
+recipe: default.v1
+language: fr
+assistant_id: test
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: bot.nlu.normalizer.FrenchTextNormalizer
+  - name: CountVectorsFeaturizer
+  - name: bot.nlu.classifier.TfidfLogisticRegressionClassifier
+    random_state: 42
+  - name: bot.nlu.scope.ScopeGuard
+  - name: FallbackClassifier
+    threshold: 0.2
+policies: []
+"""
+
+NLU = """
+version: "3.1"
+nlu:
+- intent: ask_payment_date
+  examples: |
+    - quand est versée mon allocation
+    - qd tombe le paiement
+    - c'est quand le versement
+- intent: out_of_scope
+  examples: |
+    - quel temps fait il
+    - raconte une blague
+    - une recette de crepes
+"""
+
+
+async def test_trained_pipeline_routes_other_administrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+
+    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path / "cache"))
+    (tmp_path / "config.yml").write_text(PIPELINE)
+    (tmp_path / "nlu.yml").write_text(NLU)
+    agent = Agent.load(train_nlu(str(tmp_path / "config.yml"), str(tmp_path / "nlu.yml"), str(tmp_path / "models")))
+
+    ours = await agent.parse_message("qd est versé le paiement de mon allocation")
+    assert ours["intent"]["name"] == "ask_payment_date"
+    theirs = await agent.parse_message("qd est versée ma pension")
+    assert theirs["intent"]["name"] == "out_of_scope"
+    assert theirs["intent_ranking"][0]["name"] == "out_of_scope"
+    assert theirs["text"] == "qd est versée ma pension"
