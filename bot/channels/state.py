@@ -150,6 +150,16 @@ class ChannelStore:
         self._purge_seen(now)
         return True
 
+    def forget(self, sender_id: str) -> bool:
+        """Erasure on request: the conversation's number goes now; a STOP stays honoured (without the number)."""
+        with self.engine.begin() as connection:
+            removed = connection.execute(delete(contacts).where(
+                contacts.c.sender_id == sender_id, contacts.c.stopped.is_(False))).rowcount
+            emptied = connection.execute(update(contacts).where(
+                contacts.c.sender_id == sender_id, contacts.c.stopped.is_(True))
+                .values(phone_encrypted="", choices=None, updated_at=utcnow())).rowcount
+        return bool(removed or emptied)
+
     def forget_inactive(self, older_than: timedelta) -> int:
         """Retention: forget the numbers of conversations silent for ``older_than``; returns how many.
 

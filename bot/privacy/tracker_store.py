@@ -55,6 +55,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from bot.config import PROJECT_ROOT
 from bot.privacy import log_redaction, unreachable_actions
 from bot.privacy.redaction import EMAIL, IBAN, NIR, PHONE, redact, redact_event, redact_value
 from bot.privacy.tracker_db import create_tracker_engine, tracker_db_url
@@ -69,6 +70,8 @@ SEAL_PREFIX = "scellé:v1:"
 HASHED_SENDER_PREFIX = "h:"
 SESSION_STARTED = "session_started"
 DEFAULT_RECENT_CONVERSATIONS = 1000
+PHONE_CONVERSATION_PREFIXES = ("sms-", "wa-", "phone-")  # bot/channels/phone.py: HMAC of the number
+CHANNELS_DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'channels.db'}"
 
 
 def tracker_key() -> bytes:
@@ -223,6 +226,22 @@ class _Statements:
         self.insert = events.insert()
 
 
+def forget_phone_number(sender_id: str) -> None:
+    """The SMS/WhatsApp store's encrypted number of an erased conversation goes with it."""
+    from bot.channels.state import ChannelStore
+
+    url = os.environ.get("ALLOCBOT_CHANNELS_DATABASE_URL") or CHANNELS_DEFAULT_URL
+    try:
+        store = ChannelStore(url)
+        try:
+            store.forget(sender_id)
+        finally:
+            store.engine.dispose()
+    except SQLAlchemyError as error:  # the conversation is erased; the number goes with the retention purge
+        logger.warning("Numéro de la conversation effacée non supprimé (%s) : il le sera par la purge.",
+                       type(error).__name__)
+
+
 def is_erasure(tracker: DialogueStateTracker) -> bool:
     return any(getattr(event, "action_name", None) == ERASE_ACTION for event in tracker.events)
 
@@ -304,6 +323,8 @@ class RedactingTrackerStore(SQLTrackerStore):
             self._recent.drop(sender_id)
             removed = await asyncio.to_thread(self.erase_sync, sender_id)
             logger.info("Conversation effacée à la demande de la personne (%d événements supprimés).", removed)
+            if sender_id.startswith(PHONE_CONVERSATION_PREFIXES):
+                await asyncio.to_thread(forget_phone_number, sender_id)
             return
         await self.stream_events(tracker)
         if not await self._write(sender_id, tracker):

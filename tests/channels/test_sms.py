@@ -6,6 +6,7 @@ one conversation, and the channel store remembers it.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import date
 from decimal import Decimal
@@ -216,3 +217,24 @@ def test_twilio_errors_are_retried_and_the_message_still_arrives(channels, saas)
     phone.send("aide")
     assert phone.expect(1)[0].startswith("allocbot est")
     assert len(saas.rejected) == rejected_before + 2
+
+
+def test_erasure_asked_by_sms_also_forgets_the_number(channels, saas):
+    phone = SmsPhone(channels, saas, unknown_number())
+    phone.ask("bonjour")
+    database = channels.env["ALLOCBOT_CHANNELS_DATABASE_URL"].removeprefix("sqlite:///")
+
+    def stored_number() -> str | None:
+        with sqlite3.connect(database) as connection:
+            row = connection.execute("SELECT phone_encrypted FROM channel_contacts WHERE sender_id = ?",
+                                     (phone.sender_id,)).fetchone()
+        return row[0] if row else None
+
+    assert stored_number()  # encrypted, needed to answer
+    confirmation = phone.ask("supprimez mes données svp")
+    assert "1. Oui, effacer" in confirmation
+    before = len(phone.received())
+    phone.send("1")  # (the tracker that ask() watches is erased: wait for the SMS instead)
+    assert "effacée" in phone.expect(before + 1)[-1]
+    assert phone.saas.wait_for(lambda: stored_number() is None or None, timeout=30)
+    assert phone.user_events() == []  # the conversation itself is gone too
