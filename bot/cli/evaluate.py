@@ -26,7 +26,8 @@
 ``--skip-cv`` reuses the last cross-validation predictions (the five trainings
 take a few minutes), ``--folds`` changes the number of folds. ``--cv-only`` runs the
 cross-validation alone and prints its figures without touching the held-out set or
-the report: the way to compare changes while tuning.
+the report: the way to compare changes while tuning; with ``--errors`` it also prints the
+misclassified training examples (expected → predicted, confidence, text).
 """
 
 from __future__ import annotations
@@ -380,10 +381,20 @@ def write_report(cv: dict | None, heldout: list[dict], stories: dict | None) -> 
     return report
 
 
-def _cv_only(folds: int) -> int:
+def cv_errors(predictions: list[dict]) -> list[str]:
+    """The misclassified training examples of the cross-validation, grouped by expected → predicted
+    (training data only: the held-out set never goes through here)."""
+    wrong = sorted((p for p in predictions if p["expected"] != p["predicted"]),
+                   key=lambda p: (p["expected"], p["predicted"], -p["confidence"]))
+    return [f"  {p['expected']} → {p['predicted']} ({p['confidence']:.2f}) : {p.get('text', '?')}" for p in wrong]
+
+
+def _cv_only(folds: int, errors: bool = False) -> int:
     """Cross-validation figures on stdout; the held-out set is neither loaded nor parsed."""
     print(f"→ validation croisée ({folds} plis)…", flush=True)
     predictions = cross_validation(folds)["predictions"]
+    if errors:
+        print("\n".join(cv_errors(predictions)))
     report = intent_report(predictions)
     for intent in sorted(report, key=lambda k: report[k]["f1-score"] if isinstance(report[k], dict) else 2):
         if intent not in ("accuracy", "macro avg", "weighted avg", "micro avg"):
@@ -404,9 +415,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--cv-only", action="store_true",
                         help="validation croisée seule, affichée sans jeu de test indépendant ni rapport (réglages)")
+    parser.add_argument("--errors", action="store_true",
+                        help="avec --cv-only : afficher les exemples d'entraînement mal classés en validation croisée")
     args = parser.parse_args(argv)
     if args.cv_only:
-        return _cv_only(args.folds)
+        return _cv_only(args.folds, args.errors)
     cv: dict[str, Any] | None = None
     if not args.skip_cv:
         print(f"→ validation croisée ({args.folds} plis)…", flush=True)

@@ -84,6 +84,15 @@ ALLOWANCE_WORDS = (
 )
 """Words that make a message about the allowance, whatever else it names. The CAF's
 "allocation ..." terms above are removed before these are looked for."""
+RIGHTS_WORDS = ("mes droits", "fin de droit", "fin de mes droits")
+"""The person's own rights: the allowance's when no CAF/MSA benefit is named ("je pars à la
+retraite en mars, mes droits s'arrêtent quand ?" — the ARE ends at retirement), the CAF's
+otherwise ("mes droits caf c'est jusqu'à quand"). They do not count inside ``PENSION_RIGHTS``."""
+PENSION_RIGHTS = (
+    "droit a la retraite", "droit a retraite", "droit retraite", "droit a pension", "droit a une pension",
+    "droit a la pension", "droit a reversion", "droit a la reversion",
+)
+"""Rights that belong to a pension fund: "mes droits à la retraite" stays out of scope."""
 
 
 def _stem(word: str) -> str:
@@ -104,6 +113,8 @@ def _terms(terms: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
 _BENEFITS = _terms(OTHER_BENEFITS)
 _ADMINISTRATIONS = _terms(OTHER_ADMINISTRATIONS)
 _ALLOWANCE = _terms(ALLOWANCE_WORDS)
+_RIGHTS = _terms(RIGHTS_WORDS)
+_PENSION_RIGHTS = _terms(PENSION_RIGHTS)
 
 
 def _find(words: list[str], terms: dict[str, list[tuple[str, ...]]]) -> list[tuple[int, int]]:
@@ -131,16 +142,22 @@ def foreign_need(words: list[str]) -> str | None:
     'ask_other_benefit'
     >>> foreign_need(normalize("la CAF veut mon attestation de chômage").split()) is None
     True
+    >>> foreign_need(normalize("je pars à la retraite en mars, mes droits s'arrêtent quand ?").split()) is None
+    True
     """
     stems = [_stem(word) for word in words]
     benefits = _find(stems, _BENEFITS)
-    # "allocation logement" is the CAF's: its "allocation" is not ours.
-    rest = [word for i, word in enumerate(stems) if not any(start <= i < end for start, end in benefits)]
+    pension_rights = _find(stems, _PENSION_RIGHTS)
+    # "allocation logement" is the CAF's: its "allocation" is not ours; nor are "mes droits à la retraite".
+    owned = benefits + pension_rights
+    rest = [word for i, word in enumerate(stems) if not any(start <= i < end for start, end in owned)]
     if _find(rest, _ALLOWANCE):
         return None
     if benefits:
         return "ask_other_benefit"
-    if _find(rest, _ADMINISTRATIONS):
+    if _find(rest, _RIGHTS):
+        return None
+    if pension_rights or _find(rest, _ADMINISTRATIONS):
         return "out_of_scope"
     return None
 

@@ -699,3 +699,14 @@ async def test_trained_pipeline_keeps_the_person_s_words(tmp_path: Path, monkeyp
     assert uttered.text == text
     assert uttered.parse_data["text"] == text
     assert [e["value"] for e in uttered.entities] == ["2026-12", "1200.00"]
+
+
+def test_cv_errors_lists_only_the_misclassified_training_examples() -> None:
+    from bot.cli.evaluate import cv_errors
+
+    predictions = [
+        {"expected": "deny", "predicted": "affirm", "confidence": 0.74, "text": "pas d'accord"},
+        {"expected": "deny", "predicted": "deny", "confidence": 0.9, "text": "non"},
+        {"expected": "affirm", "predicted": "thank", "confidence": 0.5, "text": "ok merci"},
+    ]
+    assert cv_errors(predictions) == ["  affirm → thank (0.50) : ok merci", "  deny → affirm (0.74) : pas d'accord"]

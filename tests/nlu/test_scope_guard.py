@@ -35,6 +35,10 @@ from bot.nlu.scope import ALLOWANCE_INTENTS, ScopeGuard, foreign_need
         ("cb d'APL ce mois", "ask_other_benefit"),
         ("l'allocation logement a baissé", "ask_other_benefit"),
         ("la caf et les impots me reclament de l'argent", "ask_other_benefit"),
+        # "mes droits" is the CAF's when a CAF benefit is named, the pension fund's in "droits à la retraite".
+        ("mes droits caf c'est jusqu'a quand", "ask_other_benefit"),
+        ("combien de trimestres pour mes droits à la retraite", "out_of_scope"),
+        ("j'ai droit à une pension de réversion ?", "out_of_scope"),
     ],
 )
 def test_other_organisations(text: str, expected: str) -> None:
@@ -50,6 +54,9 @@ def test_other_organisations(text: str, expected: str) -> None:
         "ma retraite complémentaire est retenue sur mon ARE ?",
         "ma banque n'a rien reçu de France Travail",
         "j'ai changé de banque, voici mon nouveau RIB",
+        # The ARE ends at retirement: a question about the end of one's rights is ours.
+        "je pars a la retraite en mars, mes droits s'arretent quand ?",
+        "départ en retraite en juin, c'est la fin de mes droits ?",
         "mon chômage et mes APL ont baissé",
         "",
     ],
