@@ -608,22 +608,6 @@ def test_written_amount_round_trip(value: Decimal, currency: str) -> None:
     assert [e["value"] for e in extract_amounts(text)] == [written]
 
 
-def test_both_components_are_fast(tokenizer, normalizer, extractor) -> None:
-    texts = [
-        "combien je vais toucher en décembre ?",
-        "si je gagne 1 200 € brut le mois prochain, cb d'alloc ?",
-        "qd arrive le virement",
-        "800",
-        "g touché 650 au lieu de 990 ce mois, pourquoi",
-    ] * 200
-    messages = [Message(data={TEXT: t}) for t in texts]
-    tokenizer.process(messages)
-    started = time.perf_counter()
-    normalizer.process(messages)
-    extractor.process(messages)
-    assert (time.perf_counter() - started) / len(messages) < 0.005
-
-
 # --------------------------------------------------------------- whole pipeline
 PIPELINE = """
 recipe: default.v1
