@@ -38,8 +38,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 import bot.config  # noqa: F401 - loads .env: Rasa imports this module before anything of ours
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
 from bot.channels.segments import chosen_payload
-from bot.channels.state import ChannelStore, Contact, utcnow
-from bot.config import PROJECT_ROOT
+from bot.channels.state import ChannelStore, Contact, channels_db_url, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -183,8 +182,7 @@ class PhoneChannel(InputChannel):
         credentials = credentials or {}
         return {
             "secret": credentials.get("secret") or env("ALLOCBOT_CHANNEL_SECRET"),
-            "store_url": credentials.get("store_url") or env(
-                "ALLOCBOT_CHANNELS_DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'channels.db'}"),
+            "store_url": credentials.get("store_url") or channels_db_url(),
             "timeout_seconds": float(credentials.get("timeout_seconds")
                                      or env("ALLOCBOT_CHANNEL_TIMEOUT_SECONDS", "10")),
         }

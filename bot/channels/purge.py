@@ -13,8 +13,7 @@ import os
 from datetime import timedelta
 
 import bot.config  # noqa: F401 - loads .env
-from bot.channels.state import ChannelStore
-from bot.config import PROJECT_ROOT
+from bot.channels.state import ChannelStore, channels_db_url
 
 
 def main() -> None:
@@ -23,8 +22,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.days < 1:
         parser.error("--days doit être au moins 1")
-    url = os.environ.get("ALLOCBOT_CHANNELS_DATABASE_URL") or f"sqlite:///{PROJECT_ROOT / 'var' / 'channels.db'}"
-    forgotten = ChannelStore(url).forget_inactive(timedelta(days=args.days))
+    forgotten = ChannelStore(channels_db_url()).forget_inactive(timedelta(days=args.days))
     print(f"{forgotten} numéro(s) oublié(s) (conversations SMS/WhatsApp sans message depuis {args.days} jours).")
 
 

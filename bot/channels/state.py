@@ -21,6 +21,7 @@ call, never a shared long-lived session.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -42,6 +43,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from bot.config import PROJECT_ROOT
+
 metadata = MetaData()
 
 contacts = Table(
@@ -62,6 +65,14 @@ seen_messages = Table(
 )
 
 SEEN_RETENTION = timedelta(days=7)
+
+
+DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'channels.db'}"
+
+
+def channels_db_url() -> str:
+    """The channel store: ``ALLOCBOT_CHANNELS_DATABASE_URL``, else ``var/channels.db``."""
+    return (os.environ.get("ALLOCBOT_CHANNELS_DATABASE_URL") or "").strip() or DEFAULT_URL
 
 
 def utcnow() -> datetime:

@@ -55,7 +55,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from bot.config import PROJECT_ROOT
 from bot.privacy import log_redaction, unreachable_actions
 from bot.privacy.redaction import EMAIL, IBAN, NIR, PHONE, redact, redact_event, redact_value
 from bot.privacy.tracker_db import create_tracker_engine, tracker_db_url
@@ -71,7 +70,6 @@ HASHED_SENDER_PREFIX = "h:"
 SESSION_STARTED = "session_started"
 DEFAULT_RECENT_CONVERSATIONS = 1000
 PHONE_CONVERSATION_PREFIXES = ("sms-", "wa-", "phone-")  # bot/channels/phone.py: HMAC of the number
-CHANNELS_DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'channels.db'}"
 
 
 def tracker_key() -> bytes:
@@ -228,11 +226,10 @@ class _Statements:
 
 def forget_phone_number(sender_id: str) -> None:
     """The SMS/WhatsApp store's encrypted number of an erased conversation goes with it."""
-    from bot.channels.state import ChannelStore
+    from bot.channels.state import ChannelStore, channels_db_url
 
-    url = os.environ.get("ALLOCBOT_CHANNELS_DATABASE_URL") or CHANNELS_DEFAULT_URL
     try:
-        store = ChannelStore(url)
+        store = ChannelStore(channels_db_url())
         try:
             store.forget(sender_id)
         finally:
