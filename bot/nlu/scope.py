@@ -195,6 +195,8 @@ class ScopeGuard(GraphComponent):
         if target is None:
             return
         ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
+        if not any(entry["name"] == target for entry in ranking):  # cut off by the ranking's length
+            ranking.append({"name": target, "confidence": 0.0})
         top_confidence = intent.get("confidence", 0.0)
         target_confidence = next((e["confidence"] for e in ranking if e["name"] == target), 0.0)
         for entry in ranking:
