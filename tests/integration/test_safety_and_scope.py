@@ -16,6 +16,14 @@ def test_suicidal_words_get_the_3114_at_once(dialogue, message):
     assert "3114" in reply
 
 
+def test_a_long_money_message_with_suicidal_words_gets_the_prevention_answer(dialogue):
+    # The money words weigh for distress; the explicit expression decides (SuicideCueGuard).
+    reply = Conversation(dialogue).say(
+        "Bonjour, je suis au chômage depuis un an, mon loyer est impayé, la banque me relance tous les jours "
+        "et mon dossier est bloqué. Franchement je pense à mettre fin à mes jours.")
+    assert "prévention du suicide" in reply and "3114" in reply
+
+
 @pytest.mark.parametrize("message", [
     "j'ai plus rien pour manger ce mois ci",
     "je vais etre expulsé de mon logement la semaine prochaine",
