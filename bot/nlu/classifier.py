@@ -30,7 +30,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -40,6 +39,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from bot.nlu import vectors
+from bot.nlu.normalizer import message_words
 
 
 class LinearScorer:
@@ -92,11 +92,6 @@ def softmax_scores(features: np.ndarray, regression: LogisticRegression) -> np.n
         return np.array([1.0 - positive, positive])
     scores = np.exp(scores - scores.max())
     return scores / scores.sum()
-
-
-def message_words(message: Message) -> list[str]:
-    """The normalised words of a message, as the normaliser left them in its tokens."""
-    return [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

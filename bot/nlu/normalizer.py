@@ -239,6 +239,11 @@ def normalize_tokens(text: str, tokens: list[Token]) -> list[Token]:
     return [Token(word, start, end, data=dict(data), lemma=word) for word, start, end, data in _merge_phrases(items)]
 
 
+def message_words(message: Message) -> list[str]:
+    """The normalised words of a processed message, as this normaliser left them in its tokens."""
+    return [token.text for token in message.get(TOKENS_NAMES[TEXT]) or []]
+
+
 def _source_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in ("normalizer.py", "folding.py"):

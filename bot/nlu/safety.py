@@ -22,17 +22,12 @@ which has examples of them.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.normalizer import FrenchTextNormalizer
+from bot.nlu.guards import IntentGuard
+from bot.nlu.normalizer import message_words
 
 SUICIDAL_INTENT = "express_suicidal_thoughts"
 
@@ -92,34 +87,14 @@ def _negated(words: list[str], start: int) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SuicideCueGuard(GraphComponent):
+class SuicideCueGuard(IntentGuard):
     """Sets ``express_suicidal_thoughts`` when a message contains an explicit suicidal expression."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [FrenchTextNormalizer]
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SuicideCueGuard:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._guard(message)
-        return messages
-
-    @staticmethod
-    def _guard(message: Message) -> None:
+    def guard(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         if intent.get("name") == SUICIDAL_INTENT and intent.get("confidence", 0.0) >= 1.0:
             return
-        tokens = message.get(TOKENS_NAMES[TEXT]) or []
-        if suicidal_cue([token.text for token in tokens]) is None:
+        if suicidal_cue(message_words(message)) is None:
             return
         others = [{"name": entry["name"], "confidence": 0.0}
                   for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] != SUICIDAL_INTENT]

@@ -36,17 +36,12 @@ RIB counts as an allowance word ("j'ai changé de banque et de RIB").
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.normalizer import FrenchTextNormalizer, normalize
+from bot.nlu.guards import IntentGuard
+from bot.nlu.normalizer import message_words, normalize
 
 ALLOWANCE_INTENTS = frozenset({
     "ask_allowance_amount", "ask_payment_date", "report_missing_payment", "ask_amount_difference",
@@ -163,35 +158,15 @@ def foreign_need(words: list[str]) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ScopeGuard(GraphComponent):
+class ScopeGuard(IntentGuard):
     """Turns an allowance intent into out_of_scope / ask_other_benefit when the message is about
     another organisation (see the module docstring)."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [FrenchTextNormalizer]
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> ScopeGuard:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._guard(message)
-        return messages
-
-    @staticmethod
-    def _guard(message: Message) -> None:
+    def guard(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         if intent.get("name") not in ALLOWANCE_INTENTS:
             return
-        tokens = message.get(TOKENS_NAMES[TEXT]) or []
-        target = foreign_need([token.text for token in tokens])
+        target = foreign_need(message_words(message))
         if target is None:
             return
         ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]

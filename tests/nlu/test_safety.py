@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 
 from bot.cli.evaluate import CONFIG
-from bot.nlu.normalizer import FrenchTextNormalizer, normalize
+from bot.nlu.normalizer import normalize
 from bot.nlu.safety import SUICIDAL_INTENT, SuicideCueGuard, suicidal_cue
+from tests.nlu.guard_harness import classified, guard_components
 
 
 @pytest.mark.parametrize("text", [
@@ -49,26 +45,12 @@ def test_no_cue(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def components(tmp_path_factory: pytest.TempPathFactory) -> tuple:
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
-    args = (storage, Resource("t"), ExecutionContext(GraphSchema({}), "t"))
-    return (WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), *args),
-            FrenchTextNormalizer.create({}, *args), SuicideCueGuard.create({}, *args))
-
-
-def guarded(components: tuple, text: str, ranking: list[tuple[str, float]]) -> Message:
-    tokenizer, normalizer, guard = components
-    message = Message(data={TEXT: text})
-    tokenizer.process([message])
-    normalizer.process([message])
-    message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]}, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
-    guard.process([message])
-    return message
+    return guard_components(tmp_path_factory.mktemp("storage"), SuicideCueGuard)
 
 
 def test_the_rule_is_certain_and_beats_the_fallback(components: tuple) -> None:
     # Even a low top confidence (which the FallbackClassifier would turn into a clarifying question).
-    message = guarded(components, "plus d'argent pour le loyer, je pense à mettre fin à mes jours",
+    message = classified(components, "plus d'argent pour le loyer, je pense à mettre fin à mes jours",
                       [("express_distress", 0.25), ("ask_payment_date", 0.2), (SUICIDAL_INTENT, 0.15)])
     assert message.get(INTENT) == {"name": SUICIDAL_INTENT, "confidence": 1.0}
     assert [(e["name"], e["confidence"]) for e in message.get(INTENT_RANKING_KEY)] == [
@@ -77,7 +59,7 @@ def test_the_rule_is_certain_and_beats_the_fallback(components: tuple) -> None:
 
 def test_other_messages_keep_the_classifier_s_answer(components: tuple) -> None:
     ranking = [("express_distress", 0.6), (SUICIDAL_INTENT, 0.3), ("out_of_scope", 0.1)]
-    message = guarded(components, "je ne suis pas suicidaire mais j'ai plus rien à manger", ranking)
+    message = classified(components, "je ne suis pas suicidaire mais j'ai plus rien à manger", ranking)
     assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
     assert [(e["name"], e["confidence"]) for e in message.get(INTENT_RANKING_KEY)] == ranking
 

@@ -10,16 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 
 from bot.cli.evaluate import ALLOWANCE_ANSWERS
-from bot.nlu.normalizer import FrenchTextNormalizer, normalize
+from bot.nlu.normalizer import normalize
 from bot.nlu.scope import ALLOWANCE_INTENTS, ScopeGuard, foreign_need
+from tests.nlu.guard_harness import classified, guard_components
 
 
 @pytest.mark.parametrize(
@@ -71,21 +67,7 @@ def test_guarded_intents_are_the_allowance_answers() -> None:
 
 @pytest.fixture(scope="module")
 def components(tmp_path_factory: pytest.TempPathFactory) -> tuple:
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
-    args = (storage, Resource("t"), ExecutionContext(GraphSchema({}), "t"))
-    return (WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), *args),
-            FrenchTextNormalizer.create({}, *args), ScopeGuard.create({}, *args))
-
-
-def classified(components: tuple, text: str, ranking: list[tuple[str, float]]) -> Message:
-    tokenizer, normalizer, guard = components
-    message = Message(data={TEXT: text})
-    tokenizer.process([message])
-    normalizer.process([message])
-    message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]}, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
-    guard.process([message])
-    return message
+    return guard_components(tmp_path_factory.mktemp("storage"), ScopeGuard)
 
 
 def test_guard_swaps_the_confidences(components: tuple) -> None:
