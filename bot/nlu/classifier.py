@@ -7,8 +7,8 @@ same sparse features go through a sublinear TF-IDF weighting first, and C is a
 setting. It trains in seconds, where DIET took 11 minutes to train here for a
 lower held-out accuracy.
 
-With ``vector_weight`` > 0, a second logistic regression reads the mean word vector of the
-message (``bot/nlu/vectors.py``) and its probabilities are blended in: words that no training
+With ``vector_weight`` > 0, a second logistic regression reads the pooled word vectors of the
+message (mean, maximum, minimum: ``bot/nlu/vectors.py``) and its probabilities are blended in: words that no training
 example contains still count through their neighbours (« carrément » near « absolument »).
 
 Answering goes through ``LinearScorer``: the same arithmetic as the fitted
@@ -126,7 +126,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
             if examples:
                 self.word_vectors = vectors.from_package()
-                features = np.vstack([self.word_vectors.sentence(message_words(e)) for e in examples])
+                features = np.vstack([self.word_vectors.features(message_words(e)) for e in examples])
                 self.vector_clf = LogisticRegression(
                     C=float(self.config["vector_C"]), max_iter=self.config["max_iter"], tol=self.config["tol"],
                     random_state=self.config["random_state"], class_weight="balanced",
@@ -173,7 +173,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         else:  # not our pipeline's features: Rasa's own way
             result = self.clf.predict_proba(self._create_X([message]))[0]
         if self.vector_clf is not None and self.word_vectors is not None:
-            features = self.word_vectors.sentence(message_words(message))
+            features = self.word_vectors.features(message_words(message))
             result = (1 - self.vector_weight) * result + self.vector_weight * softmax_scores(features, self.vector_clf)
         return result
 

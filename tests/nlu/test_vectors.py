@@ -45,6 +45,22 @@ def test_sentence_is_a_unit_mean_and_unknown_words_are_skipped(table: WordVector
     assert not table.sentence([]).any()
 
 
+def test_features_keep_the_unusual_word_that_the_mean_blurs(table: WordVectors) -> None:
+    words = ["je", "veux", "savoir", "pour", "mon", "dossier", "et", "la", "corde"]
+    features = table.features(words)
+    d = table.dimension
+    assert features.shape == (3 * d,)
+    assert np.allclose(features[:d], table.sentence(words))
+    unit = table.matrix[[table.rows[w] for w in words]]
+    assert np.allclose(features[d:2 * d], unit.max(axis=0)) and np.allclose(features[2 * d:], unit.min(axis=0))
+    # One word among nine moves the mean a little, and sets the extremes where it is extreme.
+    without = table.features(words[:-1])
+    rope = table.matrix[table.rows["corde"]]
+    moved = np.flatnonzero(features[d:2 * d] != without[d:2 * d])
+    assert len(moved) > 0 and np.allclose(features[d:2 * d][moved], rope[moved])
+    assert not table.features(["zzqxw"]).any() and table.features([]).shape == (3 * d,)
+
+
 def test_save_and_load_give_the_same_sentences(table: WordVectors, tmp_path: Path) -> None:
     small = WordVectors({w: table.rows[w] for w in ("je", "veux", "mon", "argent")}, table.matrix)
     small.save(tmp_path)
