@@ -85,7 +85,6 @@ def test_erasure_cancelled_keeps_everything(dialogue):
     assert stored_rows(dialogue, conversation.sender) > before
 
 
-
 def test_a_hesitation_at_the_erasure_question_erases_nothing(dialogue):
     # « euh » used to come out as affirm at 0.30, a hair from the threshold: a yes here (HesitationGuard).
     conversation = Conversation(dialogue)
@@ -96,6 +95,7 @@ def test_a_hesitation_at_the_erasure_question_erases_nothing(dialogue):
     assert "effacée" not in reply and "comprendre" in reply
     assert stored_rows(dialogue, conversation.sender) > before
     assert conversation.tracker()["latest_message"]["intent"]["name"] == "nlu_fallback"
+
 
 def test_identification_answers_are_not_stored_even_redacted(dialogue):
     conversation = Conversation(dialogue)
