@@ -1,5 +1,5 @@
 """What the rule-based guards after the intent classifier share (``ScopeGuard``, ``SuicideCueGuard``,
-``HesitationGuard``).
+``HesitationGuard``, ``AnswerGuard``).
 
 A guard reads the normaliser's words of a message and may change the intent the
 classifier chose, before the ``FallbackClassifier`` decides. It has nothing to

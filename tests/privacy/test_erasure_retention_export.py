@@ -14,6 +14,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import httpx
+import pytest
 
 from bot.config import PROJECT_ROOT
 from tests.integration.conversation import Conversation
@@ -95,6 +96,23 @@ def test_a_hesitation_at_the_erasure_question_erases_nothing(dialogue):
     assert "effacée" not in reply and "comprendre" in reply
     assert stored_rows(dialogue, conversation.sender) > before
     assert conversation.tracker()["latest_message"]["intent"]["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize(("answer", "expected_intent", "reply_word"), [
+    ("d'accord merci", "thank", "plaisir"),  # an acknowledgement, not a yes: cross-validation had read it as affirm
+    ("nn merci", "deny", "rien"),  # a no with thanks is the no (it was read as thanks)
+])
+def test_an_answer_with_thanks_at_the_erasure_question_erases_nothing(dialogue, answer, expected_intent,
+                                                                      reply_word):
+    conversation = Conversation(dialogue)
+    conversation.say("bonjour")
+    conversation.say("supprimez mes données")
+    before = stored_rows(dialogue, conversation.sender)
+    reply = conversation.say(answer)
+    assert "effacée" not in reply and reply_word in reply
+    assert stored_rows(dialogue, conversation.sender) > before
+    intent = conversation.tracker()["latest_message"]["intent"]
+    assert (intent["name"], intent["confidence"]) == (expected_intent, 1.0)
 
 
 def test_identification_answers_are_not_stored_even_redacted(dialogue):
