@@ -11,6 +11,12 @@ With ``vector_weight`` > 0, a second logistic regression reads the pooled word v
 message (mean, maximum, minimum: ``bot/nlu/vectors.py``) and its probabilities are blended in: words that no training
 example contains still count through their neighbours (« carrément » near « absolument »).
 
+Each featurizer's block of n-grams (words 1–2, characters 2–5) gets its own TF-IDF
+weighting and its own l2 norm (``featurizer_blocks``, a ``ColumnTransformer``). With one
+norm over the whole row, a message's fifty-odd character n-grams took almost all of it
+and its handful of words next to nothing: in a replica of the cross-validation the
+separate norms gave 0.947 macro F1 against 0.941 for the single one (docs/nlu.md).
+
 Answering goes through ``LinearScorer``: the same arithmetic as the fitted
 sklearn pipeline (TF-IDF weighting, l2 norm, linear scores, softmax) on the
 message's own sparse row, without Rasa's matrix stacking and sklearn's input
@@ -30,10 +36,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
+from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -43,42 +50,82 @@ from bot.nlu.normalizer import message_words
 
 
 class LinearScorer:
-    """``pipeline.predict_proba`` for one sparse row, computed directly from the fitted parameters."""
+    """``pipeline.predict_proba`` for one sparse row, computed directly from the fitted parameters.
+
+    The pipeline is a TF-IDF weighting (one ``TfidfTransformer``, or one per featurizer block in a
+    ``ColumnTransformer``) and a multinomial logistic regression.
+    """
 
     def __init__(self, pipeline: Any):
-        tfidf, regression = pipeline[0], pipeline[-1]
-        self.sublinear = tfidf.sublinear_tf
-        self.idf = tfidf.idf_ if tfidf.use_idf else None
-        self.norm = tfidf.norm
+        weighting, regression = pipeline[0], pipeline[-1]
+        # (start, end, sublinear, idf or None, norm) of each block of columns, in order.
+        self.blocks = [(start, end, tfidf.sublinear_tf, tfidf.idf_ if tfidf.use_idf else None, tfidf.norm)
+                       for start, end, tfidf in _tfidf_blocks(weighting)]
         self.coef_t = np.ascontiguousarray(regression.coef_.T)
         self.intercept = regression.intercept_
         self.classes = regression.classes_
 
     @staticmethod
     def supports(pipeline: Any) -> bool:
-        """Multinomial logistic regression after a TF-IDF l2 (or no) norm: what ``probabilities`` computes."""
+        """Multinomial logistic regression after TF-IDF l2 (or no) norms: what ``probabilities`` computes."""
         if len(pipeline) != 2 or not hasattr(pipeline[-1], "coef_"):
             return False
         regression = pipeline[-1]
         ovr = regression.multi_class in ("ovr", "warn") or (
             regression.multi_class == "auto" and (regression.classes_.size <= 2 or regression.solver == "liblinear"))
-        return not ovr and pipeline[0].norm in ("l2", None)
+        blocks = _tfidf_blocks(pipeline[0])
+        return (not ovr and blocks is not None and all(tfidf.norm in ("l2", None) for _, _, tfidf in blocks)
+                and blocks[-1][1] == regression.coef_.shape[1])
 
     def probabilities(self, row: sp.spmatrix) -> np.ndarray:
         row = sp.csr_matrix(row, dtype=np.float64)  # a copy, duplicates summed
         row.sum_duplicates()
-        values, columns = row.data, row.indices
-        if self.sublinear:
-            values = np.log(values) + 1
-        if self.idf is not None:
-            values = values * self.idf[columns]
-        if self.norm == "l2":
-            length = np.sqrt(np.dot(values, values))
-            if length > 0:
-                values = values / length
+        values, columns = row.data.copy(), row.indices
+        for start, end, sublinear, idf, norm in self.blocks:
+            inside = (columns >= start) & (columns < end)
+            block = values[inside]
+            if sublinear:
+                block = np.log(block) + 1
+            if idf is not None:
+                block = block * idf[columns[inside] - start]
+            if norm == "l2":
+                length = np.sqrt(np.dot(block, block))
+                if length > 0:
+                    block = block / length
+            values[inside] = block
         scores = values @ self.coef_t[columns] + self.intercept
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
+
+
+def featurizer_blocks(widths: list[int]) -> ColumnTransformer:
+    """A sublinear TF-IDF weighting and an l2 norm for each featurizer's block of columns, in order."""
+    transformers, start = [], 0
+    for index, width in enumerate(widths):
+        if width:
+            transformers.append((f"block{index}", TfidfTransformer(sublinear_tf=True), np.arange(start, start + width)))
+        start += width
+    return ColumnTransformer(transformers, sparse_threshold=1.0)
+
+
+def _tfidf_blocks(weighting: Any) -> list[tuple[int, int, TfidfTransformer]] | None:
+    """(start, end, transformer) of each block that ``weighting`` weighs, or None if it is not
+    a TF-IDF (or contiguous, ordered, complete blocks of TF-IDF) that ``LinearScorer`` can reproduce."""
+    if isinstance(weighting, TfidfTransformer):
+        return [(0, weighting.n_features_in_, weighting)]
+    if not isinstance(weighting, ColumnTransformer) or not hasattr(weighting, "transformers_"):
+        return None
+    blocks, end = [], 0
+    for _, transformer, columns in weighting.transformers_:
+        if isinstance(transformer, str) and len(np.atleast_1d(columns)) == 0:  # an empty remainder
+            continue
+        columns = np.asarray(columns)
+        if (not isinstance(transformer, TfidfTransformer) or columns.dtype.kind not in "iu" or columns.size == 0
+                or columns[0] != end or not np.array_equal(columns, np.arange(end, end + columns.size))):
+            return None
+        blocks.append((end, end + columns.size, transformer))
+        end += columns.size
+    return blocks or None
 
 
 def softmax_scores(features: np.ndarray, regression: LogisticRegression) -> np.ndarray:
@@ -131,6 +178,9 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
                     C=float(self.config["vector_C"]), max_iter=self.config["max_iter"], tol=self.config["tol"],
                     random_state=self.config["random_state"], class_weight="balanced",
                 ).fit(features, [e.get(INTENT) for e in examples])
+        widths = _featurizer_widths(training_data)
+        if widths:
+            self.clf.steps[0] = ("columntransformer", featurizer_blocks(widths))
         return super().train(training_data)  # fits self.clf, then calls persist()
 
     def persist(self) -> None:
@@ -189,6 +239,16 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
                 ranking = ranking[: self.config[RANKING_LENGTH]]
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+
+def _featurizer_widths(training_data: TrainingData) -> list[int]:
+    """The width of each featurizer's sentence block in the rows that Rasa stacks, in its order."""
+    for example in training_data.intent_examples:
+        blocks = [f.features.shape[1] for f in example.features
+                  if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE]
+        if blocks:
+            return blocks
+    return []
 
 
 def _load_skops(path: Any) -> Any:
