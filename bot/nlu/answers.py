@@ -24,10 +24,9 @@ confidence 1.0 and the others stay in the ranking at 0.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.guards import IntentGuard
+from bot.nlu.guards import IntentGuard, impose
 from bot.nlu.normalizer import message_words
 
 # Normalised words: lowercase, no accents, elisions split, stretched letters shortened to two.
@@ -82,7 +81,4 @@ class AnswerGuard(IntentGuard):
         answer = answer_with_thanks(message_words(message))
         if answer is None:
             return
-        others = [{"name": entry["name"], "confidence": 0.0}
-                  for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] != answer]
-        message.set(INTENT, {"name": answer, "confidence": 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{"name": answer, "confidence": 1.0}, *others], add_to_output=True)
+        impose(message, answer)

@@ -13,6 +13,7 @@ from typing import Any
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.normalizer import FrenchTextNormalizer
@@ -41,3 +42,12 @@ class IntentGuard(GraphComponent):
 
     def guard(self, message: Message) -> None:
         raise NotImplementedError
+
+
+def impose(message: Message, intent: str) -> None:
+    """Set ``intent`` at confidence 1.0, as a rule decides: the other intents stay in the ranking,
+    in the classifier's order, at 0, so that the fallback never turns the rule's answer into a question."""
+    others = [{"name": entry["name"], "confidence": 0.0}
+              for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] != intent]
+    message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}, *others], add_to_output=True)

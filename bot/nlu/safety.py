@@ -23,10 +23,10 @@ which has examples of them.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.guards import IntentGuard
+from bot.nlu.guards import IntentGuard, impose
 from bot.nlu.normalizer import message_words
 
 SUICIDAL_INTENT = "express_suicidal_thoughts"
@@ -96,7 +96,4 @@ class SuicideCueGuard(IntentGuard):
             return
         if suicidal_cue(message_words(message)) is None:
             return
-        others = [{"name": entry["name"], "confidence": 0.0}
-                  for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] != SUICIDAL_INTENT]
-        message.set(INTENT, {"name": SUICIDAL_INTENT, "confidence": 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{"name": SUICIDAL_INTENT, "confidence": 1.0}, *others], add_to_output=True)
+        impose(message, SUICIDAL_INTENT)
