@@ -121,7 +121,7 @@ def _tfidf_blocks(weighting: Any) -> list[tuple[int, int, TfidfTransformer]] | N
             continue
         columns = np.asarray(columns)
         if (not isinstance(transformer, TfidfTransformer) or columns.dtype.kind not in "iu" or columns.size == 0
-                or columns[0] != end or not np.array_equal(columns, np.arange(end, end + columns.size))):
+                or not np.array_equal(columns, np.arange(end, end + columns.size))):
             return None
         blocks.append((end, end + columns.size, transformer))
         end += columns.size
