@@ -20,33 +20,48 @@ def describe_allowance(view: dict, daily: bool = False, focus: str | None = None
     payment = view.get("payment")
     if monthly["days_payable"] == 0 and not payment:
         if view["month"] < view["first_paid_day"][:7] or view["month"] == view["first_paid_day"][:7]:
-            return [f"Votre indemnisation commence le {day(view['first_paid_day'])} : "
-                    f"aucune allocation n'est due pour {period}."]
-        return [f"Vos droits ont pris fin le {day(view['end_of_rights'])} : aucune allocation n'est due pour {period}.",
-                "Un conseiller peut faire le point avec vous sur la suite."]
+            return [
+                f"Votre indemnisation commence le {day(view['first_paid_day'])} : "
+                f"aucune allocation n'est due pour {period}."
+            ]
+        return [
+            f"Vos droits ont pris fin le {day(view['end_of_rights'])} : aucune allocation n'est due pour {period}.",
+            "Un conseiller peut faire le point avec vous sur la suite.",
+        ]
     if daily:
-        lines = [f"Votre allocation journalière en {period} : {eur(per_day['gross'])} brut, "
-                 f"soit {eur(per_day['net'])} net par jour."]
+        lines = [
+            f"Votre allocation journalière en {period} : {eur(per_day['gross'])} brut, "
+            f"soit {eur(per_day['net'])} net par jour."
+        ]
     elif payment and payment["status"] == "paid":
-        lines = [f"Pour {period}, vous avez reçu {eur(payment['net'])} net, versés le {day(payment['payment_date'])}"
-                 f" ({eur(payment['gross'])} brut)."]
+        lines = [
+            f"Pour {period}, vous avez reçu {eur(payment['net'])} net, versés le {day(payment['payment_date'])}"
+            f" ({eur(payment['gross'])} brut)."
+        ]
     elif payment and payment["status"] == "blocked":
-        lines = [f"Pour {period}, votre allocation est de {eur(monthly['net'])} net ({eur(monthly['gross'])} brut), "
-                 "mais son paiement est bloqué pour le moment. Demandez-moi pourquoi si vous le souhaitez."]
+        lines = [
+            f"Pour {period}, votre allocation est de {eur(monthly['net'])} net ({eur(monthly['gross'])} brut), "
+            "mais son paiement est bloqué pour le moment. Demandez-moi pourquoi si vous le souhaitez."
+        ]
     elif focus == "brut":
-        lines = [f"Pour {period}, votre allocation est estimée à {eur(monthly['gross'])} brut "
-                 f"({eur(monthly['net'])} net)."]
+        lines = [
+            f"Pour {period}, votre allocation est estimée à {eur(monthly['gross'])} brut ({eur(monthly['net'])} net)."
+        ]
     else:
-        lines = [f"Pour {period}, votre allocation est estimée à {eur(monthly['net'])} net, "
-                 f"soit {eur(monthly['gross'])} brut."]
+        lines = [
+            f"Pour {period}, votre allocation est estimée à {eur(monthly['net'])} net, "
+            f"soit {eur(monthly['gross'])} brut."
+        ]
     if not daily:
         lines.append(_composition(view))
     if payment and amount(payment.get("overpayment_withheld")) > 0:
         lines.append(f"{eur(payment['overpayment_withheld'])} ont été retenus pour rembourser un trop-perçu.")
     if amount(monthly.get("declared_earnings")) > 0:
         unpaid = monthly["days_payable"] - monthly["days_paid"]
-        lines.append(f"Vous avez déclaré {eur(monthly['declared_earnings'])} de salaire ce mois-là : "
-                     f"{unpaid} jours ne sont pas payés et reportent d'autant la fin de vos droits.")
+        lines.append(
+            f"Vous avez déclaré {eur(monthly['declared_earnings'])} de salaire ce mois-là : "
+            f"{unpaid} jours ne sont pas payés et reportent d'autant la fin de vos droits."
+        )
     if view.get("source") == "estimate" and view.get("assumption") and not daily:
         lines.append("C'est une estimation sans salaire déclaré ce mois-ci.")
     lines.append(data_date(view.get("computed_at")))
@@ -57,8 +72,10 @@ def _composition(view: dict) -> str:
     monthly, per_day = view["monthly"], view["daily"]
     if monthly.get("reduced_rate_days") and monthly.get("full_rate_days"):
         # The month in which day 183 falls: two daily rates.
-        rates = (f"{eur(monthly['daily_allowance'])} × {monthly['full_rate_days']} jours + "
-                 f"{eur(monthly['reduced_daily_allowance'])} × {monthly['reduced_rate_days']} jours (dégressivité)")
+        rates = (
+            f"{eur(monthly['daily_allowance'])} × {monthly['full_rate_days']} jours + "
+            f"{eur(monthly['reduced_daily_allowance'])} × {monthly['reduced_rate_days']} jours (dégressivité)"
+        )
     else:
         rates = f"{eur(per_day['gross'])} brut par jour × {monthly['days_paid']} jours"
     text = f"Calcul : {rates} = {eur(monthly['gross'])} brut"
@@ -72,18 +89,19 @@ class ActionAnswerAllowanceAmount(PersonalAction):
     def name(self) -> str:
         return "action_answer_allowance_amount"
 
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
-                     domain: dict) -> list[EventType]:
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
+    ) -> list[EventType]:
         return await answer_amount(dispatcher, tracker, access, tracker.get_slot("month"))
 
 
-async def answer_amount(dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
-                        period: str | None, focus: str | None = None) -> list[EventType]:
+async def answer_amount(
+    dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, period: str | None, focus: str | None = None
+) -> list[EventType]:
     """Shared with the follow-ups ("et le mois prochain ?", "et en net ?")."""
     text = tracker.latest_message.get("text") or ""
     if focus is None:
         focus = "brut" if mentions(text, "brut") else "net" if mentions(text, "net") else None
     view = await access.client.allowance(access.person, access.token, access.conversation_id, period)
     dispatcher.utter_message(text="\n".join(describe_allowance(view, asks_daily(text), focus)))
-    return [SlotSet("last_answer", "allowance_amount"), SlotSet("last_month", view["month"]),
-            SlotSet("month", None)]
+    return [SlotSet("last_answer", "allowance_amount"), SlotSet("last_month", view["month"]), SlotSet("month", None)]

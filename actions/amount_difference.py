@@ -27,15 +27,20 @@ def describe_difference(history: list[dict]) -> list[str]:
     last = history[0]
     previous = history[1] if len(history) > 1 else None
     if last["status"] == "blocked":
-        return [f"Votre paiement {of_month(last['period'])} ({eur(last['net'])} net) n'est pas parti pour le moment."] \
-            + [d["message"] for d in last.get("reason_details", [])] + [data_date(last.get("computed_at"))]
+        return (
+            [f"Votre paiement {of_month(last['period'])} ({eur(last['net'])} net) n'est pas parti pour le moment."]
+            + [d["message"] for d in last.get("reason_details", [])]
+            + [data_date(last.get("computed_at"))]
+        )
     lines = [f"Votre paiement {of_month(last['period'])} : {eur(last['net'])} net" + _compared(last, previous)]
     lowering = [d["message"] for d in last.get("reason_details", []) if d["code"] not in BLOCKING]
     if lowering:
         lines += lowering
     elif previous and amount(last["net"]) < amount(previous["net"]):
-        lines.append(f"Le montant brut est passé de {eur(previous['gross'])} à {eur(last['gross'])} "
-                     f"({last['days_paid']} jours payés contre {previous['days_paid']}).")
+        lines.append(
+            f"Le montant brut est passé de {eur(previous['gross'])} à {eur(last['gross'])} "
+            f"({last['days_paid']} jours payés contre {previous['days_paid']})."
+        )
     else:
         lines.append("Rien n'a réduit ce paiement en dehors des retenues habituelles.")
     taken = deductions_taken(last)
@@ -58,8 +63,9 @@ class ActionExplainAmountDifference(PersonalAction):
     def name(self) -> str:
         return "action_explain_amount_difference"
 
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
-                     domain: dict) -> list[EventType]:
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
+    ) -> list[EventType]:
         period = tracker.get_slot("month")
         if period is None:
             history = (await access.get("payments", limit="2"))["payments"]
@@ -71,6 +77,6 @@ class ActionExplainAmountDifference(PersonalAction):
             if index is None:
                 dispatcher.utter_message(text=f"Je ne trouve pas de paiement pour {month(period)} dans votre dossier.")
                 return [SlotSet("month", None)]
-            history = payments[index:index + 2]
+            history = payments[index : index + 2]
         dispatcher.utter_message(text="\n".join(describe_difference(history)))
         return [SlotSet("last_answer", "amount_difference"), SlotSet("month", None)]

@@ -49,16 +49,24 @@ class BackendClient:
         loop = asyncio.get_running_loop()
         if self._client is None or self._loop is not loop:
             self._client = httpx.AsyncClient(
-                base_url=self._base_url, timeout=self._timeout,
+                base_url=self._base_url,
+                timeout=self._timeout,
                 headers={"X-Service-Token": self._service_token},
                 limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
             )
             self._loop = loop
         return self._client
 
-    async def request(self, method: str, path: str, *, token: str | None = None,
-                      conversation_id: str | None = None, json: Any = None,
-                      params: dict | None = None) -> dict:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        conversation_id: str | None = None,
+        json: Any = None,
+        params: dict | None = None,
+    ) -> dict:
         headers = {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -86,17 +94,32 @@ class BackendClient:
                 except ValueError:
                     body = {}
                 retry_after = response.headers.get("Retry-After")
-                raise BackendRefused(response.status_code, body.get("code", "error"),
-                                     body.get("message", ""), int(retry_after) if retry_after else None)
+                raise BackendRefused(
+                    response.status_code,
+                    body.get("code", "error"),
+                    body.get("message", ""),
+                    int(retry_after) if retry_after else None,
+                )
             return response.json()
         raise BackendUnavailable("no attempt made")  # pragma: no cover - loop always returns or raises
 
     # --- the calls, named after what they ask -------------------------------------------------
 
-    async def identify(self, conversation_id: str, channel: str, birth_date: str,
-                       identifier: str | None = None, phone: str | None = None) -> dict:
-        body = {"conversation_id": conversation_id, "channel": channel, "birth_date": birth_date,
-                "identifier": identifier, "phone": phone}
+    async def identify(
+        self,
+        conversation_id: str,
+        channel: str,
+        birth_date: str,
+        identifier: str | None = None,
+        phone: str | None = None,
+    ) -> dict:
+        body = {
+            "conversation_id": conversation_id,
+            "channel": channel,
+            "birth_date": birth_date,
+            "identifier": identifier,
+            "phone": phone,
+        }
         return await self.request("POST", "/v1/identification", json=body)
 
     async def identify_with_site_token(self, conversation_id: str, channel: str, site_token: str) -> dict:
@@ -120,20 +143,28 @@ class BackendClient:
 
     async def allowance(self, person: int, token: str, conversation_id: str, month: str | None = None) -> dict:
         params = {"month": month} if month else None
-        return await self.request("GET", f"/v1/job-seekers/{person}/allowance", token=token,
-                                  conversation_id=conversation_id, params=params)
+        return await self.request(
+            "GET", f"/v1/job-seekers/{person}/allowance", token=token, conversation_id=conversation_id, params=params
+        )
 
-    async def personal(self, person: int, token: str, conversation_id: str, resource: str,
-                       params: dict | None = None) -> dict:
+    async def personal(
+        self, person: int, token: str, conversation_id: str, resource: str, params: dict | None = None
+    ) -> dict:
         """GET a personal resource: ``rights``, ``payments/next``, ``declarations/current``..."""
-        return await self.request("GET", f"/v1/job-seekers/{person}/{resource}", token=token,
-                                  conversation_id=conversation_id, params=params)
+        return await self.request(
+            "GET", f"/v1/job-seekers/{person}/{resource}", token=token, conversation_id=conversation_id, params=params
+        )
 
-    async def simulate_earnings(self, person: int, token: str, conversation_id: str, month: str,
-                                gross_earnings: str) -> dict:
-        return await self.request("POST", f"/v1/job-seekers/{person}/simulations/earnings", token=token,
-                                  conversation_id=conversation_id,
-                                  json={"month": month, "gross_earnings": gross_earnings})
+    async def simulate_earnings(
+        self, person: int, token: str, conversation_id: str, month: str, gross_earnings: str
+    ) -> dict:
+        return await self.request(
+            "POST",
+            f"/v1/job-seekers/{person}/simulations/earnings",
+            token=token,
+            conversation_id=conversation_id,
+            json={"month": month, "gross_earnings": gross_earnings},
+        )
 
 
 _client: BackendClient | None = None
@@ -144,6 +175,5 @@ def backend() -> BackendClient:
     global _client
     if _client is None:
         settings = load_settings()
-        _client = BackendClient(settings.backend_url, settings.backend_service_token,
-                                settings.backend_timeout_seconds)
+        _client = BackendClient(settings.backend_url, settings.backend_service_token, settings.backend_timeout_seconds)
     return _client

@@ -14,17 +14,21 @@ from bot.clock import today
 def describe_simulation(view: dict, earnings: str) -> list[str]:
     monthly = view["monthly"]
     unpaid = monthly["days_payable"] - monthly["days_paid"]
-    lines = [f"Avec {eur(earnings)} brut de salaire en {month(view['month'])}, vous toucheriez "
-             f"{eur(monthly['net'])} net d'allocation ({eur(monthly['gross'])} brut, "
-             f"{days(monthly['days_paid'])} payés sur {monthly['days_payable']}).",
-             f"Revenu brut total du mois : {eur(view['total_gross_income'])}."]
+    lines = [
+        f"Avec {eur(earnings)} brut de salaire en {month(view['month'])}, vous toucheriez "
+        f"{eur(monthly['net'])} net d'allocation ({eur(monthly['gross'])} brut, "
+        f"{days(monthly['days_paid'])} payés sur {monthly['days_payable']}).",
+        f"Revenu brut total du mois : {eur(view['total_gross_income'])}.",
+    ]
     if unpaid:
         lines.append(f"Les {days(unpaid)} non payés ne sont pas perdus : ils reportent la fin de vos droits.")
     if monthly.get("capped_by_reference_wage"):
-        lines.append("Allocation et salaire ensemble ne peuvent pas dépasser votre ancien salaire : "
-                     "le plafond s'applique ici.")
-    lines.append("C'est une simulation : le montant final dépendra de votre actualisation et de votre bulletin de "
-                 "salaire.")
+        lines.append(
+            "Allocation et salaire ensemble ne peuvent pas dépasser votre ancien salaire : le plafond s'applique ici."
+        )
+    lines.append(
+        "C'est une simulation : le montant final dépendra de votre actualisation et de votre bulletin de salaire."
+    )
     lines.append(data_date(view.get("computed_at")))
     return lines
 
@@ -33,8 +37,9 @@ class ActionSimulateEarnings(PersonalAction):
     def name(self) -> str:
         return "action_simulate_earnings"
 
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
-                     domain: dict) -> list[EventType]:
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
+    ) -> list[EventType]:
         earnings = tracker.get_slot("amount")
         if not earnings:
             # The next message with an amount ("800 €", intent inform) comes back here.
@@ -43,9 +48,14 @@ class ActionSimulateEarnings(PersonalAction):
         period = tracker.get_slot("month") or today().strftime("%Y-%m")
         view = await access.simulate_earnings(period, earnings)
         dispatcher.utter_message(text="\n".join(describe_simulation(view, earnings)))
-        return [SlotSet("last_answer", "earnings_simulation"), SlotSet("last_month", view["month"]),
-                SlotSet("last_amount", earnings), SlotSet("amount", None), SlotSet("month", None),
-                SlotSet("pending_action", None)]
+        return [
+            SlotSet("last_answer", "earnings_simulation"),
+            SlotSet("last_month", view["month"]),
+            SlotSet("last_amount", earnings),
+            SlotSet("amount", None),
+            SlotSet("month", None),
+            SlotSet("pending_action", None),
+        ]
 
 
 class ActionAnswerInform(Action):

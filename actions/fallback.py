@@ -58,8 +58,7 @@ def _recent(tracker: Tracker, count: int) -> list[dict]:
     """The last ``count`` user messages and bot actions, newest first."""
     found = []
     for event in reversed(tracker.events):
-        if event.get("event") == "user" or (event.get("event") == "action"
-                                              and event.get("name") != "action_listen"):
+        if event.get("event") == "user" or (event.get("event") == "action" and event.get("name") != "action_listen"):
             found.append(event)
             if len(found) == count:
                 break
@@ -67,12 +66,16 @@ def _recent(tracker: Tracker, count: int) -> list[dict]:
 
 
 def misunderstanding_reason(tracker: Tracker) -> str | None:
-    intents = [((e.get("parse_data") or {}).get("intent") or {}).get("name")
-               for e in reversed(tracker.events) if e.get("event") == "user"][:3]
+    intents = [
+        ((e.get("parse_data") or {}).get("intent") or {}).get("name")
+        for e in reversed(tracker.events)
+        if e.get("event") == "user"
+    ][:3]
     if intents[:2] == ["nlu_fallback", "nlu_fallback"]:
         return "low_confidence"
     if intents[:1] == ["out_of_scope"] and "nlu_fallback" in intents[1:]:
         return "repeated_misunderstanding"
-    fallbacks = [e for e in _recent(tracker, 6) if e.get("event") == "action"
-                 and e.get("name") == "action_default_fallback"]
+    fallbacks = [
+        e for e in _recent(tracker, 6) if e.get("event") == "action" and e.get("name") == "action_default_fallback"
+    ]
     return "repeated_misunderstanding" if fallbacks else None

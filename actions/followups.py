@@ -40,8 +40,9 @@ class ActionAnswerFollowup(PersonalAction):
             return []
         return await super().run(dispatcher, tracker, domain)
 
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
-                     domain: dict) -> list[EventType]:
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
+    ) -> list[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
         last = tracker.get_slot("last_answer")
         text = tracker.latest_message.get("text") or ""
@@ -57,8 +58,9 @@ class ActionAnswerFollowup(PersonalAction):
             return await answer_amount(dispatcher, tracker, access, tracker.get_slot("last_month"), focus)
         return await self._why(dispatcher, tracker, access, last)
 
-    async def _why(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
-                   last: str | None) -> list[EventType]:
+    async def _why(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, last: str | None
+    ) -> list[EventType]:
         if last in ("payment_date", "missing_payment", "amount_difference"):
             history = (await access.get("payments", limit="2"))["payments"]
             dispatcher.utter_message(text="\n".join(describe_difference(history)))
@@ -71,8 +73,9 @@ class ActionAnswerFollowup(PersonalAction):
             view = await access.simulate_earnings(tracker.get_slot("last_month"), tracker.get_slot("last_amount"))
             steps, computed = view["explanation"], view.get("computed_at")
         else:
-            view = await access.client.allowance(access.person, access.token, access.conversation_id,
-                                                 tracker.get_slot("last_month"))
+            view = await access.client.allowance(
+                access.person, access.token, access.conversation_id, tracker.get_slot("last_month")
+            )
             steps, computed = view["explanation"], view.get("computed_at")
         lines = ["Voici comment ce montant est calculé :"]
         lines += [f"- {step['label']} : {step['detail']}" for step in _relevant(steps)]
@@ -92,4 +95,3 @@ def _relevant(steps: list[dict]) -> list[dict]:
         seen.add(step["label"])
         kept.append(step)
     return kept[:MAX_STEPS]
-

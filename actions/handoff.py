@@ -95,8 +95,9 @@ def summary(tracker: Tracker, reason: str, need: str | None) -> str:
         parts.append("Personne identifiée dans cette conversation.")
     else:
         parts.append("Personne non identifiée : vérifiez son identité avant de parler de son dossier.")
-    last_user = next((e.get("text") for e in reversed(tracker.events)
-                      if e.get("event") == "user" and e.get("text")), None)
+    last_user = next(
+        (e.get("text") for e in reversed(tracker.events) if e.get("event") == "user" and e.get("text")), None
+    )
     if last_user:
         parts.append(f"Dernier message : « {redact(last_user)[:300]} »")
     return " ".join(parts)
@@ -136,11 +137,19 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         dispatcher.utter_message(response="utter_handoff_live", reference=reference)
         return [SlotSet("handoff_reason", reason), SlotSet("handoff_reference", reference), ConversationPaused()]
     opening = schedule.next_opening(now)
-    when = (f"à partir du {format_date_fr(opening.date())} à {opening.hour} h"
-            + (f" {opening.minute:02d}" if opening.minute else "") if opening else "dès que possible")
+    when = (
+        f"à partir du {format_date_fr(opening.date())} à {opening.hour} h"
+        + (f" {opening.minute:02d}" if opening.minute else "")
+        if opening
+        else "dès que possible"
+    )
     dispatcher.utter_message(
-        response="utter_handoff_callback", reference=reference, hours=schedule.describe(), when=when,
-        channel=CHANNEL_CALLBACK.get(tracker.get_latest_input_channel() or "", "par téléphone"))
+        response="utter_handoff_callback",
+        reference=reference,
+        hours=schedule.describe(),
+        when=when,
+        channel=CHANNEL_CALLBACK.get(tracker.get_latest_input_channel() or "", "par téléphone"),
+    )
     return [SlotSet("handoff_reason", reason), SlotSet("handoff_reference", reference)]
 
 

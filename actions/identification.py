@@ -33,8 +33,15 @@ from actions.personal import INTENT_ACTIONS, PERSONAL_ACTIONS
 
 IDENTIFIER = re.compile(r"\b(\d{7}\s?[A-Za-z])\b")
 CHECKED = "vérifié"  # what stays in the slots instead of the identifier and birth date
-CHANNELS = {"socketio": "web", "cmdline": "shell", "rest": "rest", "twilio": "sms", "twilio_sms": "sms",
-            "sms": "sms", "whatsapp": "whatsapp"}
+CHANNELS = {
+    "socketio": "web",
+    "cmdline": "shell",
+    "rest": "rest",
+    "twilio": "sms",
+    "twilio_sms": "sms",
+    "sms": "sms",
+    "whatsapp": "whatsapp",
+}
 PHONE_CHANNELS = {"twilio_sms", "sms", "whatsapp"}
 BY_PHONE = "numéro vérifié"  # the identifier slot when the first factor is the sender's number
 
@@ -52,7 +59,8 @@ def find_identifier(text: str) -> str | None:
 def find_birth_date(text: str, today: date) -> date | None:
     """A birth date written in any usual French way: 12/03/1985, 12 mars 1985, 12-3-85."""
     parsed = dateparser.parse(
-        (text or "").strip()[:100], languages=["fr"],
+        (text or "").strip()[:100],
+        languages=["fr"],
         settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]},
     )
     if parsed is None:
@@ -78,10 +86,16 @@ def channel_identity(tracker: Tracker) -> dict[str, str]:
 
 
 def identified_slots(grant: dict) -> dict[str, Any]:
-    return {"identifier": CHECKED, "birth_date": CHECKED, "identified": True,
-            "identification_outcome": "identified", "job_seeker_id": str(grant["job_seeker_id"]),
-            "access_token": grant["access_token"], "first_name": grant["first_name"],
-            "identification_failures": 0.0}
+    return {
+        "identifier": CHECKED,
+        "birth_date": CHECKED,
+        "identified": True,
+        "identification_outcome": "identified",
+        "job_seeker_id": str(grant["job_seeker_id"]),
+        "access_token": grant["access_token"],
+        "first_name": grant["first_name"],
+        "identification_failures": 0.0,
+    }
 
 
 async def identify_by_channel(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
@@ -90,20 +104,31 @@ async def identify_by_channel(dispatcher: CollectingDispatcher, tracker: Tracker
     try:
         if "site_token" in identity:
             try:
-                return identified_slots(await backend().identify_with_site_token(
-                    tracker.sender_id, channel_of(tracker), identity["site_token"]))
+                return identified_slots(
+                    await backend().identify_with_site_token(
+                        tracker.sender_id, channel_of(tracker), identity["site_token"]
+                    )
+                )
             except BackendRefused:
                 return None  # expired or forged: ask the usual questions
         if "phone" in identity:
             if await backend().phone_is_linked(identity["phone"]):
                 return {"identifier": BY_PHONE}
             dispatcher.utter_message(response="utter_phone_not_linked")
-            return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
-                    "identification_outcome": "phone_not_linked"}
+            return {
+                "identifier": CHECKED,
+                "birth_date": CHECKED,
+                "identified": False,
+                "identification_outcome": "phone_not_linked",
+            }
     except BackendUnavailable:
         dispatcher.utter_message(response="utter_backend_unavailable")
-        return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
-                "identification_outcome": "backend_unavailable"}
+        return {
+            "identifier": CHECKED,
+            "birth_date": CHECKED,
+            "identified": False,
+            "identification_outcome": "backend_unavailable",
+        }
     return None
 
 
@@ -119,8 +144,9 @@ class ValidateIdentificationForm(FormValidationAction):
                 return [SlotSet(name, value) for name, value in slots.items()]
         return await super().run(dispatcher, tracker, domain)
 
-    async def validate_identifier(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: dict) -> dict[str, Any]:
+    async def validate_identifier(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         if value in (CHECKED, BY_PHONE):
             return {"identifier": value}
         identifier = find_identifier(str(value))
@@ -129,8 +155,9 @@ class ValidateIdentificationForm(FormValidationAction):
             return {"identifier": None}
         return {"identifier": identifier}
 
-    async def validate_birth_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: dict) -> dict[str, Any]:
+    async def validate_birth_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         if value == CHECKED:
             return {"birth_date": value}
         from bot.clock import today
@@ -144,13 +171,22 @@ class ValidateIdentificationForm(FormValidationAction):
         if identifier == BY_PHONE and not phone:
             return {"identifier": None, "birth_date": None}  # the number is gone: ask the identifier
         try:
-            grant = await backend().identify(tracker.sender_id, channel_of(tracker), born.isoformat(),
-                                             identifier=None if phone else identifier, phone=phone)
+            grant = await backend().identify(
+                tracker.sender_id,
+                channel_of(tracker),
+                born.isoformat(),
+                identifier=None if phone else identifier,
+                phone=phone,
+            )
         except BackendRefused as refusal:
             if refusal.code == "identification_locked":
                 dispatcher.utter_message(response="utter_identification_locked")
-                return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
-                        "identification_outcome": "locked"}
+                return {
+                    "identifier": CHECKED,
+                    "birth_date": CHECKED,
+                    "identified": False,
+                    "identification_outcome": "locked",
+                }
             failures = int(tracker.get_slot("identification_failures") or 0) + 1
             dispatcher.utter_message(response="utter_identification_failed")
             if phone:  # the number stays the first factor: ask the birth date again
@@ -158,8 +194,12 @@ class ValidateIdentificationForm(FormValidationAction):
             return {"identifier": None, "birth_date": None, "identification_failures": float(failures)}
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
-            return {"identifier": CHECKED, "birth_date": CHECKED, "identified": False,
-                    "identification_outcome": "backend_unavailable"}
+            return {
+                "identifier": CHECKED,
+                "birth_date": CHECKED,
+                "identified": False,
+                "identification_outcome": "backend_unavailable",
+            }
         return identified_slots(grant)
 
 

@@ -31,12 +31,12 @@ class FileAccess:
     conversation_id: str
 
     async def get(self, resource: str, **params: str) -> dict:
-        return await self.client.personal(self.person, self.token, self.conversation_id, resource,
-                                          params=params or None)
+        return await self.client.personal(
+            self.person, self.token, self.conversation_id, resource, params=params or None
+        )
 
     async def simulate_earnings(self, month: str, gross_earnings: str) -> dict:
-        return await self.client.simulate_earnings(self.person, self.token, self.conversation_id, month,
-                                                   gross_earnings)
+        return await self.client.simulate_earnings(self.person, self.token, self.conversation_id, month, gross_earnings)
 
 
 PERSONAL_ACTIONS: dict[str, type[PersonalAction]] = {}
@@ -69,8 +69,9 @@ class PersonalAction(Action, abc.ABC):
             PERSONAL_ACTIONS[cls().name()] = cls
 
     @abc.abstractmethod
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess,
-                     domain: dict) -> list[EventType]:
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
+    ) -> list[EventType]:
         """Read the file through ``access`` and say the answer."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
@@ -85,8 +86,13 @@ class PersonalAction(Action, abc.ABC):
             if refusal.status in (401, 403):
                 # Token expired (it lives minutes): identify again, then answer.
                 dispatcher.utter_message(response="utter_identification_expired")
-                return [SlotSet("identified", False), SlotSet("access_token", None),
-                        SlotSet("identifier", None), SlotSet("birth_date", None), *_identify_first()]
+                return [
+                    SlotSet("identified", False),
+                    SlotSet("access_token", None),
+                    SlotSet("identifier", None),
+                    SlotSet("birth_date", None),
+                    *_identify_first(),
+                ]
             log.warning("backend refused %s: %s", self.name(), refusal.code)
             if refusal.message:
                 dispatcher.utter_message(text=refusal.message)
@@ -95,8 +101,10 @@ class PersonalAction(Action, abc.ABC):
             return []
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
-            return [SlotSet("last_failure", "backend_unavailable"),
-                    *await hand_over(dispatcher, tracker, "backend_error")]
+            return [
+                SlotSet("last_failure", "backend_unavailable"),
+                *await hand_over(dispatcher, tracker, "backend_error"),
+            ]
 
 
 def _identify_first() -> list[EventType]:

@@ -22,8 +22,12 @@ def eur(value: str | None) -> str:
     return format_eur(amount(value))
 
 
-DEDUCTIONS = (("cotisation retraite", "retirement_contribution"), ("CSG", "csg"), ("CRDS", "crds"),
-              ("cotisation Alsace-Moselle", "alsace_moselle_contribution"))
+DEDUCTIONS = (
+    ("cotisation retraite", "retirement_contribution"),
+    ("CSG", "csg"),
+    ("CRDS", "crds"),
+    ("cotisation Alsace-Moselle", "alsace_moselle_contribution"),
+)
 
 
 def deductions_taken(figures: dict) -> list[str]:

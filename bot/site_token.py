@@ -43,8 +43,14 @@ def issue(job_seeker_id: int, secret: str, ttl_seconds: int = DEFAULT_TTL_SECOND
 def verify(token: str, secret: str) -> int:
     """The job seeker's id, or InvalidSiteToken (bad signature, expired, wrong audience, too long-lived)."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
-                            options={"require": ["sub", "exp", "iat", "aud", "iss"]})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["sub", "exp", "iat", "aud", "iss"]},
+        )
         if claims["exp"] - claims["iat"] > MAX_TTL_SECONDS:
             raise InvalidSiteToken("durée de vie trop longue")
         return int(claims["sub"])

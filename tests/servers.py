@@ -61,9 +61,12 @@ class Stack(_stack.Stack):
     """The stack with the test secrets; a few synthetic people are seeded for tests that lock an identity."""
 
     def __init__(self, workdir: Path):
-        super().__init__(workdir, rasa_token=RASA_TOKEN, today=TEST_TODAY,
-                         env={"ALLOCBOT_BACKEND_SERVICE_TOKEN": SERVICE_TOKEN,
-                              "ALLOCBOT_ACCESS_TOKEN_SECRET": ACCESS_SECRET})
+        super().__init__(
+            workdir,
+            rasa_token=RASA_TOKEN,
+            today=TEST_TODAY,
+            env={"ALLOCBOT_BACKEND_SERVICE_TOKEN": SERVICE_TOKEN, "ALLOCBOT_ACCESS_TOKEN_SECRET": ACCESS_SECRET},
+        )
         self.env["ALLOCBOT_COUNSELLOR_HOURS"] = COUNSELLOR_HOURS
         self.saas_port = free_port()  # chosen before Rasa starts: tests/fakes/saas.py listens there
         self.env.update(channel_env(workdir, self.saas_port))

@@ -28,5 +28,12 @@ def month_of(text: str) -> date:
     return date(int(year), int(month), 1)
 
 
-__all__ = ["DeclarationWindow", "add_months", "add_working_days", "declaration_window", "first_of_month",
-           "is_open", "month_of"]
+__all__ = [
+    "DeclarationWindow",
+    "add_months",
+    "add_working_days",
+    "declaration_window",
+    "first_of_month",
+    "is_open",
+    "month_of",
+]

@@ -25,8 +25,12 @@ def make_engine(url: str) -> Engine:
         # Connections kept in a pool: opening one (and setting the pragmas) per request was
         # a tenth of the backend's CPU under load (bot/bench/profile.py).
         engine = create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": 15},
-            poolclass=QueuePool, pool_size=10, max_overflow=10,
+            url,
+            future=True,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            poolclass=QueuePool,
+            pool_size=10,
+            max_overflow=10,
         )
 
         @event.listens_for(engine, "connect")

@@ -138,7 +138,9 @@ class Claim(Base):
 
     job_seeker = relationship("JobSeeker", back_populates="claims")
     contracts = relationship(
-        "EmploymentContract", back_populates="claim", order_by="EmploymentContract.start",
+        "EmploymentContract",
+        back_populates="claim",
+        order_by="EmploymentContract.start",
         cascade="all, delete-orphan",
     )
 
@@ -156,7 +158,9 @@ class EmploymentContract(Base):
 
     claim = relationship("Claim", back_populates="contracts")
     wages = relationship(
-        "MonthlyWageRecord", back_populates="contract", order_by="MonthlyWageRecord.month",
+        "MonthlyWageRecord",
+        back_populates="contract",
+        order_by="MonthlyWageRecord.month",
         cascade="all, delete-orphan",
     )
 
@@ -165,9 +169,7 @@ class MonthlyWageRecord(Base):
     __tablename__ = "monthly_wages"
 
     id = Column(Integer, primary_key=True)
-    contract_id = Column(
-        Integer, ForeignKey("employment_contracts.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    contract_id = Column(Integer, ForeignKey("employment_contracts.id", ondelete="CASCADE"), nullable=False, index=True)
     month = Column(Date, nullable=False)  # first day of the month
     gross = Column(Money, nullable=False)
 

@@ -66,11 +66,19 @@ async def measure(model: str, conversations: list[list[str]]) -> dict:
             predict_ms.append((t2 - t1) * 1000)
             total_ms.append((t2 - t0) * 1000)
             predictions.append(count)
-    figures = {"model": model, "load_s": load_seconds, "turns": len(total_ms),
-               "predictions_per_turn": statistics.mean(predictions)}
+    figures = {
+        "model": model,
+        "load_s": load_seconds,
+        "turns": len(total_ms),
+        "predictions_per_turn": statistics.mean(predictions),
+    }
     for name, values in (("nlu", parse_ms), ("policies", predict_ms), ("total", total_ms)):
-        figures[name] = {"p50_ms": _percentile(values, 0.5), "p95_ms": _percentile(values, 0.95),
-                         "p99_ms": _percentile(values, 0.99), "mean_ms": statistics.mean(values)}
+        figures[name] = {
+            "p50_ms": _percentile(values, 0.5),
+            "p95_ms": _percentile(values, 0.95),
+            "p99_ms": _percentile(values, 0.99),
+            "mean_ms": statistics.mean(values),
+        }
     return figures
 
 

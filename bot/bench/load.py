@@ -65,14 +65,23 @@ class ScenarioResult:
             kind = t.error.split(":", 1)[0]
             kinds[kind] = kinds.get(kind, 0) + 1
         return {
-            "system": self.system, "scenario": self.scenario, "concurrency": self.concurrency,
-            "offered_rate": self.offered_rate, "warmup_s": self.warmup, "duration_s": self.duration,
-            "turns": len(measured), "ok": len(latencies), "errors": len(errors),
+            "system": self.system,
+            "scenario": self.scenario,
+            "concurrency": self.concurrency,
+            "offered_rate": self.offered_rate,
+            "warmup_s": self.warmup,
+            "duration_s": self.duration,
+            "turns": len(measured),
+            "ok": len(latencies),
+            "errors": len(errors),
             "error_rate": len(errors) / len(measured) if measured else 0.0,
-            "error_kinds": kinds, "first_errors": [t.error for t in errors[:3]],
+            "error_kinds": kinds,
+            "first_errors": [t.error for t in errors[:3]],
             "throughput_msg_s": len(completed) / self.duration if self.duration else 0.0,
-            "p50_ms": percentile(latencies, 0.50), "p95_ms": percentile(latencies, 0.95),
-            "p99_ms": percentile(latencies, 0.99), "max_ms": latencies[-1] if latencies else None,
+            "p50_ms": percentile(latencies, 0.50),
+            "p95_ms": percentile(latencies, 0.95),
+            "p99_ms": percentile(latencies, 0.99),
+            "max_ms": latencies[-1] if latencies else None,
             "mean_ms": sum(latencies) / len(latencies) if latencies else None,
         }
 
@@ -89,8 +98,10 @@ def percentile(ordered: list[float], share: float) -> float | None:
 
 def new_client(timeout_seconds: float = 30, connections: int = 256) -> httpx.AsyncClient:
     """One client for every simulated person: connection pool large enough for 100 people at once."""
-    return httpx.AsyncClient(timeout=httpx.Timeout(timeout_seconds, connect=10),
-                             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections))
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout_seconds, connect=10),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+    )
 
 
 class Target:
@@ -131,9 +142,15 @@ class Target:
         return None
 
 
-async def _conversation(client: httpx.AsyncClient, target: Target, result: ScenarioResult, origin: float,
-                        stop_at: float, think: tuple[float, float] | None = None,
-                        rng: random.Random | None = None) -> None:
+async def _conversation(
+    client: httpx.AsyncClient,
+    target: Target,
+    result: ScenarioResult,
+    origin: float,
+    stop_at: float,
+    think: tuple[float, float] | None = None,
+    rng: random.Random | None = None,
+) -> None:
     sender, turns = target.next_conversation()
     result.conversations_started += 1
     for position, turn in enumerate(turns):
@@ -148,8 +165,14 @@ async def _conversation(client: httpx.AsyncClient, target: Target, result: Scena
             return
 
 
-async def closed_loop(client: httpx.AsyncClient, target: Target, concurrency: int, warmup: float,
-                      duration: float, conversations: int | None = None) -> ScenarioResult:
+async def closed_loop(
+    client: httpx.AsyncClient,
+    target: Target,
+    concurrency: int,
+    warmup: float,
+    duration: float,
+    conversations: int | None = None,
+) -> ScenarioResult:
     """``concurrency`` people talking back to back during warm-up + duration.
 
     With ``conversations``, each person has exactly that many conversations
@@ -170,8 +193,15 @@ async def closed_loop(client: httpx.AsyncClient, target: Target, concurrency: in
     return result
 
 
-async def open_loop(client: httpx.AsyncClient, target: Target, rate: float, warmup: float, duration: float,
-                    think: tuple[float, float] = (1.0, 3.0), seed: int = 7) -> ScenarioResult:
+async def open_loop(
+    client: httpx.AsyncClient,
+    target: Target,
+    rate: float,
+    warmup: float,
+    duration: float,
+    think: tuple[float, float] = (1.0, 3.0),
+    seed: int = 7,
+) -> ScenarioResult:
     """Conversations arriving at random (Poisson) so that ``rate`` messages per second are offered.
 
     Each person pauses ``think`` seconds (uniform) between turns. The warm-up
@@ -185,8 +215,9 @@ async def open_loop(client: httpx.AsyncClient, target: Target, rate: float, warm
     next_arrival = origin
     while next_arrival < stop_at:
         await asyncio.sleep(max(0.0, next_arrival - time.monotonic()))
-        task = asyncio.create_task(_conversation(client, target, result, origin, stop_at, think,
-                                                 random.Random(rng.random())))
+        task = asyncio.create_task(
+            _conversation(client, target, result, origin, stop_at, think, random.Random(rng.random()))
+        )
         running.add(task)
         task.add_done_callback(running.discard)
         next_arrival += rng.expovariate(arrivals_per_second)

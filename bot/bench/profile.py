@@ -61,20 +61,50 @@ def main(argv: list[str] | None = None) -> int:
                 for fmt in ("raw", "flamegraph"):
                     suffix = "txt" if fmt == "raw" else "svg"
                     out = OUT_DIR / f"{service.name}.{suffix}"
-                    recorders.append((service.name, fmt, out, subprocess.Popen(
-                        [str(PY_SPY), "record", "--pid", str(service.process.pid), "--subprocesses",
-                         "--nonblocking", "--duration", str(args.seconds), "--rate", "50", "--format", fmt,
-                         "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+                    recorders.append(
+                        (
+                            service.name,
+                            fmt,
+                            out,
+                            subprocess.Popen(
+                                [
+                                    str(PY_SPY),
+                                    "record",
+                                    "--pid",
+                                    str(service.process.pid),
+                                    "--subprocesses",
+                                    "--nonblocking",
+                                    "--duration",
+                                    str(args.seconds),
+                                    "--rate",
+                                    "50",
+                                    "--format",
+                                    fmt,
+                                    "--output",
+                                    str(out),
+                                ],
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL,
+                            ),
+                        )
+                    )
 
             async def load():
                 async with new_client() as client:
-                    return await closed_loop(client, Target(stack.rasa_url, allocbot_script(args.population)),
-                                             args.concurrency, 0, args.seconds + 2)
+                    return await closed_loop(
+                        client,
+                        Target(stack.rasa_url, allocbot_script(args.population)),
+                        args.concurrency,
+                        0,
+                        args.seconds + 2,
+                    )
 
             summary = asyncio.run(load()).summary()
-            print(f"→ charge N={args.concurrency} : {summary['turns']} tours, p50 {summary['p50_ms']:.0f} ms, "
-                  f"p95 {summary['p95_ms']:.0f} ms, {summary['throughput_msg_s']:.1f} msg/s, "
-                  f"{summary['errors']} erreurs")
+            print(
+                f"→ charge N={args.concurrency} : {summary['turns']} tours, p50 {summary['p50_ms']:.0f} ms, "
+                f"p95 {summary['p95_ms']:.0f} ms, {summary['throughput_msg_s']:.1f} msg/s, "
+                f"{summary['errors']} erreurs"
+            )
             for *_, recorder in recorders:
                 recorder.wait(60)
         finally:

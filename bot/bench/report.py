@@ -31,8 +31,12 @@ def ratios(scenarios: list[dict]) -> list[dict]:
     for ours in (s for s in scenarios if s["system"] == OURS):
         theirs = stock.get(scenario_key(ours))
         if theirs:
-            rows.append({"scenario": scenario_key(ours),
-                         **{k: _ratio(ours[k], theirs[k]) for k in ("p50_ms", "p95_ms", "p99_ms", "throughput_msg_s")}})
+            rows.append(
+                {
+                    "scenario": scenario_key(ours),
+                    **{k: _ratio(ours[k], theirs[k]) for k in ("p50_ms", "p95_ms", "p99_ms", "throughput_msg_s")},
+                }
+            )
     return rows
 
 
@@ -42,9 +46,14 @@ def floor_ratios(scenarios: list[dict], floor: dict) -> list[dict]:
     for summary in scenarios:
         base = floor.get(summary["system"], {}).get("total")
         if base and summary["p50_ms"] is not None:
-            rows.append({"system": summary["system"], "scenario": scenario_key(summary),
-                         "p50": round(summary["p50_ms"] / base["p50_ms"], 1),
-                         "p95": round(summary["p95_ms"] / base["p95_ms"], 1)})
+            rows.append(
+                {
+                    "system": summary["system"],
+                    "scenario": scenario_key(summary),
+                    "p50": round(summary["p50_ms"] / base["p50_ms"], 1),
+                    "p95": round(summary["p95_ms"] / base["p95_ms"], 1),
+                }
+            )
     return rows
 
 
@@ -63,20 +72,28 @@ def goals(results: dict) -> list[dict]:
     ours50, stock50 = _find(scenarios, OURS, "closed N=50"), _find(scenarios, STOCK, "closed N=50")
     if ours50 and stock50:
         ratio = ours50["throughput_msg_s"] / stock50["throughput_msg_s"] if stock50["throughput_msg_s"] else None
-        add("saturation throughput (closed N=50) ≥ stock's (aim: 2×)",
+        add(
+            "saturation throughput (closed N=50) ≥ stock's (aim: 2×)",
             f"{ours50['throughput_msg_s']:.1f} vs {stock50['throughput_msg_s']:.1f} msg/s"
-            + (f" ({ratio:.2f}×)" if ratio else ""), bool(ratio and ratio >= 1))
+            + (f" ({ratio:.2f}×)" if ratio else ""),
+            bool(ratio and ratio >= 1),
+        )
     else:
         add("saturation throughput (closed N=50) ≥ stock's (aim: 2×)", "not run", None)
     steady = next((s for s in scenarios if s["system"] == OURS and s["scenario"] == "open"), None)
     if steady:
-        add(f"steady {steady['offered_rate']:g} msg/s: p95 ≤ 300 ms and no error",
+        add(
+            f"steady {steady['offered_rate']:g} msg/s: p95 ≤ 300 ms and no error",
             f"p95 {_ms(steady['p95_ms'])}, {steady['errors']} errors, {steady['throughput_msg_s']:.1f} msg/s served",
-            steady["p95_ms"] is not None and steady["p95_ms"] <= 300 and steady["errors"] == 0)
+            steady["p95_ms"] is not None and steady["p95_ms"] <= 300 and steady["errors"] == 0,
+        )
     ours100 = _find(scenarios, OURS, "closed N=100")
     if ours100:
-        add("closed N=100: no error, no timeout",
-            f"{ours100['errors']} errors ({ours100['error_kinds'] or 'none'})", ours100["errors"] == 0)
+        add(
+            "closed N=100: no error, no timeout",
+            f"{ours100['errors']} errors ({ours100['error_kinds'] or 'none'})",
+            ours100["errors"] == 0,
+        )
     else:
         add("closed N=100: no error, no timeout", "not run", None)
     rasa_mb = results["memory_mb"].get(OURS, {}).get("rasa")
@@ -84,13 +101,14 @@ def goals(results: dict) -> list[dict]:
         add("Rasa server memory ≤ 1.5 GB", f"{rasa_mb:.0f} MB", rasa_mb <= 1536)
     cold = results["cold_start"]
     if OURS in cold and STOCK in cold:
-        add("cold start with a trained model ≤ stock's",
+        add(
+            "cold start with a trained model ≤ stock's",
             f"{cold[OURS]['ready_s']:.1f} s vs {cold[STOCK]['ready_s']:.1f} s",
-            cold[OURS]["ready_s"] <= cold[STOCK]["ready_s"])
+            cold[OURS]["ready_s"] <= cold[STOCK]["ready_s"],
+        )
     training = results["training"].get(OURS)
     if training:
-        add("full training ≤ 5 minutes", f"{training['seconds']:.0f} s ({training['how']})",
-            training["seconds"] <= 300)
+        add("full training ≤ 5 minutes", f"{training['seconds']:.0f} s ({training['how']})", training["seconds"] <= 300)
     return rows
 
 
@@ -118,15 +136,21 @@ def markdown(results: dict) -> str:
     for goal in results["goals"]:
         met = {True: "yes", False: "**no**", None: "—"}[goal["met"]]
         lines.append(f"| {goal['goal']} | {goal['measured']} | {met} |")
-    lines += ["", "## Load over the REST channel", "",
-              "Five turns per conversation, one `httpx.AsyncClient` for both systems. Closed loop: N people "
-              "talking back to back; open loop: Poisson arrivals of conversations, 1–3 s pause between turns. "
-              "Turns started during the warm-up are not counted.", "",
-              "CPU per message is the CPU time the system's processes used during the scenario divided by "
-              "the turns answered: unlike latency, it hardly depends on what else the machine runs.", "",
-              "| scenario | system | turns | p50 | p95 | p99 | msg/s | errors | CPU ms/msg (Rasa / all) "
-              "| peak MB (Rasa / all) |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Load over the REST channel",
+        "",
+        "Five turns per conversation, one `httpx.AsyncClient` for both systems. Closed loop: N people "
+        "talking back to back; open loop: Poisson arrivals of conversations, 1–3 s pause between turns. "
+        "Turns started during the warm-up are not counted.",
+        "",
+        "CPU per message is the CPU time the system's processes used during the scenario divided by "
+        "the turns answered: unlike latency, it hardly depends on what else the machine runs.",
+        "",
+        "| scenario | system | turns | p50 | p95 | p99 | msg/s | errors | CPU ms/msg (Rasa / all) "
+        "| peak MB (Rasa / all) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     memory = results["memory_mb"]
     for summary in results["scenarios"]:
         mem = memory.get(summary["system"], {})
@@ -138,27 +162,48 @@ def markdown(results: dict) -> str:
             f"| {scenario_key(summary)} | {summary['system']} | {summary['turns']} | {_ms(summary['p50_ms'])} | "
             f"{_ms(summary['p95_ms'])} | {_ms(summary['p99_ms'])} | {summary['throughput_msg_s']:.1f} | "
             f"{summary['errors']} ({summary['error_rate']:.1%}) | {cpu_text} | "
-            f"{_num(rasa, '{:.0f}')} / {_num(total, '{:.0f}')} |")
-    lines += ["", "## allocbot / stock Rasa", "",
-              "Latency ratios below 1 and throughput ratios above 1 favour allocbot.", "",
-              "| scenario | p50 | p95 | p99 | msg/s |", "|---|---|---|---|---|"]
+            f"{_num(rasa, '{:.0f}')} / {_num(total, '{:.0f}')} |"
+        )
+    lines += [
+        "",
+        "## allocbot / stock Rasa",
+        "",
+        "Latency ratios below 1 and throughput ratios above 1 favour allocbot.",
+        "",
+        "| scenario | p50 | p95 | p99 | msg/s |",
+        "|---|---|---|---|---|",
+    ]
     for row in results["ratios"]:
-        lines.append(f"| {row['scenario']} | {_num(row['p50_ms'])} | {_num(row['p95_ms'])} | {_num(row['p99_ms'])} | "
-                     f"{_num(row['throughput_msg_s'])} |")
-    lines += ["", "## Floor: the model alone, in process", "",
-              "NLU + policies per turn, no HTTP, no action server (`bot/bench/floor.py`).", "",
-              "| system | load | NLU p50 | policies p50 | turn p50 | turn p95 | predictions / turn |",
-              "|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {row['scenario']} | {_num(row['p50_ms'])} | {_num(row['p95_ms'])} | {_num(row['p99_ms'])} | "
+            f"{_num(row['throughput_msg_s'])} |"
+        )
+    lines += [
+        "",
+        "## Floor: the model alone, in process",
+        "",
+        "NLU + policies per turn, no HTTP, no action server (`bot/bench/floor.py`).",
+        "",
+        "| system | load | NLU p50 | policies p50 | turn p50 | turn p95 | predictions / turn |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for system, floor in results["floor"].items():
-        lines.append(f"| {system} | {floor['load_s']:.1f} s | {floor['nlu']['p50_ms']:.1f} ms | "
-                     f"{floor['policies']['p50_ms']:.1f} ms | {floor['total']['p50_ms']:.1f} ms | "
-                     f"{floor['total']['p95_ms']:.1f} ms | {floor['predictions_per_turn']:.1f} |")
+        lines.append(
+            f"| {system} | {floor['load_s']:.1f} s | {floor['nlu']['p50_ms']:.1f} ms | "
+            f"{floor['policies']['p50_ms']:.1f} ms | {floor['total']['p50_ms']:.1f} ms | "
+            f"{floor['total']['p95_ms']:.1f} ms | {floor['predictions_per_turn']:.1f} |"
+        )
     if results["floor_ratios"]:
         lines += ["", "End to end / floor:", "", "| system | scenario | p50 | p95 |", "|---|---|---|---|"]
         for row in results["floor_ratios"]:
             lines.append(f"| {row['system']} | {row['scenario']} | {row['p50']}× | {row['p95']}× |")
-    lines += ["", "## Memory, cold start, training", "", "| system | process | peak RSS (MB, with children) |",
-              "|---|---|---|"]
+    lines += [
+        "",
+        "## Memory, cold start, training",
+        "",
+        "| system | process | peak RSS (MB, with children) |",
+        "|---|---|---|",
+    ]
     for system, processes in memory.items():
         for name, mb in processes.items():
             lines.append(f"| {system} | {name} | {mb:.0f} |")
@@ -182,8 +227,14 @@ def plot(results: dict, path: Path) -> None:
     figure, axis = plt.subplots(figsize=(7, 4.5), dpi=120)
     styles = {OURS: "tab:blue", STOCK: "tab:orange"}
     for system, color in styles.items():
-        closed = sorted((s for s in results["scenarios"] if s["system"] == system and s["scenario"] == "closed"
-                         and s["p50_ms"] is not None), key=lambda s: s["concurrency"])
+        closed = sorted(
+            (
+                s
+                for s in results["scenarios"]
+                if s["system"] == system and s["scenario"] == "closed" and s["p50_ms"] is not None
+            ),
+            key=lambda s: s["concurrency"],
+        )
         if not closed:
             continue
         xs = [s["concurrency"] for s in closed]

@@ -32,22 +32,34 @@ def stock_project(stock_dir: Path = STOCK_DIR) -> dict:
     project = stock_dir / "project"
     models = sorted((project / "models").glob("*.tar.gz")) if project.exists() else []
     if meta_path.exists() and models:
-        return {**json.loads(meta_path.read_text()), "model": str(models[-1]), "project": str(project),
-                "cached": True}
+        return {**json.loads(meta_path.read_text()), "model": str(models[-1]), "project": str(project), "cached": True}
     if stock_dir.exists():
         shutil.rmtree(stock_dir)  # a half-made project from an interrupted run
     project.mkdir(parents=True)
     print(f"→ création et entraînement de l'assistant Rasa de base (rasa init) dans {stock_dir}…", flush=True)
     started = time.monotonic()
     # A fresh training cache, so that the time is that of a full training.
-    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(stock_dir / "cache"), "PYTHONWARNINGS": "ignore",
-           "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {
+        **os.environ,
+        "RASA_CACHE_DIRECTORY": str(stock_dir / "cache"),
+        "PYTHONWARNINGS": "ignore",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
     with open(stock_dir / "init.log", "wb") as log:
-        subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", "project"],
-                       cwd=stock_dir, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
-    meta = {"training_s": round(time.monotonic() - started, 1),
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "rasa_version": RASA_VERSION, "command": "rasa init --no-prompt (scaffold + full training)"}
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", "project"],
+            cwd=stock_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+    meta = {
+        "training_s": round(time.monotonic() - started, 1),
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "rasa_version": RASA_VERSION,
+        "command": "rasa init --no-prompt (scaffold + full training)",
+    }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     models = sorted((project / "models").glob("*.tar.gz"))
     return {**meta, "model": str(models[-1]), "project": str(project), "cached": False}
@@ -58,8 +70,26 @@ def stock_service(project: dict, port: int, token: str, log_dir: Path) -> Servic
     root = Path(project["project"])
     return Service(
         "stock-rasa",
-        [sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", token, "--port", str(port),
-         "--interface", "127.0.0.1", "--model", project["model"], "--credentials", str(root / "credentials.yml"),
-         "--endpoints", str(root / "endpoints.yml")],
-        f"http://127.0.0.1:{port}/status?token={token}", log_dir / "stock-rasa.log", {},
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "run",
+            "--enable-api",
+            "--auth-token",
+            token,
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--model",
+            project["model"],
+            "--credentials",
+            str(root / "credentials.yml"),
+            "--endpoints",
+            str(root / "endpoints.yml"),
+        ],
+        f"http://127.0.0.1:{port}/status?token={token}",
+        log_dir / "stock-rasa.log",
+        {},
     )

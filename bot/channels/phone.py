@@ -45,25 +45,42 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # a Twilio or Meta webhook is a few kB; anything bigger is not theirs
 MAX_TEXT_CHARS = 1600  # the longest SMS Twilio accepts; also plenty for a question
 
-HELP_TEXT = ("allocbot est l'assistant automatique de France Travail pour vos questions d'allocation. "
-             "Un conseiller : 3949 (service gratuit + prix d'un appel). Ne plus recevoir de SMS : STOP.")
-STOP_TEXT = ("C'est noté : vous ne recevrez plus de messages d'allocbot. "
-             "Pour reprendre, envoyez START. Un conseiller reste joignable au 3949.")
+HELP_TEXT = (
+    "allocbot est l'assistant automatique de France Travail pour vos questions d'allocation. "
+    "Un conseiller : 3949 (service gratuit + prix d'un appel). Ne plus recevoir de SMS : STOP."
+)
+STOP_TEXT = (
+    "C'est noté : vous ne recevrez plus de messages d'allocbot. "
+    "Pour reprendre, envoyez START. Un conseiller reste joignable au 3949."
+)
 START_TEXT = "C'est noté : vous pouvez de nouveau écrire à allocbot. Posez votre question."
 EMPTY_TEXT = "Votre message est vide. Écrivez votre question en quelques mots."
-NOT_TEXT = ("Je ne peux lire que des messages écrits, pas les images, les sons ni les pièces jointes. "
-            "Écrivez votre question en quelques mots.")
-FAILURE_TEXT = ("Un incident technique m'empêche de vous répondre. Réessayez dans quelques minutes "
-                "ou appelez le 3949.")
+NOT_TEXT = (
+    "Je ne peux lire que des messages écrits, pas les images, les sons ni les pièces jointes. "
+    "Écrivez votre question en quelques mots."
+)
+FAILURE_TEXT = "Un incident technique m'empêche de vous répondre. Réessayez dans quelques minutes ou appelez le 3949."
 
-STOP_WORDS = {"STOP", "STOPALL", "ARRET", "ARRETER", "ARRETE", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-              "DESABONNER", "DESINSCRIRE", "DESINSCRIPTION"}
+STOP_WORDS = {
+    "STOP",
+    "STOPALL",
+    "ARRET",
+    "ARRETER",
+    "ARRETE",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "DESABONNER",
+    "DESINSCRIRE",
+    "DESINSCRIPTION",
+}
 START_WORDS = {"START", "UNSTOP", "DEMARRER", "REPRENDRE"}
 HELP_WORDS = {"AIDE", "HELP", "INFO", "INFOS"}
 
 
 def keyword(text: str) -> str | None:
-    """"stop", "start" or "help" when the whole message is one of those words (any case, accents, punctuation)."""
+    """ "stop", "start" or "help" when the whole message is one of those words (any case, accents, punctuation)."""
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(ch))
     word = re.sub(r"[^A-Z]", "", folded.upper())
     if len(word) > 16:
@@ -103,8 +120,9 @@ def env(name: str, default: str = "") -> str:
     return (os.environ.get(name) or default).strip()
 
 
-async def post_with_retries(client: httpx.AsyncClient, url: str, what: str, attempts: int = 3,
-                            **kwargs: Any) -> httpx.Response | None:
+async def post_with_retries(
+    client: httpx.AsyncClient, url: str, what: str, attempts: int = 3, **kwargs: Any
+) -> httpx.Response | None:
     """POST, retrying (bounded, with back-off) on network errors, 429 and 5xx; None when it never went through."""
     delay = 0.5
     for attempt in range(1, attempts + 1):
@@ -165,8 +183,9 @@ class PhoneChannel(InputChannel):
     label = "phone"  # "sms" or "whatsapp": the channel named in the message metadata
     sender_prefix = "phone"
 
-    def __init__(self, secret: str, store_url: str, timeout_seconds: float = 10.0,
-                 rate_limiter: SenderRateLimiter | None = None):
+    def __init__(
+        self, secret: str, store_url: str, timeout_seconds: float = 10.0, rate_limiter: SenderRateLimiter | None = None
+    ):
         self.secret = secret
         self.identity = PhoneIdentity(secret) if secret else None
         self.store_url = store_url
@@ -183,8 +202,9 @@ class PhoneChannel(InputChannel):
         return {
             "secret": credentials.get("secret") or env("ALLOCBOT_CHANNEL_SECRET"),
             "store_url": credentials.get("store_url") or channels_db_url(),
-            "timeout_seconds": float(credentials.get("timeout_seconds")
-                                     or env("ALLOCBOT_CHANNEL_TIMEOUT_SECONDS", "10")),
+            "timeout_seconds": float(
+                credentials.get("timeout_seconds") or env("ALLOCBOT_CHANNEL_TIMEOUT_SECONDS", "10")
+            ),
         }
 
     # -- what subclasses provide ----------------------------------------------------------------
@@ -216,24 +236,34 @@ class PhoneChannel(InputChannel):
         return self._client
 
     def not_configured_message(self) -> str:
-        return (f"Le canal {self.label} n'est pas configuré : définissez {', '.join(self.missing_settings())} "
-                "(voir docs/channels.md).")
+        return (
+            f"Le canal {self.label} n'est pas configuré : définissez {', '.join(self.missing_settings())} "
+            "(voir docs/channels.md)."
+        )
 
     def sender_id(self, phone: str) -> str:
         return self.identity.sender_id(self.sender_prefix, phone)
 
-    async def accept(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], phone: str,
-                     text: str | None, message_id: str, is_text: bool = True) -> None:
+    async def accept(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        phone: str,
+        text: str | None,
+        message_id: str,
+        is_text: bool = True,
+    ) -> None:
         """A verified inbound message: remember it, then handle it in order in the background."""
         sender_id = self.sender_id(phone)
-        if not await self.db("receive", f"{self.label}:{message_id}", sender_id, self.label,
-                                       self.identity.encrypt(phone)):
+        if not await self.db(
+            "receive", f"{self.label}:{message_id}", sender_id, self.label, self.identity.encrypt(phone)
+        ):
             logger.info("%s: message %s already handled (replay or retry): ignored", sender_id, message_id)
             return
         self.queues.submit(sender_id, lambda: self._handle(on_new_message, sender_id, phone, text, message_id, is_text))
 
-    async def _handle(self, on_new_message, sender_id: str, phone: str, text: str | None,
-                      message_id: str, is_text: bool) -> None:
+    async def _handle(
+        self, on_new_message, sender_id: str, phone: str, text: str | None, message_id: str, is_text: bool
+    ) -> None:
         contact = await self.db("contact", sender_id)
         text = (text or "").strip()[:MAX_TEXT_CHARS]
         word = keyword(text) if is_text else None
@@ -267,9 +297,14 @@ class PhoneChannel(InputChannel):
         payload = chosen_payload(text, contact.choices)
         if contact.choices:
             await self.db("set_choices", sender_id, [])
-        message = UserMessage(payload or text, self.get_output_channel(), sender_id, input_channel=self.name(),
-                              message_id=message_id,
-                              metadata={"allocbot": {"channel": self.label, "phone": phone}})
+        message = UserMessage(
+            payload or text,
+            self.get_output_channel(),
+            sender_id,
+            input_channel=self.name(),
+            message_id=message_id,
+            metadata={"allocbot": {"channel": self.label, "phone": phone}},
+        )
         try:
             await on_new_message(message)
         except Exception:

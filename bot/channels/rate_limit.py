@@ -24,15 +24,21 @@ DEFAULT_PER_SECONDS = 60.0
 DEFAULT_MAX_SENDERS = 10_000
 
 # Said once when a sender goes over the limit.
-RATE_LIMITED_TEXT = ("Vous avez envoyé beaucoup de messages en peu de temps. "
-                     "Merci de patienter une minute avant d'écrire à nouveau.")
+RATE_LIMITED_TEXT = (
+    "Vous avez envoyé beaucoup de messages en peu de temps. Merci de patienter une minute avant d'écrire à nouveau."
+)
 
 
 class SenderRateLimiter:
     """Sliding-window limiter keyed by sender (a hashed phone number, a session id)."""
 
-    def __init__(self, max_messages: int, per_seconds: float, max_senders: int = DEFAULT_MAX_SENDERS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        max_messages: int,
+        per_seconds: float,
+        max_senders: int = DEFAULT_MAX_SENDERS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         if max_messages < 1 or per_seconds <= 0 or max_senders < 1:
             raise ValueError("max_messages, per_seconds and max_senders must be positive")
         self.max_messages = max_messages
@@ -46,9 +52,11 @@ class SenderRateLimiter:
     @classmethod
     def from_env(cls, prefix: str = "ALLOCBOT_RATE_LIMIT") -> SenderRateLimiter:
         """``{prefix}_MAX_MESSAGES`` messages per ``{prefix}_PER_SECONDS`` (defaults 20 per 60 s)."""
-        return cls(int(os.environ.get(f"{prefix}_MAX_MESSAGES") or DEFAULT_MAX_MESSAGES),
-                   float(os.environ.get(f"{prefix}_PER_SECONDS") or DEFAULT_PER_SECONDS),
-                   int(os.environ.get(f"{prefix}_MAX_SENDERS") or DEFAULT_MAX_SENDERS))
+        return cls(
+            int(os.environ.get(f"{prefix}_MAX_MESSAGES") or DEFAULT_MAX_MESSAGES),
+            float(os.environ.get(f"{prefix}_PER_SECONDS") or DEFAULT_PER_SECONDS),
+            int(os.environ.get(f"{prefix}_MAX_SENDERS") or DEFAULT_MAX_SENDERS),
+        )
 
     def allow(self, sender: str) -> bool:
         """Record one message from ``sender``; False when it is over the limit (the message is not counted)."""

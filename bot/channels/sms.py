@@ -78,8 +78,16 @@ class TwilioSmsInput(PhoneChannel):
             **cls.common_settings(credentials),
         )
 
-    def __init__(self, account_sid: str, auth_token: str, from_number: str, api_url: str,
-                 public_base_url: str, max_segments: int, **common: Any):
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        api_url: str,
+        public_base_url: str,
+        max_segments: int,
+        **common: Any,
+    ):
         super().__init__(**common)
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -91,9 +99,11 @@ class TwilioSmsInput(PhoneChannel):
 
     def missing_settings(self) -> list[str]:
         missing = super().missing_settings()
-        for name, value in (("ALLOCBOT_TWILIO_ACCOUNT_SID", self.account_sid),
-                            ("ALLOCBOT_TWILIO_AUTH_TOKEN", self.auth_token),
-                            ("ALLOCBOT_TWILIO_FROM", self.from_number)):
+        for name, value in (
+            ("ALLOCBOT_TWILIO_ACCOUNT_SID", self.account_sid),
+            ("ALLOCBOT_TWILIO_AUTH_TOKEN", self.auth_token),
+            ("ALLOCBOT_TWILIO_FROM", self.from_number),
+        ):
             if not value or value == "change-me":
                 missing.append(name)
         return missing
@@ -108,9 +118,13 @@ class TwilioSmsInput(PhoneChannel):
     async def send_text(self, phone: str, contact: Contact, text: str) -> None:
         url = f"{self.api_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
         for body in split_sms(text, self.max_segments):
-            sent = await post_with_retries(self.client, url, f"SMS to {contact.sender_id}",
-                                           data={"To": phone, "From": self.from_number, "Body": body},
-                                           auth=(self.account_sid, self.auth_token))
+            sent = await post_with_retries(
+                self.client,
+                url,
+                f"SMS to {contact.sender_id}",
+                data={"To": phone, "From": self.from_number, "Body": body},
+                auth=(self.account_sid, self.auth_token),
+            )
             if sent is None or sent.status_code >= 400:
                 return  # the rest would arrive without its beginning
 

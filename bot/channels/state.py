@@ -48,7 +48,8 @@ from bot.config import PROJECT_ROOT
 metadata = MetaData()
 
 contacts = Table(
-    "channel_contacts", metadata,
+    "channel_contacts",
+    metadata,
     Column("sender_id", String(80), primary_key=True),
     Column("channel", String(20), nullable=False),
     Column("phone_encrypted", Text, nullable=False),
@@ -59,7 +60,8 @@ contacts = Table(
 )
 
 seen_messages = Table(
-    "channel_seen_messages", metadata,
+    "channel_seen_messages",
+    metadata,
     Column("message_key", String(200), primary_key=True),
     Column("received_at", DateTime, nullable=False),
 )
@@ -95,8 +97,11 @@ class ChannelStore:
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 5}
-                                    if url.startswith("sqlite") else {})
+        self.engine = create_engine(
+            url,
+            future=True,
+            connect_args={"check_same_thread": False, "timeout": 5} if url.startswith("sqlite") else {},
+        )
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
@@ -107,8 +112,14 @@ class ChannelStore:
             row = connection.execute(select(contacts).where(contacts.c.sender_id == sender_id)).first()
         if row is None:
             return None
-        return Contact(row.sender_id, row.channel, row.phone_encrypted, bool(row.stopped),
-                       row.last_inbound_at, json.loads(row.choices) if row.choices else [])
+        return Contact(
+            row.sender_id,
+            row.channel,
+            row.phone_encrypted,
+            bool(row.stopped),
+            row.last_inbound_at,
+            json.loads(row.choices) if row.choices else [],
+        )
 
     def receive(self, message_key: str, sender_id: str, channel: str, phone_encrypted: str) -> bool:
         """A verified inbound message, in one transaction: False for a replay, else the contact is refreshed."""
@@ -128,27 +139,37 @@ class ChannelStore:
             self._remember(connection, sender_id, channel, phone_encrypted, inbound_at)
 
     @staticmethod
-    def _remember(connection, sender_id: str, channel: str, phone_encrypted: str,
-                  inbound_at: datetime | None) -> None:
+    def _remember(connection, sender_id: str, channel: str, phone_encrypted: str, inbound_at: datetime | None) -> None:
         values = {"phone_encrypted": phone_encrypted, "updated_at": utcnow()}
         if inbound_at is not None:
             values["last_inbound_at"] = inbound_at
         changed = connection.execute(
-            update(contacts).where(contacts.c.sender_id == sender_id).values(**values)).rowcount
+            update(contacts).where(contacts.c.sender_id == sender_id).values(**values)
+        ).rowcount
         if not changed:
-            connection.execute(insert(contacts).values(
-                sender_id=sender_id, channel=channel, stopped=False, choices=None,
-                **{"last_inbound_at": None, **values}))
+            connection.execute(
+                insert(contacts).values(
+                    sender_id=sender_id,
+                    channel=channel,
+                    stopped=False,
+                    choices=None,
+                    **{"last_inbound_at": None, **values},
+                )
+            )
 
     def set_stopped(self, sender_id: str, stopped: bool) -> None:
         with self.engine.begin() as connection:
-            connection.execute(update(contacts).where(contacts.c.sender_id == sender_id)
-                               .values(stopped=stopped, updated_at=utcnow()))
+            connection.execute(
+                update(contacts).where(contacts.c.sender_id == sender_id).values(stopped=stopped, updated_at=utcnow())
+            )
 
     def set_choices(self, sender_id: str, payloads: list[str]) -> None:
         with self.engine.begin() as connection:
-            connection.execute(update(contacts).where(contacts.c.sender_id == sender_id)
-                               .values(choices=json.dumps(payloads) if payloads else None, updated_at=utcnow()))
+            connection.execute(
+                update(contacts)
+                .where(contacts.c.sender_id == sender_id)
+                .values(choices=json.dumps(payloads) if payloads else None, updated_at=utcnow())
+            )
 
     def first_time_seen(self, message_key: str) -> bool:
         """True once per webhook message id; False for a replay or a provider's retry."""
@@ -164,11 +185,14 @@ class ChannelStore:
     def forget(self, sender_id: str) -> bool:
         """Erasure on request: the conversation's number goes now; a STOP stays honoured (without the number)."""
         with self.engine.begin() as connection:
-            removed = connection.execute(delete(contacts).where(
-                contacts.c.sender_id == sender_id, contacts.c.stopped.is_(False))).rowcount
-            emptied = connection.execute(update(contacts).where(
-                contacts.c.sender_id == sender_id, contacts.c.stopped.is_(True))
-                .values(phone_encrypted="", choices=None, updated_at=utcnow())).rowcount
+            removed = connection.execute(
+                delete(contacts).where(contacts.c.sender_id == sender_id, contacts.c.stopped.is_(False))
+            ).rowcount
+            emptied = connection.execute(
+                update(contacts)
+                .where(contacts.c.sender_id == sender_id, contacts.c.stopped.is_(True))
+                .values(phone_encrypted="", choices=None, updated_at=utcnow())
+            ).rowcount
         return bool(removed or emptied)
 
     def forget_inactive(self, older_than: timedelta) -> int:
@@ -181,9 +205,11 @@ class ChannelStore:
         inactive = contacts.c.updated_at < limit
         with self.engine.begin() as connection:
             removed = connection.execute(delete(contacts).where(inactive, contacts.c.stopped.is_(False))).rowcount
-            emptied = connection.execute(update(contacts).where(inactive, contacts.c.stopped.is_(True),
-                                                                contacts.c.phone_encrypted != "")
-                                         .values(phone_encrypted="", choices=None)).rowcount
+            emptied = connection.execute(
+                update(contacts)
+                .where(inactive, contacts.c.stopped.is_(True), contacts.c.phone_encrypted != "")
+                .values(phone_encrypted="", choices=None)
+            ).rowcount
             connection.execute(delete(seen_messages).where(seen_messages.c.received_at < utcnow() - SEEN_RETENTION))
         return removed + emptied
 

@@ -43,8 +43,10 @@ SESSION_ID = re.compile(r"^web-[0-9a-f]{32}$")
 MAX_MESSAGE_CHARS = int(os.environ.get("ALLOCBOT_WEB_MAX_MESSAGE_CHARS") or 1000)
 MAX_SITE_TOKEN_CHARS = 2048  # a real token is ~250 characters
 
-TOO_LONG_TEXT = ("Votre message est trop long pour que je le lise "
-                 f"(plus de {MAX_MESSAGE_CHARS} caractères). Pouvez-vous le raccourcir ?")
+TOO_LONG_TEXT = (
+    "Votre message est trop long pour que je le lise "
+    f"(plus de {MAX_MESSAGE_CHARS} caractères). Pouvez-vous le raccourcir ?"
+)
 NOT_TEXT_TEXT = "Je ne peux lire que des messages écrits. Pouvez-vous reformuler par écrit ?"
 NO_SESSION_TEXT = "La connexion a été interrompue. Rechargez la page pour reprendre la conversation."
 
@@ -156,8 +158,11 @@ class WebchatInput(SocketIOInput):
                 await say(session_id, TOO_LONG_TEXT)
                 return
             message = UserMessage(
-                text, WebchatOutput(sio, self.bot_message_evt), session_id,
-                input_channel=self.name(), metadata=build_metadata(data.get("customData")),
+                text,
+                WebchatOutput(sio, self.bot_message_evt),
+                session_id,
+                input_channel=self.name(),
+                metadata=build_metadata(data.get("customData")),
             )
             await on_new_message(message)
 

@@ -81,8 +81,17 @@ class WhatsAppInput(PhoneChannel):
             **cls.common_settings(credentials),
         )
 
-    def __init__(self, access_token: str, app_secret: str, verify_token: str, phone_number_id: str, api_url: str,
-                 template_name: str, template_language: str, **common: Any):
+    def __init__(
+        self,
+        access_token: str,
+        app_secret: str,
+        verify_token: str,
+        phone_number_id: str,
+        api_url: str,
+        template_name: str,
+        template_language: str,
+        **common: Any,
+    ):
         super().__init__(**common)
         self.access_token = access_token
         self.app_secret = app_secret
@@ -94,10 +103,12 @@ class WhatsAppInput(PhoneChannel):
 
     def missing_settings(self) -> list[str]:
         missing = super().missing_settings()
-        for name, value in (("ALLOCBOT_WHATSAPP_ACCESS_TOKEN", self.access_token),
-                            ("ALLOCBOT_WHATSAPP_APP_SECRET", self.app_secret),
-                            ("ALLOCBOT_WHATSAPP_VERIFY_TOKEN", self.verify_token),
-                            ("ALLOCBOT_WHATSAPP_PHONE_NUMBER_ID", self.phone_number_id)):
+        for name, value in (
+            ("ALLOCBOT_WHATSAPP_ACCESS_TOKEN", self.access_token),
+            ("ALLOCBOT_WHATSAPP_APP_SECRET", self.app_secret),
+            ("ALLOCBOT_WHATSAPP_VERIFY_TOKEN", self.verify_token),
+            ("ALLOCBOT_WHATSAPP_PHONE_NUMBER_ID", self.phone_number_id),
+        ):
             if not value or value == "change-me":
                 missing.append(name)
         return missing
@@ -109,9 +120,12 @@ class WhatsAppInput(PhoneChannel):
     # -- sending ------------------------------------------------------------------------------
     async def _post(self, contact: Contact, payload: dict) -> bool:
         sent = await post_with_retries(
-            self.client, f"{self.api_url}/{self.phone_number_id}/messages", f"WhatsApp to {contact.sender_id}",
+            self.client,
+            f"{self.api_url}/{self.phone_number_id}/messages",
+            f"WhatsApp to {contact.sender_id}",
             json={"messaging_product": "whatsapp", "recipient_type": "individual", **payload},
-            headers={"Authorization": f"Bearer {self.access_token}"})
+            headers={"Authorization": f"Bearer {self.access_token}"},
+        )
         return sent is not None and sent.status_code < 400
 
     async def _window_open(self, phone: str, contact: Contact) -> bool:
@@ -119,21 +133,34 @@ class WhatsAppInput(PhoneChannel):
         if in_service_window(contact.last_inbound_at):
             return True
         if self.template_name:
-            logger.info("%s: outside the 24-hour window: template %s sent instead of a free-form message",
-                        contact.sender_id, self.template_name)
-            await self._post(contact, {"to": phone.lstrip("+"), "type": "template", "template": {
-                "name": self.template_name, "language": {"code": self.template_language}}})
+            logger.info(
+                "%s: outside the 24-hour window: template %s sent instead of a free-form message",
+                contact.sender_id,
+                self.template_name,
+            )
+            await self._post(
+                contact,
+                {
+                    "to": phone.lstrip("+"),
+                    "type": "template",
+                    "template": {"name": self.template_name, "language": {"code": self.template_language}},
+                },
+            )
         else:
-            logger.warning("%s: outside the 24-hour window and no template configured "
-                           "(ALLOCBOT_WHATSAPP_TEMPLATE_NAME): message not sent", contact.sender_id)
+            logger.warning(
+                "%s: outside the 24-hour window and no template configured "
+                "(ALLOCBOT_WHATSAPP_TEMPLATE_NAME): message not sent",
+                contact.sender_id,
+            )
         return False
 
     async def send_text(self, phone: str, contact: Contact, text: str) -> None:
         if not await self._window_open(phone, contact):
             return
         for body in _chunks(text.strip(), TEXT_LIMIT):
-            if not await self._post(contact, {"to": phone.lstrip("+"), "type": "text",
-                                              "text": {"preview_url": False, "body": body}}):
+            if not await self._post(
+                contact, {"to": phone.lstrip("+"), "type": "text", "text": {"preview_url": False, "body": body}}
+            ):
                 return
 
     async def send_buttons(self, phone: str, contact: Contact, text: str, buttons: list[dict]) -> None:
@@ -147,19 +174,38 @@ class WhatsAppInput(PhoneChannel):
         text = (text or "").strip() or "Choisissez :"
         if len(text) > INTERACTIVE_BODY_LIMIT:
             for body in _chunks(text, TEXT_LIMIT):
-                await self._post(contact, {"to": phone.lstrip("+"), "type": "text",
-                                           "text": {"preview_url": False, "body": body}})
+                await self._post(
+                    contact, {"to": phone.lstrip("+"), "type": "text", "text": {"preview_url": False, "body": body}}
+                )
             text = "Choisissez :"
-        choices = [(str(b.get("payload") or b.get("title"))[:256], str(b.get("title") or b.get("payload")))
-                   for b in buttons]
+        choices = [
+            (str(b.get("payload") or b.get("title"))[:256], str(b.get("title") or b.get("payload"))) for b in buttons
+        ]
         if len(choices) <= 3:
-            interactive = {"type": "button", "body": {"text": text}, "action": {"buttons": [
-                {"type": "reply", "reply": {"id": ident, "title": _clip(title, BUTTON_TITLE_LIMIT)}}
-                for ident, title in choices]}}
+            interactive = {
+                "type": "button",
+                "body": {"text": text},
+                "action": {
+                    "buttons": [
+                        {"type": "reply", "reply": {"id": ident, "title": _clip(title, BUTTON_TITLE_LIMIT)}}
+                        for ident, title in choices
+                    ]
+                },
+            }
         else:
-            interactive = {"type": "list", "body": {"text": text}, "action": {
-                "button": "Choisir", "sections": [{"title": "Réponses possibles", "rows": [
-                    {"id": ident, "title": _clip(title, ROW_TITLE_LIMIT)} for ident, title in choices]}]}}
+            interactive = {
+                "type": "list",
+                "body": {"text": text},
+                "action": {
+                    "button": "Choisir",
+                    "sections": [
+                        {
+                            "title": "Réponses possibles",
+                            "rows": [{"id": ident, "title": _clip(title, ROW_TITLE_LIMIT)} for ident, title in choices],
+                        }
+                    ],
+                },
+            }
         await self._post(contact, {"to": phone.lstrip("+"), "type": "interactive", "interactive": interactive})
 
     # -- receiving ----------------------------------------------------------------------------
@@ -208,8 +254,11 @@ class WhatsAppInput(PhoneChannel):
 
     def inbound_messages(self, event: Any) -> list[tuple[str, str | None, str, bool]] | None:
         """(number, text or payload, message id, is_text) of each message; None when the shape is wrong."""
-        if not isinstance(event, dict) or event.get("object") != "whatsapp_business_account" \
-                or not isinstance(event.get("entry"), list):
+        if (
+            not isinstance(event, dict)
+            or event.get("object") != "whatsapp_business_account"
+            or not isinstance(event.get("entry"), list)
+        ):
             return None
         found = []
         for entry in event["entry"]:

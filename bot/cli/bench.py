@@ -54,8 +54,11 @@ START_TIMEOUT_SECONDS = 600
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Mesure allocbot sous charge, à côté d'un Rasa de base.")
-    parser.add_argument("--quick", action="store_true",
-                        help="N = 1, 10, mesures courtes, sans entraînement ; résultats dans var/bench/quick/")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="N = 1, 10, mesures courtes, sans entraînement ; résultats dans var/bench/quick/",
+    )
     parser.add_argument("--concurrency", default=None, help="valeurs de N séparées par des virgules (1,10,50,100)")
     parser.add_argument("--warmup", type=float, default=None, help="secondes de chauffe par scénario fermé")
     parser.add_argument("--duration", type=float, default=None, help="secondes mesurées par scénario fermé")
@@ -89,9 +92,24 @@ def measure_training() -> dict:
         started = time.monotonic()
         log = BENCH_DIR / "training.log"
         with open(log, "wb") as out:
-            done = subprocess.run([sys.executable, "-m", "rasa", "train", "--fixed-model-name", "bench", "--out", tmp,
-                                   "--force", "--quiet"], cwd=PROJECT_ROOT, env=env, stdout=out,
-                                  stderr=subprocess.STDOUT)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa",
+                    "train",
+                    "--fixed-model-name",
+                    "bench",
+                    "--out",
+                    tmp,
+                    "--force",
+                    "--quiet",
+                ],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         seconds = time.monotonic() - started
     if done.returncode != 0:
         print(f"   l'entraînement a échoué (voir {log})")
@@ -107,8 +125,14 @@ def measure_floor(name: str, model: str, conversations: list[list[str]]) -> dict
         given.write_text(json.dumps(conversations))
         print(f"→ plancher {name} : le modèle seul, en processus…", flush=True)
         with open(BENCH_DIR / f"floor-{name}.log", "wb") as log:
-            subprocess.run([sys.executable, "-m", "bot.bench.floor", model, str(given), str(out)],
-                           cwd=PROJECT_ROOT, env=quiet_env(), stdout=log, stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "bot.bench.floor", model, str(given), str(out)],
+                cwd=PROJECT_ROOT,
+                env=quiet_env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
         figures = json.loads(out.read_text())
     print(f"   tour p50 {figures['total']['p50_ms']:.1f} ms (NLU {figures['nlu']['p50_ms']:.1f} ms)")
     return figures
@@ -117,9 +141,12 @@ def measure_floor(name: str, model: str, conversations: list[list[str]]) -> dict
 def _print_summary(result: ScenarioResult, cpu_ms: dict[str, float]) -> dict:
     summary = {**result.summary(), "cpu_ms_per_msg": cpu_ms}
     p = {k: "—" if summary[k] is None else f"{summary[k]:.0f}" for k in ("p50_ms", "p95_ms", "p99_ms")}
-    print(f"   {summary['system']:9} {report.scenario_key(summary):18} {summary['turns']:>5} tours  "
-          f"p50 {p['p50_ms']:>5}  p95 {p['p95_ms']:>5}  p99 {p['p99_ms']:>5} ms  "
-          f"{summary['throughput_msg_s']:6.1f} msg/s  {summary['errors']} erreurs", flush=True)
+    print(
+        f"   {summary['system']:9} {report.scenario_key(summary):18} {summary['turns']:>5} tours  "
+        f"p50 {p['p50_ms']:>5}  p95 {p['p95_ms']:>5}  p99 {p['p99_ms']:>5} ms  "
+        f"{summary['throughput_msg_s']:6.1f} msg/s  {summary['errors']} erreurs",
+        flush=True,
+    )
     print(f"     CPU par message : {', '.join(f'{k} {v:.0f} ms' for k, v in cpu_ms.items())}")
     if summary["first_errors"]:
         print(f"     premières erreurs : {summary['first_errors']}")
@@ -130,10 +157,16 @@ async def run_load(targets: list[Target], args: argparse.Namespace) -> tuple[lis
     """Every scenario on every system, one after the other; returns the summaries and the raw turns."""
     summaries, raw = [], []
     async with new_client(args.timeout) as client:
-        scenarios = [(f"N={n}", lambda target, n=n: closed_loop(client, target, n, args.warmup, args.duration))
-                     for n in args.concurrency]
-        scenarios.append((f"{args.rate:g} msg/s", lambda target: open_loop(
-            client, target, args.rate, args.open_warmup, args.open_duration)))
+        scenarios = [
+            (f"N={n}", lambda target, n=n: closed_loop(client, target, n, args.warmup, args.duration))
+            for n in args.concurrency
+        ]
+        scenarios.append(
+            (
+                f"{args.rate:g} msg/s",
+                lambda target: open_loop(client, target, args.rate, args.open_warmup, args.open_duration),
+            )
+        )
         for label, run in scenarios:
             print(f"→ charge {label}", flush=True)
             for target in targets:
@@ -142,24 +175,42 @@ async def run_load(targets: list[Target], args: argparse.Namespace) -> tuple[lis
                 result = await run(target)
                 cpu_after = cpu_by_session(sessions)
                 served = max(1, sum(1 for t in result.turns if t.error is None))
-                summaries.append(_print_summary(result, {
-                    name: round((cpu_after[sid] - cpu_before[sid]) * 1000 / served, 1)
-                    for name, sid in target.processes.items()}))
-                raw.append({"system": result.system, "scenario": report.scenario_key(summaries[-1]),
-                            "turns": result.raw()})
+                summaries.append(
+                    _print_summary(
+                        result,
+                        {
+                            name: round((cpu_after[sid] - cpu_before[sid]) * 1000 / served, 1)
+                            for name, sid in target.processes.items()
+                        },
+                    )
+                )
+                raw.append(
+                    {"system": result.system, "scenario": report.scenario_key(summaries[-1]), "turns": result.raw()}
+                )
                 await asyncio.sleep(2)  # let the last conversations' work drain before the next system
     return summaries, raw
 
 
 def machine() -> dict:
-    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                     if line.startswith("MemTotal:"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
-                           capture_output=True, text=True).stdout.strip()
-    return {"cpus": os.cpu_count(), "memory_gb": round(memory_kb / 2**20, 1), "python": platform.python_version(),
-            "rasa_version": RASA_VERSION, "commit": commit + (" + uncommitted changes" if dirty else "")}
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:")
+    )
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "rasa_version": RASA_VERSION,
+        "commit": commit + (" + uncommitted changes" if dirty else ""),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,18 +218,23 @@ def main(argv: list[str] | None = None) -> int:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc)
     load_before = [round(x, 2) for x in os.getloadavg()]
-    meta = {"started_at": now.isoformat(timespec="seconds"), "command": " ".join(["bot.cli.bench", *sys.argv[1:]]),
-            "load_before": load_before, **machine(),
-            "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}}
+    meta = {
+        "started_at": now.isoformat(timespec="seconds"),
+        "command": " ".join(["bot.cli.bench", *sys.argv[1:]]),
+        "load_before": load_before,
+        **machine(),
+        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    }
     train_if_stale()
     results: dict = {"meta": meta, "training": {}, "cold_start": {}, "floor": {}, "memory_mb": {}}
     if not args.no_training:
         results["training"]["allocbot"] = measure_training()
     stock = None if args.no_stock else stock_project()
     if stock:
-        results["training"]["stock"] = {"seconds": stock["training_s"],
-                                        "how": f"rasa init, measured {stock['measured_at'][:10]}"
-                                               + (" (cached)" if stock["cached"] else "")}
+        results["training"]["stock"] = {
+            "seconds": stock["training_s"],
+            "how": f"rasa init, measured {stock['measured_at'][:10]}" + (" (cached)" if stock["cached"] else ""),
+        }
     if not args.no_floor:
         conversations = [[t.text for t in allocbot_turns(i, args.population)] for i in range(21)]
         results["floor"]["allocbot"] = measure_floor("allocbot", str(MODEL_PATH), conversations)
@@ -192,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         def on_start(service: Service) -> None:
             names[service.name] = (system, process if process else service.name)
             memory.watch(service.name, service.process.pid)
+
         return on_start
 
     with tempfile.TemporaryDirectory(prefix="allocbot-bench-") as workdir:
@@ -202,11 +259,16 @@ def main(argv: list[str] | None = None) -> int:
             backend_s = stack.start_backend(args.population, on_start=watch("allocbot", ""))
             ready = stack.start_dialogue(on_start=watch("allocbot", ""), timeout_seconds=START_TIMEOUT_SECONDS)
             results["cold_start"]["allocbot"] = {
-                "ready_s": round(ready, 1), "backend_s": round(backend_s, 1),
-                "detail": f"(actions + Rasa; backend {backend_s:.1f} s before)"}
+                "ready_s": round(ready, 1),
+                "backend_s": round(backend_s, 1),
+                "detail": f"(actions + Rasa; backend {backend_s:.1f} s before)",
+            }
             print(f"   prêt en {ready:.1f} s (actions + Rasa), backend {backend_s:.1f} s", flush=True)
-            targets = [Target(stack.rasa_url, allocbot_script(args.population),
-                              {s.name: s.process.pid for s in stack.services})]
+            targets = [
+                Target(
+                    stack.rasa_url, allocbot_script(args.population), {s.name: s.process.pid for s in stack.services}
+                )
+            ]
             if stock:
                 print("→ démarrage du Rasa de base…", flush=True)
                 port, token = free_port(), secrets.token_urlsafe(16)
@@ -228,8 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     meta["load_after"] = [round(x, 2) for x in os.getloadavg()]
     meta["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if not args.note and max(load_before) > 1.0:
-        args.note = (f"The machine was not idle: load average {load_before} when the run started (other work "
-                     "was running); both systems were disturbed alike, but absolute figures are pessimistic.")
+        args.note = (
+            f"The machine was not idle: load average {load_before} when the run started (other work "
+            "was running); both systems were disturbed alike, but absolute figures are pessimistic."
+        )
     meta["note"] = args.note
     results["scenarios"] = summaries
     results["ratios"] = report.ratios(summaries)
@@ -239,8 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     (BENCH_DIR / f"raw-{stamp}.json").write_text(json.dumps(raw))
     written = report.write(results, args.out, stamp)
     print("\n".join(["", report.markdown(results), ""]))
-    print("→ écrit : " + ", ".join(str(p.relative_to(PROJECT_ROOT)) if p.is_relative_to(PROJECT_ROOT) else str(p)
-                                   for p in written))
+    print(
+        "→ écrit : "
+        + ", ".join(str(p.relative_to(PROJECT_ROOT)) if p.is_relative_to(PROJECT_ROOT) else str(p) for p in written)
+    )
     return 0
 
 

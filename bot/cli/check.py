@@ -27,9 +27,24 @@ def main(argv: list[str]) -> int:
         print("\n=== modèle Rasa ===", flush=True)
         train_if_stale()
         step("rasa data validate", [python, "-m", "rasa", "data", "validate", "--quiet"])
-        step("rasa test core (histoires de test)", [
-            python, "-m", "rasa", "test", "core", "--stories", "tests/stories", "--model", str(MODEL_PATH),
-            "--out", "results/stories", "--fail-on-prediction-errors", "--no-plot"])
+        step(
+            "rasa test core (histoires de test)",
+            [
+                python,
+                "-m",
+                "rasa",
+                "test",
+                "core",
+                "--stories",
+                "tests/stories",
+                "--model",
+                str(MODEL_PATH),
+                "--out",
+                "results/stories",
+                "--fail-on-prediction-errors",
+                "--no-plot",
+            ],
+        )
         step("pytest", [python, "-m", "pytest", *argv])
     except subprocess.CalledProcessError as error:
         print(f"\n✗ échec : {' '.join(error.cmd[1:4])}… (code {error.returncode})", file=sys.stderr)

@@ -67,9 +67,18 @@ THRESHOLDS = [round(0.05 + 0.01 * i, 2) for i in range(46)]  # 0.05 … 0.50
 AMBIGUITY_THRESHOLDS = [0.0, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25]
 OUT_OF_SCOPE = {"out_of_scope", "ask_other_benefit"}
 ALLOWANCE_ANSWERS = {
-    "ask_allowance_amount", "ask_payment_date", "report_missing_payment", "ask_amount_difference",
-    "ask_rights_duration", "ask_declaration_window", "check_declaration_status", "report_missed_declaration",
-    "ask_how_to_declare_work", "simulate_earnings", "ask_overpayment", "contest_decision",
+    "ask_allowance_amount",
+    "ask_payment_date",
+    "report_missing_payment",
+    "ask_amount_difference",
+    "ask_rights_duration",
+    "ask_declaration_window",
+    "check_declaration_status",
+    "report_missed_declaration",
+    "ask_how_to_declare_work",
+    "simulate_earnings",
+    "ask_overpayment",
+    "contest_decision",
 }
 
 
@@ -103,8 +112,13 @@ def _prediction(expected: str, result: dict) -> dict:
     ranking = [r for r in result.get("intent_ranking", []) if r["name"] != FALLBACK]
     top = ranking[0] if ranking else {"name": None, "confidence": 0.0}
     second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-    return {"expected": expected, "predicted": top["name"], "confidence": float(top["confidence"]),
-            "second": float(second), "final": result["intent"]["name"]}
+    return {
+        "expected": expected,
+        "predicted": top["name"],
+        "confidence": float(top["confidence"]),
+        "second": float(second),
+        "final": result["intent"]["name"],
+    }
 
 
 async def _cross_validation(folds: int) -> list[dict]:
@@ -127,9 +141,12 @@ async def _cross_validation(folds: int) -> list[dict]:
     for fold, (train_index, test_index) in enumerate(splitter.split(examples, labels), start=1):
         print(f"  pli {fold}/{folds}…", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
-            train = TrainingData(training_examples=[examples[i] for i in train_index],
-                                 entity_synonyms=data.entity_synonyms, regex_features=data.regex_features,
-                                 lookup_tables=data.lookup_tables)
+            train = TrainingData(
+                training_examples=[examples[i] for i in train_index],
+                entity_synonyms=data.entity_synonyms,
+                regex_features=data.regex_features,
+                lookup_tables=data.lookup_tables,
+            )
             RasaYAMLWriter().dump(Path(tmp) / "train.yml", train)
             model = train_nlu(str(CONFIG), str(Path(tmp) / "train.yml"), tmp)
             agent = Agent.load(model)
@@ -171,19 +188,29 @@ def held_out() -> list[dict]:
 
 def with_thresholds(predictions: list[dict], threshold: float, ambiguity: float) -> list[str]:
     """The final intent of each prediction under the FallbackClassifier's rule."""
-    return [FALLBACK if p["confidence"] < threshold or p["confidence"] - p["second"] < ambiguity
-            else p["predicted"] for p in predictions]
+    return [
+        FALLBACK if p["confidence"] < threshold or p["confidence"] - p["second"] < ambiguity else p["predicted"]
+        for p in predictions
+    ]
 
 
 def outcome(predictions: list[dict], finals: list[str]) -> dict:
     total = len(predictions)
     fallback = sum(final == FALLBACK for final in finals)
     wrong = sum(final not in (FALLBACK, p["expected"]) for p, final in zip(predictions, finals, strict=True))
-    leaks = sum(p["expected"] in OUT_OF_SCOPE and final in ALLOWANCE_ANSWERS
-                for p, final in zip(predictions, finals, strict=True))
-    return {"total": total, "fallback": fallback, "wrong": wrong, "right": total - fallback - wrong,
-            "leaks": leaks, "oos_total": sum(p["expected"] in OUT_OF_SCOPE for p in predictions),
-            "cost": WRONG_ANSWER_COST * wrong + fallback}
+    leaks = sum(
+        p["expected"] in OUT_OF_SCOPE and final in ALLOWANCE_ANSWERS
+        for p, final in zip(predictions, finals, strict=True)
+    )
+    return {
+        "total": total,
+        "fallback": fallback,
+        "wrong": wrong,
+        "right": total - fallback - wrong,
+        "leaks": leaks,
+        "oos_total": sum(p["expected"] in OUT_OF_SCOPE for p in predictions),
+        "cost": WRONG_ANSWER_COST * wrong + fallback,
+    }
 
 
 def calibrate(predictions: list[dict]) -> list[tuple[float, float, dict]]:
@@ -191,8 +218,10 @@ def calibrate(predictions: list[dict]) -> list[tuple[float, float, dict]]:
 
     Among equally cheap candidates, the highest threshold first: it costs nothing on the
     training data and asks rather than guesses on messages unlike any of them (gibberish)."""
-    candidates = [(t, a, outcome(predictions, with_thresholds(predictions, t, a)))
-                  for t, a in product(THRESHOLDS, AMBIGUITY_THRESHOLDS)]
+    candidates = [
+        (t, a, outcome(predictions, with_thresholds(predictions, t, a)))
+        for t, a in product(THRESHOLDS, AMBIGUITY_THRESHOLDS)
+    ]
     return sorted(candidates, key=lambda c: (c[2]["cost"], -c[0], c[1]))
 
 
@@ -212,11 +241,13 @@ def confusion_image(predictions: list[dict], path: Path) -> None:
     from sklearn.metrics import confusion_matrix
 
     labels = sorted({p["expected"] for p in predictions} | {p["predicted"] for p in predictions})
-    matrix = confusion_matrix([p["expected"] for p in predictions], [p["predicted"] for p in predictions],
-                              labels=labels)
+    matrix = confusion_matrix(
+        [p["expected"] for p in predictions], [p["predicted"] for p in predictions], labels=labels
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    plot_confusion_matrix(matrix, classes=labels, title="Intent confusion matrix (cross-validation)",
-                          output_file=str(path))
+    plot_confusion_matrix(
+        matrix, classes=labels, title="Intent confusion matrix (cross-validation)", output_file=str(path)
+    )
 
 
 def near_duplicates(examples: list[tuple[str, str]]) -> Counter:
@@ -233,7 +264,7 @@ def near_duplicates(examples: list[tuple[str, str]]) -> Counter:
             continue  # short answers ("oui", "et en mai ?") are legitimately alike
         buckets[(examples[index][1], tokens)].add(index)
         for position in range(len(tokens)):
-            buckets[(examples[index][1], tokens[:position] + ("*",) + tokens[position + 1:])].add(index)
+            buckets[(examples[index][1], tokens[:position] + ("*",) + tokens[position + 1 :])].add(index)
     flagged = set()
     for members in buckets.values():
         if len(members) > 1:
@@ -245,19 +276,42 @@ def conversation_tests() -> dict:
     """``rasa test core`` on tests/stories with the trained model: stories, correct, failed."""
     out = RESULTS / "stories"
     completed = subprocess.run(
-        [sys.executable, "-m", "rasa", "test", "core", "--stories", str(STORIES), "--model", str(MODEL_PATH),
-         "--out", str(out), "--no-plot"],
-        cwd=PROJECT_ROOT, env=quiet_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "core",
+            "--stories",
+            str(STORIES),
+            "--model",
+            str(MODEL_PATH),
+            "--out",
+            str(out),
+            "--no-plot",
+        ],
+        cwd=PROJECT_ROOT,
+        env=quiet_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     report_path = out / "story_report.json"
     if completed.returncode != 0 or not report_path.exists():
         return {"error": completed.stderr.strip().splitlines()[-1:] or ["rasa test core a échoué"]}
     report = json.loads(report_path.read_text())
     failed_file = yaml.safe_load((out / "failed_test_stories.yml").read_text()) or {}
-    failed = [story.get("story", "?") for story in failed_file.get("stories", [])] if isinstance(failed_file,
-                                                                                                  dict) else []
+    failed = (
+        [story.get("story", "?") for story in failed_file.get("stories", [])] if isinstance(failed_file, dict) else []
+    )
     conversation = report["conversation_accuracy"]
-    return {"total": conversation["total"], "correct": conversation["correct"], "failed": failed,
-            "action_accuracy": report["accuracy"], "actions": report["macro avg"]["support"]}
+    return {
+        "total": conversation["total"],
+        "correct": conversation["correct"],
+        "failed": failed,
+        "action_accuracy": report["accuracy"],
+        "actions": report["macro avg"]["support"],
+    }
 
 
 # --- report -----------------------------------------------------------------------------------------------------
@@ -273,46 +327,72 @@ def _cv_section(run: dict, configured: tuple[float, float]) -> list[str]:
     confusion_image(predictions, CONFUSION_IMAGE)
     macro = report["macro avg"]
     total = len(predictions)
-    lines = [f"## Cross-validation on the training data ({run['folds']} folds)", "",
-             f"{total} examples, {run['folds']} stratified folds (seed {SEED}); each fold is trained with Rasa's "
-             f"`train_nlu` on `config.yml` and parsed with Rasa's `Agent` ({run['seconds']:.0f} s in all). "
-             "Scores of the intent classifier itself (the top intent, before the fallback).", "",
-             f"Macro F1 **{macro['f1-score']:.3f}**, weighted F1 {report['weighted avg']['f1-score']:.3f}, "
-             f"accuracy {report['accuracy']:.3f}.", "",
-             "| intent | precision | recall | F1 | examples |", "|---|---|---|---|---|"]
+    lines = [
+        f"## Cross-validation on the training data ({run['folds']} folds)",
+        "",
+        f"{total} examples, {run['folds']} stratified folds (seed {SEED}); each fold is trained with Rasa's "
+        f"`train_nlu` on `config.yml` and parsed with Rasa's `Agent` ({run['seconds']:.0f} s in all). "
+        "Scores of the intent classifier itself (the top intent, before the fallback).",
+        "",
+        f"Macro F1 **{macro['f1-score']:.3f}**, weighted F1 {report['weighted avg']['f1-score']:.3f}, "
+        f"accuracy {report['accuracy']:.3f}.",
+        "",
+        "| intent | precision | recall | F1 | examples |",
+        "|---|---|---|---|---|",
+    ]
     for intent in sorted(k for k in report if k not in ("accuracy", "macro avg", "weighted avg", "micro avg")):
         scores = report[intent]
-        lines.append(f"| {intent} | {scores['precision']:.3f} | {scores['recall']:.3f} | "
-                     f"{scores['f1-score']:.3f} | {int(scores['support'])} |")
+        lines.append(
+            f"| {intent} | {scores['precision']:.3f} | {scores['recall']:.3f} | "
+            f"{scores['f1-score']:.3f} | {int(scores['support'])} |"
+        )
     confusions = Counter((p["expected"], p["predicted"]) for p in predictions if p["expected"] != p["predicted"])
-    lines += ["", "Most frequent confusions (expected → predicted): "
-              + ", ".join(f"{a} → {b} ({n})" for (a, b), n in confusions.most_common(8)) + ".", "",
-              f"![Confusion matrix (cross-validation)](evaluation/{CONFUSION_IMAGE.name})", ""]
+    lines += [
+        "",
+        "Most frequent confusions (expected → predicted): "
+        + ", ".join(f"{a} → {b} ({n})" for (a, b), n in confusions.most_common(8))
+        + ".",
+        "",
+        f"![Confusion matrix (cross-validation)](evaluation/{CONFUSION_IMAGE.name})",
+        "",
+    ]
 
     candidates = calibrate(predictions)
     best_t, best_a, best = candidates[0]
     now = outcome(predictions, with_thresholds(predictions, *configured))
-    lines += ["## Fallback thresholds (from the cross-validation)", "",
-              f"A message goes to the clarifying question when the top intent's confidence is below the threshold "
-              f"or less than the ambiguity threshold above the second intent. Each candidate is scored on the "
-              f"cross-validated rankings with cost = {WRONG_ANSWER_COST:g} × wrong answers + clarifying questions.",
-              "", "| threshold | ambiguity | clarifying questions | wrong answers | right answers | "
-              "out-of-scope leaks | cost |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "## Fallback thresholds (from the cross-validation)",
+        "",
+        f"A message goes to the clarifying question when the top intent's confidence is below the threshold "
+        f"or less than the ambiguity threshold above the second intent. Each candidate is scored on the "
+        f"cross-validated rankings with cost = {WRONG_ANSWER_COST:g} × wrong answers + clarifying questions.",
+        "",
+        "| threshold | ambiguity | clarifying questions | wrong answers | right answers | out-of-scope leaks | cost |",
+        "|---|---|---|---|---|---|---|",
+    ]
     shown = candidates[:5] + [c for c in candidates if (c[0], c[1]) == configured and c not in candidates[:5]]
     for t, a, o in shown:
         mark = " (config.yml)" if (t, a) == configured else ""
-        lines.append(f"| {t:.2f}{mark} | {a:.2f} | {o['fallback']} ({_pct(o['fallback'], o['total'])}) | "
-                     f"{o['wrong']} ({_pct(o['wrong'], o['total'])}) | {o['right']} | {o['leaks']} | {o['cost']:g} |")
+        lines.append(
+            f"| {t:.2f}{mark} | {a:.2f} | {o['fallback']} ({_pct(o['fallback'], o['total'])}) | "
+            f"{o['wrong']} ({_pct(o['wrong'], o['total'])}) | {o['right']} | {o['leaks']} | {o['cost']:g} |"
+        )
     for label, t in ((" (no fallback)", 0.0), ("", 0.30), ("", 0.40)):
         o = outcome(predictions, with_thresholds(predictions, t, 0.0))
-        lines.append(f"| {t:.2f}{label} | 0.00 | {o['fallback']} ({_pct(o['fallback'], o['total'])}) | "
-                     f"{o['wrong']} ({_pct(o['wrong'], o['total'])}) | {o['right']} | {o['leaks']} | {o['cost']:g} |")
+        lines.append(
+            f"| {t:.2f}{label} | 0.00 | {o['fallback']} ({_pct(o['fallback'], o['total'])}) | "
+            f"{o['wrong']} ({_pct(o['wrong'], o['total'])}) | {o['right']} | {o['leaks']} | {o['cost']:g} |"
+        )
     answered = now["total"] - now["fallback"]
-    lines += ["", f"Best candidate: threshold {best_t:.2f}, ambiguity {best_a:.2f}. `config.yml` uses "
-              f"{configured[0]:.2f} / {configured[1]:.2f}: in cross-validation, **{_pct(now['fallback'], now['total'])}"
-              f"** of the messages get a clarifying question (fallback rate), {_pct(now['right'], answered)} of the "
-              f"others are answered on the right need, and {now['leaks']} of {now['oos_total']} out-of-scope or "
-              "other-benefit messages would get an allowance answer.", ""]
+    lines += [
+        "",
+        f"Best candidate: threshold {best_t:.2f}, ambiguity {best_a:.2f}. `config.yml` uses "
+        f"{configured[0]:.2f} / {configured[1]:.2f}: in cross-validation, **{_pct(now['fallback'], now['total'])}"
+        f"** of the messages get a clarifying question (fallback rate), {_pct(now['right'], answered)} of the "
+        f"others are answered on the right need, and {now['leaks']} of {now['oos_total']} out-of-scope or "
+        "other-benefit messages would get an allowance answer.",
+        "",
+    ]
     return lines
 
 
@@ -326,19 +406,28 @@ def _heldout_section(predictions: list[dict], configured: tuple[float, float]) -
         per_intent[p["expected"]]["correct"] += final == p["expected"]
         per_intent[p["expected"]]["fallback"] += final == FALLBACK
     raw = sum(p["predicted"] == p["expected"] for p in predictions)
-    lines = ["## Held-out set (`tests/nlu/heldout.yml`, written apart from the training data)", "",
-             "Messages in other phrasings and with typos, written before any tuning and never used to tune. "
-             "Only aggregate figures are shown, so that the set stays held out.", "",
-             f"Accuracy **{o['right'] / total:.3f}** ({o['right']} / {total}; a clarifying question counts as "
-             f"an error). Sent to the clarifying question (fallback rate): {o['fallback']} "
-             f"({_pct(o['fallback'], total)}); answered on a wrong need: {o['wrong']} ({_pct(o['wrong'], total)}). "
-             f"Top intent of the classifier, without the fallback: {raw / total:.3f}.", "",
-             f"Out-of-scope and other-benefit messages answered as an allowance question: "
-             f"**{o['leaks']} / {o['oos_total']}**.", "",
-             "| intent | correct | fallback | total | accuracy |", "|---|---|---|---|---|"]
+    lines = [
+        "## Held-out set (`tests/nlu/heldout.yml`, written apart from the training data)",
+        "",
+        "Messages in other phrasings and with typos, written before any tuning and never used to tune. "
+        "Only aggregate figures are shown, so that the set stays held out.",
+        "",
+        f"Accuracy **{o['right'] / total:.3f}** ({o['right']} / {total}; a clarifying question counts as "
+        f"an error). Sent to the clarifying question (fallback rate): {o['fallback']} "
+        f"({_pct(o['fallback'], total)}); answered on a wrong need: {o['wrong']} ({_pct(o['wrong'], total)}). "
+        f"Top intent of the classifier, without the fallback: {raw / total:.3f}.",
+        "",
+        f"Out-of-scope and other-benefit messages answered as an allowance question: "
+        f"**{o['leaks']} / {o['oos_total']}**.",
+        "",
+        "| intent | correct | fallback | total | accuracy |",
+        "|---|---|---|---|---|",
+    ]
     for intent, counts in sorted(per_intent.items()):
-        lines.append(f"| {intent} | {counts['correct']} | {counts['fallback']} | {counts['total']} | "
-                     f"{counts['correct'] / counts['total']:.2f} |")
+        lines.append(
+            f"| {intent} | {counts['correct']} | {counts['fallback']} | {counts['total']} | "
+            f"{counts['correct'] / counts['total']:.2f} |"
+        )
     return lines + [""]
 
 
@@ -346,8 +435,10 @@ def _stories_section(stories: dict) -> list[str]:
     lines = ["## Conversation tests (`rasa test core --stories tests/stories`)", ""]
     if "error" in stories:
         return lines + [f"Not run: {' '.join(stories['error'])}", ""]
-    lines.append(f"{stories['total']} test stories: **{stories['correct']} correct**, {len(stories['failed'])} "
-                 f"failed; {stories['actions']} predicted actions, accuracy {stories['action_accuracy']:.3f}.")
+    lines.append(
+        f"{stories['total']} test stories: **{stories['correct']} correct**, {len(stories['failed'])} "
+        f"failed; {stories['actions']} predicted actions, accuracy {stories['action_accuracy']:.3f}."
+    )
     if stories["failed"]:
         lines.append("Failed: " + ", ".join(stories["failed"]) + " (see `results/evaluation/stories/`).")
     return lines + [""]
@@ -356,20 +447,28 @@ def _stories_section(stories: dict) -> list[str]:
 def _data_section(examples: list[tuple[str, str]]) -> list[str]:
     counts = Counter(intent for _, intent in examples)
     duplicates = near_duplicates(examples)
-    return ["## Training data", "",
-            f"{len(examples)} examples for {len(counts)} intents in `data/nlu/` (fewest: "
-            f"{min(counts.values())}, {min(counts, key=counts.get)}). Examples that differ from another one of the "
-            f"same intent by a single word (possible template explosion): {sum(duplicates.values())}"
-            + (" (" + ", ".join(f"{i} {n}" for i, n in duplicates.most_common(5)) + ")" if duplicates else "")
-            + ".", ""]
+    return [
+        "## Training data",
+        "",
+        f"{len(examples)} examples for {len(counts)} intents in `data/nlu/` (fewest: "
+        f"{min(counts.values())}, {min(counts, key=counts.get)}). Examples that differ from another one of the "
+        f"same intent by a single word (possible template explosion): {sum(duplicates.values())}"
+        + (" (" + ", ".join(f"{i} {n}" for i, n in duplicates.most_common(5)) + ")" if duplicates else "")
+        + ".",
+        "",
+    ]
 
 
 def write_report(cv: dict | None, heldout: list[dict], stories: dict | None) -> Path:
     configured = configured_thresholds()
     examples = [e for path in sorted(NLU_DATA.glob("*.yml")) for e in load_examples(path)]
-    lines = ["# NLU and dialogue evaluation", "",
-             "Written by `.venv/bin/python -m bot.cli.evaluate` (`bot/cli/evaluate.py`); pipeline and thresholds: "
-             "`config.yml`; method: [`nlu.md`](nlu.md).", ""]
+    lines = [
+        "# NLU and dialogue evaluation",
+        "",
+        "Written by `.venv/bin/python -m bot.cli.evaluate` (`bot/cli/evaluate.py`); pipeline and thresholds: "
+        "`config.yml`; method: [`nlu.md`](nlu.md).",
+        "",
+    ]
     lines += _data_section(examples)
     if cv:
         lines += _cv_section(cv, configured)
@@ -384,8 +483,10 @@ def write_report(cv: dict | None, heldout: list[dict], stories: dict | None) -> 
 def cv_errors(predictions: list[dict]) -> list[str]:
     """The misclassified training examples of the cross-validation, grouped by expected → predicted
     (training data only: the held-out set never goes through here)."""
-    wrong = sorted((p for p in predictions if p["expected"] != p["predicted"]),
-                   key=lambda p: (p["expected"], p["predicted"], -p["confidence"]))
+    wrong = sorted(
+        (p for p in predictions if p["expected"] != p["predicted"]),
+        key=lambda p: (p["expected"], p["predicted"], -p["confidence"]),
+    )
     return [f"  {p['expected']} → {p['predicted']} ({p['confidence']:.2f}) : {p.get('text', '?')}" for p in wrong]
 
 
@@ -401,22 +502,31 @@ def _cv_only(folds: int, errors: bool = False) -> int:
             print(f"  {intent:28} F1 {report[intent]['f1-score']:.3f}")
     o = outcome(predictions, with_thresholds(predictions, *configured_thresholds()))
     best_t, best_a, _ = calibrate(predictions)[0]
-    print(f"validation croisée : F1 macro {report['macro avg']['f1-score']:.3f} ; repli {o['fallback']}/{o['total']}, "
-          f"réponses fausses {o['wrong']}, hors-sujet mal routés {o['leaks']}/{o['oos_total']} ; "
-          f"seuils conseillés {best_t:.2f} / {best_a:.2f}")
+    print(
+        f"validation croisée : F1 macro {report['macro avg']['f1-score']:.3f} ; repli {o['fallback']}/{o['total']}, "
+        f"réponses fausses {o['wrong']}, hors-sujet mal routés {o['leaks']}/{o['oos_total']} ; "
+        f"seuils conseillés {best_t:.2f} / {best_a:.2f}"
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Évalue la compréhension (NLU) et les histoires de test, "
-                                                 "et écrit docs/evaluation.md.")
+    parser = argparse.ArgumentParser(
+        description="Évalue la compréhension (NLU) et les histoires de test, et écrit docs/evaluation.md."
+    )
     parser.add_argument("--skip-cv", action="store_true", help="reprendre la dernière validation croisée")
     parser.add_argument("--skip-stories", action="store_true", help="ne pas lancer rasa test core")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--cv-only", action="store_true",
-                        help="validation croisée seule, affichée sans jeu de test indépendant ni rapport (réglages)")
-    parser.add_argument("--errors", action="store_true",
-                        help="avec --cv-only : afficher les exemples d'entraînement mal classés en validation croisée")
+    parser.add_argument(
+        "--cv-only",
+        action="store_true",
+        help="validation croisée seule, affichée sans jeu de test indépendant ni rapport (réglages)",
+    )
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="avec --cv-only : afficher les exemples d'entraînement mal classés en validation croisée",
+    )
     args = parser.parse_args(argv)
     if args.cv_only:
         return _cv_only(args.folds, args.errors)
@@ -437,12 +547,16 @@ def main(argv: list[str] | None = None) -> int:
     if cv:
         predictions = cv["predictions"]
         best_t, best_a, _ = calibrate(predictions)[0]
-        print(f"validation croisée : F1 macro {intent_report(predictions)['macro avg']['f1-score']:.3f} ; "
-              f"seuils conseillés {best_t:.2f} / {best_a:.2f} (config.yml : "
-              f"{'/'.join(f'{x:.2f}' for x in configured_thresholds())})")
+        print(
+            f"validation croisée : F1 macro {intent_report(predictions)['macro avg']['f1-score']:.3f} ; "
+            f"seuils conseillés {best_t:.2f} / {best_a:.2f} (config.yml : "
+            f"{'/'.join(f'{x:.2f}' for x in configured_thresholds())})"
+        )
     o = outcome(heldout, [p["final"] for p in heldout])
-    print(f"jeu de test indépendant : exactitude {o['right'] / o['total']:.3f}, repli {o['fallback']}/{o['total']}, "
-          f"hors-sujet mal routés {o['leaks']}/{o['oos_total']}")
+    print(
+        f"jeu de test indépendant : exactitude {o['right'] / o['total']:.3f}, repli {o['fallback']}/{o['total']}, "
+        f"hors-sujet mal routés {o['leaks']}/{o['oos_total']}"
+    )
     if stories and "error" not in stories:
         print(f"histoires de test : {stories['correct']}/{stories['total']} correctes")
     print(f"→ {report.relative_to(PROJECT_ROOT)}")

@@ -52,8 +52,9 @@ def measure(stack: Stack, conversations: int) -> dict[str, list[float]]:
             sender = f"latency-{uuid.uuid4()}"
             for kind, text in conversation_turns(persona):
                 started = time.perf_counter()
-                response = client.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                                       json={"sender": sender, "message": text})
+                response = client.post(
+                    f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+                )
                 elapsed = (time.perf_counter() - started) * 1000
                 if response.status_code != 200 or not response.json():
                     timings["erreurs"].append(elapsed)
@@ -80,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.conversations} conversations, {len(timings['tous les tours'])} tours, {errors} erreurs")
     print(f"{'tour':48} {'n':>4} {'moy.':>7} {'p50':>7} {'p95':>7} {'p99':>7}  (ms)")
     for kind, values in timings.items():
-        print(f"{kind:48} {len(values):>4} {statistics.mean(values):>7.1f} {percentile(values, 0.5):>7.1f} "
-              f"{percentile(values, 0.95):>7.1f} {percentile(values, 0.99):>7.1f}")
+        print(
+            f"{kind:48} {len(values):>4} {statistics.mean(values):>7.1f} {percentile(values, 0.5):>7.1f} "
+            f"{percentile(values, 0.95):>7.1f} {percentile(values, 0.99):>7.1f}"
+        )
     return 1 if errors else 0
 
 

@@ -35,8 +35,12 @@ class Service:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
-            self.command, cwd=PROJECT_ROOT, env={**os.environ, **self.env}, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            self.command,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def is_ready(self) -> bool:
@@ -62,15 +66,31 @@ def python_bin() -> str:
     return sys.executable
 
 
-def web_service(name: str, factory: str, port: int, env: Mapping[str, str], log_dir: Path,
-                health_path: str = "/health") -> Service:
+def web_service(
+    name: str, factory: str, port: int, env: Mapping[str, str], log_dir: Path, health_path: str = "/health"
+) -> Service:
     """A FastAPI app of ours (counsellor console, demo personal space) under uvicorn."""
     return Service(
         name,
-        [python_bin(), "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log", "--timeout-keep-alive", "30",
-         "--ws", "none"],  # Rasa pins an old websockets; our web apps need none
-        f"http://127.0.0.1:{port}{health_path}", log_dir / f"{name}.log", env,
+        [
+            python_bin(),
+            "-m",
+            "uvicorn",
+            factory,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--timeout-keep-alive",
+            "30",
+            "--ws",
+            "none",
+        ],  # Rasa pins an old websockets; our web apps need none
+        f"http://127.0.0.1:{port}{health_path}",
+        log_dir / f"{name}.log",
+        env,
     )
 
 
@@ -83,7 +103,9 @@ def action_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
         "actions",
         # rasa_sdk's server behind a token check (bot/actions_server.py), on 127.0.0.1 only.
         [python_bin(), "-m", "bot.actions_server", "--actions", "actions", "--port", str(port)],
-        f"http://127.0.0.1:{port}/health", log_dir / "actions.log", env,
+        f"http://127.0.0.1:{port}/health",
+        log_dir / "actions.log",
+        env,
     )
 
 
@@ -95,21 +117,48 @@ def site_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
     return web_service("site", "bot.site.app:create_app", port, env, log_dir)
 
 
-def rasa_service(port: int, token: str, env: Mapping[str, str], log_dir: Path,
-                 model: Path = MODEL_PATH, credentials: str = "credentials.yml",
-                 endpoints: str = "endpoints.yml") -> Service:
+def rasa_service(
+    port: int,
+    token: str,
+    env: Mapping[str, str],
+    log_dir: Path,
+    model: Path = MODEL_PATH,
+    credentials: str = "credentials.yml",
+    endpoints: str = "endpoints.yml",
+) -> Service:
     return Service(
         "rasa",
         # bot.rasa_server is Rasa's command with a faster check of the action server's answers (see there).
-        [python_bin(), "-m", "bot.rasa_server", "run", "--enable-api", "--auth-token", token, "--port", str(port),
-         "--interface", "127.0.0.1", "--model", str(model), "--credentials", credentials,
-         "--endpoints", endpoints, "--cors", "*"],
-        f"http://127.0.0.1:{port}/status?token={token}", log_dir / "rasa.log", env,
+        [
+            python_bin(),
+            "-m",
+            "bot.rasa_server",
+            "run",
+            "--enable-api",
+            "--auth-token",
+            token,
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--model",
+            str(model),
+            "--credentials",
+            credentials,
+            "--endpoints",
+            endpoints,
+            "--cors",
+            "*",
+        ],
+        f"http://127.0.0.1:{port}/status?token={token}",
+        log_dir / "rasa.log",
+        env,
     )
 
 
-def start_all(services: list[Service], timeout_seconds: float = 240,
-              on_start: Callable[[Service], None] | None = None) -> float:
+def start_all(
+    services: list[Service], timeout_seconds: float = 240, on_start: Callable[[Service], None] | None = None
+) -> float:
     """Start every service and wait until all answer; returns the seconds it took.
 
     ``on_start`` is called with each service as soon as its process exists (the

@@ -34,13 +34,15 @@ def main() -> int:
     logs = PROJECT_ROOT / "var" / "log"
     env = {"ALLOCBOT_BACKEND_URL": settings.backend_url}
     site_port = int(os.environ.get("ALLOCBOT_SITE_PORT", "8200"))
-    services = [backend_service(backend_port, env, logs), action_service(actions_port, env, logs),
-                rasa_service(rasa_port, token, env, logs),
-                # The widget in the browser talks to this Rasa (ALLOCBOT_WIDGET_SOCKET_URL overrides it).
-                site_service(site_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}, logs)]
+    services = [
+        backend_service(backend_port, env, logs),
+        action_service(actions_port, env, logs),
+        rasa_service(rasa_port, token, env, logs),
+        # The widget in the browser talks to this Rasa (ALLOCBOT_WIDGET_SOCKET_URL overrides it).
+        site_service(site_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}, logs),
+    ]
     console_port = int(os.environ.get("ALLOCBOT_CONSOLE_PORT", "8100"))
-    services.append(console_service(console_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"},
-                                    logs))
+    services.append(console_service(console_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}, logs))
     print("→ démarrage du backend, du serveur d'actions et de Rasa…", flush=True)
     try:
         start_all(services)
@@ -49,7 +51,8 @@ def main() -> int:
         return 1
     counsellors = ", ".join(DEMO_COUNSELLORS)
     counsellor_password = os.environ.get("ALLOCBOT_COUNSELLOR_PASSWORD", "(voir .env)")
-    print(f"""
+    print(
+        f"""
 allocbot est prêt ({time.monotonic() - started:.0f} s).
 
   Rasa (API REST, jeton requis)  http://127.0.0.1:{rasa_port}/webhooks/rest/webhook
@@ -66,7 +69,9 @@ Pour parler au bot dans un terminal (comme un conseiller) :
   puis « combien vais-je toucher ? », identifiant 1234567A, né le 12/04/1988 (voir README).
 
 Ctrl-C arrête tout.
-""", flush=True)
+""",
+        flush=True,
+    )
 
     def stop(_signum, _frame):
         raise KeyboardInterrupt

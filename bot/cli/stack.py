@@ -52,15 +52,21 @@ def stack_env(database_url: str, backend_url: str, rasa_token: str, today: str |
 
 
 def seed(env: dict[str, str], *extra: str) -> None:
-    subprocess.run([sys.executable, "-m", "bot.backend.seed", *extra], cwd=PROJECT_ROOT,
-                   env={**os.environ, **env}, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot.backend.seed", *extra],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
 
 
 class Stack:
     """The backend alone, or backend + actions + Rasa."""
 
-    def __init__(self, workdir: Path, rasa_token: str | None = None, today: str | None = None,
-                 env: dict[str, str] | None = None):
+    def __init__(
+        self, workdir: Path, rasa_token: str | None = None, today: str | None = None, env: dict[str, str] | None = None
+    ):
         self.workdir = workdir
         self.backend_port = free_port()
         self.backend_url = f"http://127.0.0.1:{self.backend_port}"
@@ -83,8 +89,7 @@ class Stack:
         self.services.append(service)
         return seconds
 
-    def start_dialogue(self, on_start: Callable[[Service], None] | None = None,
-                       timeout_seconds: float = 240) -> float:
+    def start_dialogue(self, on_start: Callable[[Service], None] | None = None, timeout_seconds: float = 240) -> float:
         """Start the action server and Rasa; returns the seconds until both answered."""
         self.actions_port = free_port()
         endpoints = self.workdir / "endpoints.yml"
@@ -93,10 +98,12 @@ class Stack:
         endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
             "  token: ${ALLOCBOT_ACTIONS_TOKEN}\n"
-            "tracker_store:\n  type: bot.privacy.tracker_store.RedactingTrackerStore\n")
-        services = [action_service(self.actions_port, self.env, self.workdir / "log"),
-                    rasa_service(self.rasa_port, self.rasa_token, self.env, self.workdir / "log",
-                                 endpoints=str(endpoints))]
+            "tracker_store:\n  type: bot.privacy.tracker_store.RedactingTrackerStore\n"
+        )
+        services = [
+            action_service(self.actions_port, self.env, self.workdir / "log"),
+            rasa_service(self.rasa_port, self.rasa_token, self.env, self.workdir / "log", endpoints=str(endpoints)),
+        ]
         seconds = start_all(services, timeout_seconds, on_start=on_start)
         self.services += services
         self.dialogue_started = True

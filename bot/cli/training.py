@@ -70,9 +70,21 @@ def _train_if_stale(force: bool) -> float | None:
     started = time.monotonic()
     expected = fingerprint()
     subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--fixed-model-name", MODEL_NAME, "--out", str(MODEL_DIR),
-         "--force", "--quiet"],
-        cwd=PROJECT_ROOT, check=True, env=quiet_env(),
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--fixed-model-name",
+            MODEL_NAME,
+            "--out",
+            str(MODEL_DIR),
+            "--force",
+            "--quiet",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        env=quiet_env(),
     )
     FINGERPRINT_PATH.write_text(expected + "\n")
     elapsed = time.monotonic() - started

@@ -83,8 +83,9 @@ class LoginThrottle:
         return len(failures)
 
     def blocked(self, login: str, address: str) -> bool:
-        return (self._recent(f"login:{login}") >= self.per_login
-                or self._recent(f"address:{address}") >= self.per_address)
+        return (
+            self._recent(f"login:{login}") >= self.per_login or self._recent(f"address:{address}") >= self.per_address
+        )
 
     def failed(self, login: str, address: str) -> None:
         now = time.monotonic()

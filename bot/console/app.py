@@ -55,10 +55,14 @@ NOTICES = {
     "not_your_ticket": "Vous ne pouvez agir que sur un ticket que vous avez pris.",
     "released": "Ticket rendu : il est de nouveau en attente.",
     "closed": "Ticket clos : l'assistant automatique a repris la conversation et l'a dit à la personne.",
-    "resume_failed": ("Ticket clos, mais la conversation n'a pas pu être rendue à l'assistant automatique. "
-                      "Réessayez de clore dans un instant."),
-    "pause_failed": ("Ticket pris, mais la conversation n'a pas pu être mise en pause : l'assistant automatique "
-                     "pourrait encore répondre."),
+    "resume_failed": (
+        "Ticket clos, mais la conversation n'a pas pu être rendue à l'assistant automatique. "
+        "Réessayez de clore dans un instant."
+    ),
+    "pause_failed": (
+        "Ticket pris, mais la conversation n'a pas pu être mise en pause : l'assistant automatique "
+        "pourrait encore répondre."
+    ),
     "unavailable": "Le service est momentanément indisponible. Réessayez dans un instant.",
 }
 
@@ -88,8 +92,9 @@ def create_app() -> FastAPI:
         await backend.aclose()
         await rasa.aclose()
 
-    app = FastAPI(title="allocbot — console des conseillers", docs_url=None, redoc_url=None, openapi_url=None,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="allocbot — console des conseillers", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -124,13 +129,26 @@ def create_app() -> FastAPI:
             raise BadForm(403, "Jeton de sécurité absent ou périmé : rechargez la page puis recommencez.")
         return form
 
-    def page(request: Request, name: str, session: Session | None, counsellor: Counsellor | None,
-             status_code: int = 200, **context) -> HTMLResponse:
+    def page(
+        request: Request,
+        name: str,
+        session: Session | None,
+        counsellor: Counsellor | None,
+        status_code: int = 200,
+        **context,
+    ) -> HTMLResponse:
         notice = NOTICES.get(request.query_params.get("avis", ""))
-        return templates.TemplateResponse(name, {
-            "request": request, "counsellor": counsellor, "notice": notice,
-            "csrf_token": sessions.csrf_token(session) if session else "", **context,
-        }, status_code=status_code)
+        return templates.TemplateResponse(
+            name,
+            {
+                "request": request,
+                "counsellor": counsellor,
+                "notice": notice,
+                "csrf_token": sessions.csrf_token(session) if session else "",
+                **context,
+            },
+            status_code=status_code,
+        )
 
     def back_to(path: str, notice: str | None = None) -> RedirectResponse:
         return RedirectResponse(f"{path}?avis={notice}" if notice else path, status_code=303)
@@ -169,8 +187,9 @@ def create_app() -> FastAPI:
 
     def login_form(request: Request, error: str | None = None, login: str = "", status_code: int = 200) -> Response:
         nonce, token = sessions.login_form(request)
-        response = page(request, "login.html", None, None, status_code=status_code, login_token=token,
-                        error=error, login=login)
+        response = page(
+            request, "login.html", None, None, status_code=status_code, login_token=token, error=error, login=login
+        )
         sessions.keep_login_nonce(response, nonce)
         return response
 
@@ -235,17 +254,28 @@ def create_app() -> FastAPI:
         messages, paused, live_error = [], None, None
         try:
             tracker = await rasa.tracker(ticket["conversation_id"])
-            messages = presenting.live_messages(tracker, presenting.parse_time(ticket["created_at"]),
-                                                counsellor.login, _names(accounts))
+            messages = presenting.live_messages(
+                tracker, presenting.parse_time(ticket["created_at"]), counsellor.login, _names(accounts)
+            )
             paused = tracker.get("paused")
         except ServiceError:
             live_error = "La conversation en direct est momentanément indisponible."
-        return page(request, "ticket.html", session, counsellor,
-                    ticket=presenting.ticket_row(ticket, datetime.now(timezone.utc)), mine=mine,
-                    holder=_names(accounts).get(ticket.get("counsellor") or "", ticket.get("counsellor")),
-                    transcript=presenting.transcript(ticket), messages=messages, paused=paused,
-                    live_error=live_error, summary=summary, summary_error=summary_error,
-                    max_reply=MAX_REPLY_CHARS)
+        return page(
+            request,
+            "ticket.html",
+            session,
+            counsellor,
+            ticket=presenting.ticket_row(ticket, datetime.now(timezone.utc)),
+            mine=mine,
+            holder=_names(accounts).get(ticket.get("counsellor") or "", ticket.get("counsellor")),
+            transcript=presenting.transcript(ticket),
+            messages=messages,
+            paused=paused,
+            live_error=live_error,
+            summary=summary,
+            summary_error=summary_error,
+            max_reply=MAX_REPLY_CHARS,
+        )
 
     @app.get("/api/tickets/{reference}/messages")
     async def ticket_messages(request: Request, reference: str) -> JSONResponse:
@@ -253,16 +283,19 @@ def create_app() -> FastAPI:
         _, counsellor = counsellor_of(request)
         ticket = await ticket_of(reference)
         tracker = await rasa.tracker(ticket["conversation_id"])
-        return JSONResponse({
-            "status": ticket["status"],
-            "status_label": presenting.STATUSES.get(ticket["status"], ticket["status"]),
-            "counsellor": ticket["counsellor"],
-            "holder": _names(accounts).get(ticket["counsellor"] or "", ticket["counsellor"]),
-            "mine": ticket["status"] == "taken" and ticket["counsellor"] == counsellor.login,
-            "paused": bool(tracker.get("paused")),
-            "messages": presenting.live_messages(tracker, presenting.parse_time(ticket["created_at"]),
-                                                 counsellor.login, _names(accounts)),
-        })
+        return JSONResponse(
+            {
+                "status": ticket["status"],
+                "status_label": presenting.STATUSES.get(ticket["status"], ticket["status"]),
+                "counsellor": ticket["counsellor"],
+                "holder": _names(accounts).get(ticket["counsellor"] or "", ticket["counsellor"]),
+                "mine": ticket["status"] == "taken" and ticket["counsellor"] == counsellor.login,
+                "paused": bool(tracker.get("paused")),
+                "messages": presenting.live_messages(
+                    tracker, presenting.parse_time(ticket["created_at"]), counsellor.login, _names(accounts)
+                ),
+            }
+        )
 
     @app.post("/tickets/{reference}/take")
     async def take(request: Request, reference: str) -> Response:

@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 
 RESUMED_RESPONSE = "utter_handoff_resumed"
 # Said by the console only if the running model does not know RESUMED_RESPONSE (same words as domain.yml).
-RESUMED_TEXT = ("La conversation avec le conseiller est terminée. Je reprends : posez-moi votre question "
-                "si vous en avez une autre.")
+RESUMED_TEXT = (
+    "La conversation avec le conseiller est terminée. Je reprends : posez-moi votre question si vous en avez une autre."
+)
 UNAVAILABLE = "Le service est momentanément indisponible. Réessayez dans un instant."
 
 
@@ -54,8 +55,7 @@ class Backend:
     """Handoff tickets and the counsellor's view of a file."""
 
     def __init__(self, base_url: str, service_token: str, timeout: float):
-        self._client = httpx.AsyncClient(base_url=base_url, headers={"X-Service-Token": service_token},
-                                         timeout=timeout)
+        self._client = httpx.AsyncClient(base_url=base_url, headers={"X-Service-Token": service_token}, timeout=timeout)
 
     async def tickets(self, status: str | None = None) -> list[dict]:
         params = {"status": status} if status else {}
@@ -66,12 +66,17 @@ class Backend:
 
     async def act(self, reference: str, action: str, counsellor: str) -> dict:
         """``take``, ``release`` or ``close``."""
-        return await _call(self._client, "POST", f"/v1/handoff-tickets/{reference}/{action}",
-                           json={"counsellor": counsellor})
+        return await _call(
+            self._client, "POST", f"/v1/handoff-tickets/{reference}/{action}", json={"counsellor": counsellor}
+        )
 
     async def summary(self, job_seeker_id: int, counsellor: str) -> dict:
-        return await _call(self._client, "GET", f"/v1/counsellor/job-seekers/{job_seeker_id}/summary",
-                           headers={"X-Counsellor": counsellor})
+        return await _call(
+            self._client,
+            "GET",
+            f"/v1/counsellor/job-seekers/{job_seeker_id}/summary",
+            headers={"X-Counsellor": counsellor},
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -93,12 +98,18 @@ class Rasa:
 
     async def append(self, conversation_id: str, events: list[dict], send: bool = False) -> dict:
         params = {"output_channel": "latest", "execute_side_effects": "true"} if send else {}
-        return await _call(self._client, "POST", f"/conversations/{_quoted(conversation_id)}/tracker/events",
-                           params=params, json=events)
+        return await _call(
+            self._client,
+            "POST",
+            f"/conversations/{_quoted(conversation_id)}/tracker/events",
+            params=params,
+            json=events,
+        )
 
     async def reply(self, conversation_id: str, text: str, counsellor: str) -> None:
-        await self.append(conversation_id, [{"event": "bot", "text": text, "metadata": {"counsellor": counsellor}}],
-                          send=True)
+        await self.append(
+            conversation_id, [{"event": "bot", "text": text, "metadata": {"counsellor": counsellor}}], send=True
+        )
 
     async def pause(self, conversation_id: str) -> None:
         await self.append(conversation_id, [{"event": "pause"}])
@@ -107,8 +118,13 @@ class Rasa:
         """Give the conversation back to the bot, which says so on the person's channel."""
         await self.append(conversation_id, [{"event": "resume"}])
         try:
-            await _call(self._client, "POST", f"/conversations/{_quoted(conversation_id)}/execute",
-                        params={"output_channel": "latest"}, json={"name": RESUMED_RESPONSE})
+            await _call(
+                self._client,
+                "POST",
+                f"/conversations/{_quoted(conversation_id)}/execute",
+                params={"output_channel": "latest"},
+                json={"name": RESUMED_RESPONSE},
+            )
         except ServiceError as error:
             if error.status != 500:  # 500: a model trained before the response existed
                 raise

@@ -29,8 +29,15 @@ from bot.cli.stack import Stack
 from bot.console.accounts import DEMO_COUNSELLORS
 
 TRIGGER = "je veux parler à un conseiller"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 async def trial(stack: Stack, backend: httpx.AsyncClient, page) -> dict[str, float]:
@@ -76,15 +83,22 @@ async def trial(stack: Stack, backend: httpx.AsyncClient, page) -> dict[str, flo
 def describe(name: str, values: list[float]) -> str:
     ordered = sorted(values)
     p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
-    return (f"{name:<38} min {ordered[0]:5.2f} s   médiane {statistics.median(ordered):5.2f} s   "
-            f"p90 {p90:5.2f} s   max {ordered[-1]:5.2f} s")
+    return (
+        f"{name:<38} min {ordered[0]:5.2f} s   médiane {statistics.median(ordered):5.2f} s   "
+        f"p90 {p90:5.2f} s   max {ordered[-1]:5.2f} s"
+    )
 
 
 async def measure(stack: Stack, trials: int) -> list[dict[str, float]]:
     password = stack.env["ALLOCBOT_COUNSELLOR_PASSWORD"]
-    async with async_playwright() as playwright, httpx.AsyncClient(
-            base_url=stack.backend_url, headers={"X-Service-Token": stack.env["ALLOCBOT_BACKEND_SERVICE_TOKEN"]},
-            timeout=10) as backend:
+    async with (
+        async_playwright() as playwright,
+        httpx.AsyncClient(
+            base_url=stack.backend_url,
+            headers={"X-Service-Token": stack.env["ALLOCBOT_BACKEND_SERVICE_TOKEN"]},
+            timeout=10,
+        ) as backend,
+    ):
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = await browser.new_page(base_url=stack.console_url, viewport={"width": 1366, "height": 768})
         await page.goto("/login")
@@ -97,8 +111,11 @@ async def measure(stack: Stack, trials: int) -> list[dict[str, float]]:
         for number in range(1, trials + 1):
             result = await trial(stack, backend, page)
             results.append(result)
-            print(f"  essai {number:2d} : réponse du bot {result['bot']:5.2f} s, ticket enregistré "
-                  f"{result['stored']:5.2f} s, visible dans la console {result['visible']:5.2f} s", flush=True)
+            print(
+                f"  essai {number:2d} : réponse du bot {result['bot']:5.2f} s, ticket enregistré "
+                f"{result['stored']:5.2f} s, visible dans la console {result['visible']:5.2f} s",
+                flush=True,
+            )
         await browser.close()
         return results
 
@@ -115,8 +132,10 @@ def main() -> int:
             stack.start_backend()
             stack.start_dialogue()
             stack.start_console()
-            print(f"→ {arguments.trials} essais (+1 d'échauffement) : « {TRIGGER} » sur le canal web (socket.io)",
-                  flush=True)
+            print(
+                f"→ {arguments.trials} essais (+1 d'échauffement) : « {TRIGGER} » sur le canal web (socket.io)",
+                flush=True,
+            )
             results = asyncio.run(measure(stack, arguments.trials))
         finally:
             stack.stop()

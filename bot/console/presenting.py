@@ -26,15 +26,29 @@ REASONS = {
     "sanction": "Question sur une sanction",
 }
 CHANNELS = {
-    "socketio": "Site web", "web": "Site web", "rest": "API (essai)", "shell": "Terminal (essai)",
-    "twilio_sms": "SMS", "sms": "SMS", "whatsapp": "WhatsApp",
+    "socketio": "Site web",
+    "web": "Site web",
+    "rest": "API (essai)",
+    "shell": "Terminal (essai)",
+    "twilio_sms": "SMS",
+    "sms": "SMS",
+    "whatsapp": "WhatsApp",
 }
 STATUSES = {"waiting": "En attente", "taken": "Pris en charge", "closed": "Clos"}
 PAYMENT_STATUSES = {"paid": "payé", "scheduled": "programmé", "blocked": "bloqué"}
-DECLARATION_STATUSES = {"submitted": "faite", "late": "faite en retard", "missing": "manquante",
-                        "open": "ouverte, pas encore faite"}
-OVERPAYMENT_STATUSES = {"notified": "notifié", "contested": "contesté", "recovering": "en recouvrement",
-                        "repaid": "remboursé", "not_recovered": "non recouvré"}
+DECLARATION_STATUSES = {
+    "submitted": "faite",
+    "late": "faite en retard",
+    "missing": "manquante",
+    "open": "ouverte, pas encore faite",
+}
+OVERPAYMENT_STATUSES = {
+    "notified": "notifié",
+    "contested": "contesté",
+    "recovering": "en recouvrement",
+    "repaid": "remboursé",
+    "not_recovered": "non recouvré",
+}
 CONTACT = {"sms": "SMS", "whatsapp": "WhatsApp", "email": "courriel", "phone": "téléphone", "web": "espace personnel"}
 
 
@@ -102,8 +116,14 @@ def transcript(ticket: dict) -> list[dict]:
     lines = []
     for line in ticket.get("transcript") or []:
         sender = line.get("sender", "user")
-        lines.append({"sender": sender, "who": _who(sender, None, None), "text": redact(str(line.get("text", ""))),
-                      "at": clock_time(parse_time(line.get("at")))})
+        lines.append(
+            {
+                "sender": sender,
+                "who": _who(sender, None, None),
+                "text": redact(str(line.get("text", ""))),
+                "at": clock_time(parse_time(line.get("at"))),
+            }
+        )
     return lines
 
 
@@ -121,13 +141,15 @@ def live_messages(tracker: dict, since: datetime | None, me: str, names: dict[st
         text = event.get("text") or ""
         if not text.strip():
             continue
-        messages.append({
-            "key": f"{stamp:.6f}",
-            "sender": sender,
-            "who": _who(sender, counsellor, me, names),
-            "text": redact(text),
-            "at": clock_time(datetime.fromtimestamp(stamp, timezone.utc)),
-        })
+        messages.append(
+            {
+                "key": f"{stamp:.6f}",
+                "sender": sender,
+                "who": _who(sender, counsellor, me, names),
+                "text": redact(text),
+                "at": clock_time(datetime.fromtimestamp(stamp, timezone.utc)),
+            }
+        )
     return messages
 
 
@@ -162,31 +184,49 @@ def file_summary(summary: dict) -> list[dict]:
     payment = summary.get("next_payment") or {}
     declaration = (summary.get("declaration") or {}).get("last_due") or {}
     sections = [
-        {"title": "Personne", "rows": [
-            ("Nom", f"{summary.get('first_name', '')} {summary.get('last_name', '')}".strip()),
-            ("Département", summary.get("department") or "—"),
-            ("Contact préféré", CONTACT.get(summary.get("contact_preference"), "—")),
-        ]},
-        {"title": "Droits", "rows": [
-            ("Allocation journalière brute", _money(rights.get("daily_allowance"))),
-            ("Salaire journalier de référence", _money(rights.get("reference_wage"))),
-            ("Fin des droits", _day(rights.get("end_date"))),
-            ("Jours restants", str(rights.get("days_left", "—"))),
-            ("Dégressivité", _day(rights["degressivity_date"]) if rights.get("degressivity_date") else "non"),
-        ]},
+        {
+            "title": "Personne",
+            "rows": [
+                ("Nom", f"{summary.get('first_name', '')} {summary.get('last_name', '')}".strip()),
+                ("Département", summary.get("department") or "—"),
+                ("Contact préféré", CONTACT.get(summary.get("contact_preference"), "—")),
+            ],
+        },
+        {
+            "title": "Droits",
+            "rows": [
+                ("Allocation journalière brute", _money(rights.get("daily_allowance"))),
+                ("Salaire journalier de référence", _money(rights.get("reference_wage"))),
+                ("Fin des droits", _day(rights.get("end_date"))),
+                ("Jours restants", str(rights.get("days_left", "—"))),
+                ("Dégressivité", _day(rights["degressivity_date"]) if rights.get("degressivity_date") else "non"),
+            ],
+        },
         {"title": "Prochain paiement", "rows": _payment_rows(payment)},
-        {"title": "Actualisation", "rows": [
-            ("Mois", _month(declaration.get("month"))),
-            ("État", DECLARATION_STATUSES.get(declaration.get("status"), declaration.get("status") or "—")),
-            ("Revenus déclarés", _money(declaration.get("gross_earnings"))),
-        ]},
+        {
+            "title": "Actualisation",
+            "rows": [
+                ("Mois", _month(declaration.get("month"))),
+                ("État", DECLARATION_STATUSES.get(declaration.get("status"), declaration.get("status") or "—")),
+                ("Revenus déclarés", _money(declaration.get("gross_earnings"))),
+            ],
+        },
     ]
     overpayments = summary.get("overpayments") or []
-    sections.append({"title": "Trop-perçus", "rows": [
-        (f"{item.get('reference', '')} ({OVERPAYMENT_STATUSES.get(item.get('status'), item.get('status'))})",
-         f"reste {_money(item.get('remaining'))} sur {_money(item.get('amount'))}, "
-         f"retenue {_money(item.get('monthly_withholding'))} par mois")
-        for item in overpayments] or [("Aucun", "—")]})
+    sections.append(
+        {
+            "title": "Trop-perçus",
+            "rows": [
+                (
+                    f"{item.get('reference', '')} ({OVERPAYMENT_STATUSES.get(item.get('status'), item.get('status'))})",
+                    f"reste {_money(item.get('remaining'))} sur {_money(item.get('amount'))}, "
+                    f"retenue {_money(item.get('monthly_withholding'))} par mois",
+                )
+                for item in overpayments
+            ]
+            or [("Aucun", "—")],
+        }
+    )
     return sections
 
 

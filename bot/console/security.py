@@ -29,8 +29,10 @@ LOGIN_COOKIE = "allocbot_console_login"
 SESSION_SECONDS = 8 * 3600
 LOGIN_FORM_SECONDS = 30 * 60
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
@@ -63,8 +65,15 @@ class Sessions:
     # --- session -------------------------------------------------------------
     def open(self, response: Response, login: str) -> None:
         value = self._serializer.dumps({"login": login, "sid": secrets.token_urlsafe(18)})
-        response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_SECONDS, httponly=True,
-                            samesite="strict", secure=self.secure, path="/")
+        response.set_cookie(
+            SESSION_COOKIE,
+            value,
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=self.secure,
+            path="/",
+        )
         response.delete_cookie(LOGIN_COOKIE, path="/login")
 
     def read(self, request: Request) -> Session | None:
@@ -97,8 +106,15 @@ class Sessions:
         return nonce, self._mac("login", nonce)
 
     def keep_login_nonce(self, response: Response, nonce: str) -> None:
-        response.set_cookie(LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_SECONDS, httponly=True,
-                            samesite="strict", secure=self.secure, path="/login")
+        response.set_cookie(
+            LOGIN_COOKIE,
+            nonce,
+            max_age=LOGIN_FORM_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=self.secure,
+            path="/login",
+        )
 
     def login_form_valid(self, request: Request, token: str | None) -> bool:
         nonce = request.cookies.get(LOGIN_COOKIE)

@@ -67,7 +67,7 @@ class Schedule:
                 groups.append(([weekday], ranges))
         parts = []
         for days, ranges in groups:
-            when = (f"du {full[days[0]]} au {full[days[-1]]}" if len(days) > 1 else f"le {full[days[0]]}")
+            when = f"du {full[days[0]]} au {full[days[-1]]}" if len(days) > 1 else f"le {full[days[0]]}"
             hours = " et ".join(f"de {_hour(start)} à {_hour(end)}" for start, end in ranges)
             parts.append(f"{when} {hours}")
         return ", ".join(parts) + " (sauf jours fériés)" if parts else "sur rendez-vous"

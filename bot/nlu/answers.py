@@ -33,16 +33,80 @@ from bot.nlu.normalizer import message_words
 YES_WORDS = frozenset({"oui", "ouii", "ouais", "ouai", "ouep", "ouaip", "yes", "yep", "yup", "si"})
 NO_WORDS = frozenset({"non", "nonn", "nan", "nn", "no", "nope", "nop"})
 THANKS_WORDS = frozenset({"merci", "mercii", "merki", "thx", "thanks", "remercie"})
-ACKNOWLEDGEMENTS = frozenset({"ok", "okay", "okk", "accord", "dac", "daccord", "super", "top", "parfait",
-                              "nickel", "cool", "genial", "entendu", "compris", "marche"})
+ACKNOWLEDGEMENTS = frozenset(
+    {
+        "ok",
+        "okay",
+        "okk",
+        "accord",
+        "dac",
+        "daccord",
+        "super",
+        "top",
+        "parfait",
+        "nickel",
+        "cool",
+        "genial",
+        "entendu",
+        "compris",
+        "marche",
+    }
+)
 # What may surround a yes, a no or an acknowledgement in a short answer with thanks, and nothing more:
 # « s'il vous plaît, merci d'avance », « merci c'est gentil », « non ça ira, merci quand même ».
-POLITENESS = frozenset({
-    "s", "il", "vous", "te", "plait", "svp", "stp", "beaucoup", "bcp", "bien", "infiniment", "mille", "fois",
-    "d", "avance", "c", "est", "gentil", "sympa", "aimable", "tres", "trop", "bon", "ca", "ira", "pas",
-    "besoin", "la", "peine", "quand", "meme", "a", "toi", "encore", "ah", "oh", "bah", "ben", "madame",
-    "monsieur", "je", "veux", "avec", "plaisir", "vas", "y", "volontiers", "du", "coup",
-})
+POLITENESS = frozenset(
+    {
+        "s",
+        "il",
+        "vous",
+        "te",
+        "plait",
+        "svp",
+        "stp",
+        "beaucoup",
+        "bcp",
+        "bien",
+        "infiniment",
+        "mille",
+        "fois",
+        "d",
+        "avance",
+        "c",
+        "est",
+        "gentil",
+        "sympa",
+        "aimable",
+        "tres",
+        "trop",
+        "bon",
+        "ca",
+        "ira",
+        "pas",
+        "besoin",
+        "la",
+        "peine",
+        "quand",
+        "meme",
+        "a",
+        "toi",
+        "encore",
+        "ah",
+        "oh",
+        "bah",
+        "ben",
+        "madame",
+        "monsieur",
+        "je",
+        "veux",
+        "avec",
+        "plaisir",
+        "vas",
+        "y",
+        "volontiers",
+        "du",
+        "coup",
+    }
+)
 ANSWER_WORDS = YES_WORDS | NO_WORDS | THANKS_WORDS | ACKNOWLEDGEMENTS | POLITENESS
 PUNCTUATION = frozenset({",", ".", "!", "?", ";", ":", "...", "!!", "??", "-"})
 

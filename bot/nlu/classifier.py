@@ -59,8 +59,10 @@ class LinearScorer:
     def __init__(self, pipeline: Any):
         weighting, regression = pipeline[0], pipeline[-1]
         # (start, end, sublinear, idf or None, norm) of each block of columns, in order.
-        self.blocks = [(start, end, tfidf.sublinear_tf, tfidf.idf_ if tfidf.use_idf else None, tfidf.norm)
-                       for start, end, tfidf in _tfidf_blocks(weighting)]
+        self.blocks = [
+            (start, end, tfidf.sublinear_tf, tfidf.idf_ if tfidf.use_idf else None, tfidf.norm)
+            for start, end, tfidf in _tfidf_blocks(weighting)
+        ]
         self.coef_t = np.ascontiguousarray(regression.coef_.T)
         self.intercept = regression.intercept_
         self.classes = regression.classes_
@@ -72,10 +74,15 @@ class LinearScorer:
             return False
         regression = pipeline[-1]
         ovr = regression.multi_class in ("ovr", "warn") or (
-            regression.multi_class == "auto" and (regression.classes_.size <= 2 or regression.solver == "liblinear"))
+            regression.multi_class == "auto" and (regression.classes_.size <= 2 or regression.solver == "liblinear")
+        )
         blocks = _tfidf_blocks(pipeline[0])
-        return (not ovr and blocks is not None and all(tfidf.norm in ("l2", None) for _, _, tfidf in blocks)
-                and blocks[-1][1] == regression.coef_.shape[1])
+        return (
+            not ovr
+            and blocks is not None
+            and all(tfidf.norm in ("l2", None) for _, _, tfidf in blocks)
+            and blocks[-1][1] == regression.coef_.shape[1]
+        )
 
     def probabilities(self, row: sp.spmatrix) -> np.ndarray:
         row = sp.csr_matrix(row, dtype=np.float64)  # a copy, duplicates summed
@@ -120,8 +127,12 @@ def _tfidf_blocks(weighting: Any) -> list[tuple[int, int, TfidfTransformer]] | N
         if isinstance(transformer, str) and len(np.atleast_1d(columns)) == 0:  # an empty remainder
             continue
         columns = np.asarray(columns)
-        if (not isinstance(transformer, TfidfTransformer) or columns.dtype.kind not in "iu" or columns.size == 0
-                or not np.array_equal(columns, np.arange(end, end + columns.size))):
+        if (
+            not isinstance(transformer, TfidfTransformer)
+            or columns.dtype.kind not in "iu"
+            or columns.size == 0
+            or not np.array_equal(columns, np.arange(end, end + columns.size))
+        ):
             return None
         blocks.append((end, end + columns.size, transformer))
         end += columns.size
@@ -145,16 +156,25 @@ def softmax_scores(features: np.ndarray, regression: LogisticRegression) -> np.n
 class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 10.0, "max_iter": 3000,
-                "vector_weight": 0.0, "vector_C": 100.0}
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "C": 10.0,
+            "max_iter": 3000,
+            "vector_weight": 0.0,
+            "vector_C": 100.0,
+        }
 
     def __init__(self, config: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         self.clf = make_pipeline(
             TfidfTransformer(sublinear_tf=True),
             LogisticRegression(
-                C=float(self.config["C"]), solver=self.config["solver"], max_iter=self.config["max_iter"],
-                tol=self.config["tol"], random_state=self.config["random_state"], class_weight="balanced",
+                C=float(self.config["C"]),
+                solver=self.config["solver"],
+                max_iter=self.config["max_iter"],
+                tol=self.config["tol"],
+                random_state=self.config["random_state"],
+                class_weight="balanced",
             ),
         )
         self.vector_weight = float(self.config["vector_weight"])
@@ -175,8 +195,11 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
                 self.word_vectors = vectors.from_package()
                 features = np.vstack([self.word_vectors.features(message_words(e)) for e in examples])
                 self.vector_clf = LogisticRegression(
-                    C=float(self.config["vector_C"]), max_iter=self.config["max_iter"], tol=self.config["tol"],
-                    random_state=self.config["random_state"], class_weight="balanced",
+                    C=float(self.config["vector_C"]),
+                    max_iter=self.config["max_iter"],
+                    tol=self.config["tol"],
+                    random_state=self.config["random_state"],
+                    class_weight="balanced",
                 ).fit(features, [e.get(INTENT) for e in examples])
         widths = _featurizer_widths(training_data)
         if widths:
@@ -194,8 +217,14 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             self.word_vectors.save(model_dir)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> TfidfLogisticRegressionClassifier:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> TfidfLogisticRegressionClassifier:
         """Load the fitted models; fail loudly rather than answer with an untrained or partial model.
 
         skops only trusts types it knows; our models hold sklearn, numpy and scipy types only,
@@ -244,8 +273,11 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
 def _featurizer_widths(training_data: TrainingData) -> list[int]:
     """The width of each featurizer's sentence block in the rows that Rasa stacks, in its order."""
     for example in training_data.intent_examples:
-        blocks = [f.features.shape[1] for f in example.features
-                  if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE]
+        blocks = [
+            f.features.shape[1]
+            for f in example.features
+            if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE
+        ]
         if blocks:
             return blocks
     return []
@@ -268,4 +300,5 @@ def _package_version() -> str:
 
 
 _SOURCE_FINGERPRINT = hashlib.sha256(
-    b"".join((Path(__file__).parent / name).read_bytes() for name in ("classifier.py", "vectors.py"))).hexdigest()
+    b"".join((Path(__file__).parent / name).read_bytes() for name in ("classifier.py", "vectors.py"))
+).hexdigest()

@@ -31,8 +31,13 @@ class IntentGuard(GraphComponent):
         return {}
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> IntentGuard:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentGuard:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -47,7 +52,10 @@ class IntentGuard(GraphComponent):
 def impose(message: Message, intent: str) -> None:
     """Set ``intent`` at confidence 1.0, as a rule decides: the other intents stay in the ranking,
     in the classifier's order, at 0, so that the fallback never turns the rule's answer into a question."""
-    others = [{"name": entry["name"], "confidence": 0.0}
-              for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] != intent]
+    others = [
+        {"name": entry["name"], "confidence": 0.0}
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry["name"] != intent
+    ]
     message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}, *others], add_to_output=True)

@@ -32,21 +32,45 @@ from bot.nlu.normalizer import message_words
 SUICIDAL_INTENT = "express_suicidal_thoughts"
 
 # Normalised words (lowercase, no accents, elisions split: « m'ouvrir » → « m ouvrir »).
-CUES: tuple[tuple[str, ...], ...] = tuple(tuple(cue.split()) for cue in (
-    "suicide", "suicider", "suicidaire", "suicidaires", "suicidais", "suicidait",
-    "me tuer", "je me tue", "me tuerai", "me tuerais", "me tuais",
-    "fin a mes jours", "fin a ma vie", "en finir avec la vie", "en finir avec ma vie",
-    "envie de mourir", "veux mourir", "plus envie de vivre",
-    "me pendre", "me donner la mort", "me foutre en l air", "me tirer une balle",
-    "me tailler les veines", "m ouvrir les veines", "me jeter sous", "me jeter par la fenetre",
-))
+CUES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "suicide",
+        "suicider",
+        "suicidaire",
+        "suicidaires",
+        "suicidais",
+        "suicidait",
+        "me tuer",
+        "je me tue",
+        "me tuerai",
+        "me tuerais",
+        "me tuais",
+        "fin a mes jours",
+        "fin a ma vie",
+        "en finir avec la vie",
+        "en finir avec ma vie",
+        "envie de mourir",
+        "veux mourir",
+        "plus envie de vivre",
+        "me pendre",
+        "me donner la mort",
+        "me foutre en l air",
+        "me tirer une balle",
+        "me tailler les veines",
+        "m ouvrir les veines",
+        "me jeter sous",
+        "me jeter par la fenetre",
+    )
+)
 # « me tuer à la tâche », « au travail », « de rire »: idioms, not cues.
 IDIOM_ENDINGS: tuple[tuple[str, ...], ...] = (("a", "la", "tache"), ("au", "travail"), ("au", "boulot"), ("de", "rire"))
 NEGATIONS = frozenset({"pas", "jamais", "aucunement", "nullement"})
 NEGATION_WINDOW = 3  # words before the cue: « je ne suis pas suicidaire », « je n'ai jamais pensé au suicide »
 # A negation before one of these belongs to another clause: « si je touche pas mon alloc, je vais me tuer ».
-CLAUSE_STARTS = frozenset({"je", "j", "jvais", "tu", "il", "elle", "on", "si", "mais", "et", "car", "sinon",
-                           ",", ".", ";", "!", "?"})
+CLAUSE_STARTS = frozenset(
+    {"je", "j", "jvais", "tu", "il", "elle", "on", "si", "mais", "et", "car", "sinon", ",", ".", ";", "!", "?"}
+)
 
 
 def suicidal_cue(words: list[str]) -> str | None:
@@ -66,7 +90,7 @@ def suicidal_cue(words: list[str]) -> str | None:
             end = start + len(cue)
             if tuple(words[start:end]) != cue:
                 continue
-            if any(tuple(words[end:end + len(idiom)]) == idiom for idiom in IDIOM_ENDINGS):
+            if any(tuple(words[end : end + len(idiom)]) == idiom for idiom in IDIOM_ENDINGS):
                 continue
             if _negated(words, start):
                 continue
@@ -78,7 +102,7 @@ def _negated(words: list[str], start: int) -> bool:
     """A negation in the few words before ``start``, in the same clause."""
     if words[start] in CLAUSE_STARTS:  # « je me tue »: a negated form would not match the cue
         return False
-    for word in reversed(words[max(0, start - NEGATION_WINDOW):start]):
+    for word in reversed(words[max(0, start - NEGATION_WINDOW) : start]):
         if word in NEGATIONS:
             return True
         if word in CLAUSE_STARTS:

@@ -43,39 +43,115 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.guards import IntentGuard
 from bot.nlu.normalizer import message_words, normalize
 
-ALLOWANCE_INTENTS = frozenset({
-    "ask_allowance_amount", "ask_payment_date", "report_missing_payment", "ask_amount_difference",
-    "ask_rights_duration", "ask_declaration_window", "check_declaration_status", "report_missed_declaration",
-    "ask_how_to_declare_work", "simulate_earnings", "ask_overpayment", "contest_decision",
-})
+ALLOWANCE_INTENTS = frozenset(
+    {
+        "ask_allowance_amount",
+        "ask_payment_date",
+        "report_missing_payment",
+        "ask_amount_difference",
+        "ask_rights_duration",
+        "ask_declaration_window",
+        "check_declaration_status",
+        "report_missed_declaration",
+        "ask_how_to_declare_work",
+        "simulate_earnings",
+        "ask_overpayment",
+        "contest_decision",
+    }
+)
 """The needs that start an identification and show the person's allowance figures."""
 
 OTHER_BENEFITS = (
     # CAF and MSA benefits: utter_other_benefit names the CAF.
-    "caf", "msa", "rsa", "apl", "aah", "als", "alf", "paje", "prime d activite", "prime activite",
-    "allocation familiale", "allocation logement", "aide au logement", "allocation adulte handicape",
-    "allocation de rentree scolaire", "complement familial", "allocation de soutien familial",
+    "caf",
+    "msa",
+    "rsa",
+    "apl",
+    "aah",
+    "als",
+    "alf",
+    "paje",
+    "prime d activite",
+    "prime activite",
+    "allocation familiale",
+    "allocation logement",
+    "aide au logement",
+    "allocation adulte handicape",
+    "allocation de rentree scolaire",
+    "complement familial",
+    "allocation de soutien familial",
     "revenu de solidarite active",
 )
 OTHER_ADMINISTRATIONS = (
     # Taxes.
-    "impot", "impots gouv", "fisc", "finances publiques", "taxe fonciere", "taxe d habitation",
-    "avis d imposition", "declaration de revenu", "tresor public",
+    "impot",
+    "impots gouv",
+    "fisc",
+    "finances publiques",
+    "taxe fonciere",
+    "taxe d habitation",
+    "avis d imposition",
+    "declaration de revenu",
+    "tresor public",
     # Pensions.
-    "retraite", "pension", "reversion", "agirc", "arrco", "carsat", "cnav",
+    "retraite",
+    "pension",
+    "reversion",
+    "agirc",
+    "arrco",
+    "carsat",
+    "cnav",
     # Health insurance.
-    "cpam", "ameli", "secu", "securite sociale", "mutuelle", "carte vitale",
+    "cpam",
+    "ameli",
+    "secu",
+    "securite sociale",
+    "mutuelle",
+    "carte vitale",
     # Banks and loans.
-    "banque", "banquier", "agios", "carte bleue", "mon pret", "un pret", "le pret", "du pret", "pret auto",
-    "pret immobilier", "pret bancaire", "pret etudiant", "pret conso", "pret personnel", "mon credit",
-    "credit immobilier", "credit auto", "credit conso", "organisme de credit",
+    "banque",
+    "banquier",
+    "agios",
+    "carte bleue",
+    "mon pret",
+    "un pret",
+    "le pret",
+    "du pret",
+    "pret auto",
+    "pret immobilier",
+    "pret bancaire",
+    "pret etudiant",
+    "pret conso",
+    "pret personnel",
+    "mon credit",
+    "credit immobilier",
+    "credit auto",
+    "credit conso",
+    "organisme de credit",
     # Students, transport, cars, fines.
-    "crous", "bourse etudiante", "navigo", "sncf", "ratp", "carte grise", "permis de conduire", "amende",
+    "crous",
+    "bourse etudiante",
+    "navigo",
+    "sncf",
+    "ratp",
+    "carte grise",
+    "permis de conduire",
+    "amende",
     "pv de stationnement",
 )
 ALLOWANCE_WORDS = (
-    "allocation", "chomage", "chomeur", "france travail", "indemnisation", "actualisation", "actualise",
-    "actualiser", "unedic", "aide au retour", "allocation journaliere", "rib",
+    "allocation",
+    "chomage",
+    "chomeur",
+    "france travail",
+    "indemnisation",
+    "actualisation",
+    "actualise",
+    "actualiser",
+    "unedic",
+    "aide au retour",
+    "allocation journaliere",
+    "rib",
 )
 """Words that make a message about the allowance, whatever else it names. The CAF's
 "allocation ..." terms above are removed before these are looked for."""
@@ -84,8 +160,14 @@ RIGHTS_WORDS = ("mes droits", "fin de droit", "fin de mes droits")
 retraite en mars, mes droits s'arrêtent quand ?" — the ARE ends at retirement), the CAF's
 otherwise ("mes droits caf c'est jusqu'à quand"). They do not count inside ``PENSION_RIGHTS``."""
 PENSION_RIGHTS = (
-    "droit a la retraite", "droit a retraite", "droit retraite", "droit a pension", "droit a une pension",
-    "droit a la pension", "droit a reversion", "droit a la reversion",
+    "droit a la retraite",
+    "droit a retraite",
+    "droit retraite",
+    "droit a pension",
+    "droit a une pension",
+    "droit a la pension",
+    "droit a reversion",
+    "droit a la reversion",
 )
 """Rights that belong to a pension fund: "mes droits à la retraite" stays out of scope."""
 

@@ -47,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     identifier = args.identifier.strip().upper().replace(" ", "")
     if not IDENTIFIER.match(identifier):
-        print("Identifiant invalide : 7 chiffres suivis d'une lettre ou d'un chiffre, par exemple 1234567A.",
-              file=sys.stderr)
+        print(
+            "Identifiant invalide : 7 chiffres suivis d'une lettre ou d'un chiffre, par exemple 1234567A.",
+            file=sys.stderr,
+        )
         return 2
     text = export(identifier, args.format)
     if text is None:

@@ -45,14 +45,19 @@ def purge_conversations(engine: sa.engine.Engine, before_epoch: float, dry_run: 
     EVENTS.metadata.create_all(engine, tables=[EVENTS])
     with engine.begin() as connection:
         last = sa.func.max(EVENTS.c.timestamp)
-        old = [row.sender_id for row in connection.execute(
-            sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(last < before_epoch))]
+        old = [
+            row.sender_id
+            for row in connection.execute(
+                sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(last < before_epoch)
+            )
+        ]
         events = 0
         for start in range(0, len(old), 500):
-            chunk = old[start:start + 500]
+            chunk = old[start : start + 500]
             if dry_run:
-                events += connection.execute(sa.select(sa.func.count()).select_from(EVENTS).where(
-                    EVENTS.c.sender_id.in_(chunk))).scalar()
+                events += connection.execute(
+                    sa.select(sa.func.count()).select_from(EVENTS).where(EVENTS.c.sender_id.in_(chunk))
+                ).scalar()
             else:
                 events += connection.execute(EVENTS.delete().where(EVENTS.c.sender_id.in_(chunk))).rowcount
         return len(old), events
@@ -71,8 +76,13 @@ def purge_tickets(database_url: str, before: datetime, dry_run: bool = False) ->
         return removed
 
 
-def purge(days: int, dry_run: bool = False, tracker_url: str | None = None,
-          database_url: str | None = None, now: float | None = None) -> PurgeResult:
+def purge(
+    days: int,
+    dry_run: bool = False,
+    tracker_url: str | None = None,
+    database_url: str | None = None,
+    now: float | None = None,
+) -> PurgeResult:
     now = time.time() if now is None else now
     cutoff = now - days * 86_400
     engine = create_tracker_engine(tracker_url or tracker_db_url())
@@ -80,16 +90,20 @@ def purge(days: int, dry_run: bool = False, tracker_url: str | None = None,
         conversations, events = purge_conversations(engine, cutoff, dry_run)
     finally:
         engine.dispose()
-    tickets = purge_tickets(database_url or backend_db_url(),
-                            datetime.fromtimestamp(cutoff, timezone.utc), dry_run)
+    tickets = purge_tickets(database_url or backend_db_url(), datetime.fromtimestamp(cutoff, timezone.utc), dry_run)
     return PurgeResult(conversations, events, tickets)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Efface les conversations et les tickets clos plus anciens "
-                                                 "que la durée de conservation.")
-    parser.add_argument("--days", type=int, default=None,
-                        help=f"durée de conservation en jours (défaut : ALLOCBOT_RETENTION_DAYS ou {DEFAULT_DAYS})")
+    parser = argparse.ArgumentParser(
+        description="Efface les conversations et les tickets clos plus anciens que la durée de conservation."
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help=f"durée de conservation en jours (défaut : ALLOCBOT_RETENTION_DAYS ou {DEFAULT_DAYS})",
+    )
     parser.add_argument("--dry-run", action="store_true", help="compte sans rien effacer")
     args = parser.parse_args(argv)
     days = retention_days() if args.days is None else args.days
@@ -97,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--days doit être au moins 1")
     result = purge(days, args.dry_run)
     print(f"Conservation : {days} jours.")
-    print(f"Conversations {'à effacer' if args.dry_run else 'effacées'} : {result.conversations} "
-          f"({result.events} événements).")
+    print(
+        f"Conversations {'à effacer' if args.dry_run else 'effacées'} : {result.conversations} "
+        f"({result.events} événements)."
+    )
     print(f"Tickets clos {'à effacer' if args.dry_run else 'effacés'} : {result.tickets}.")
     return 0
 

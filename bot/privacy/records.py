@@ -28,22 +28,37 @@ def erase_conversation(session: Session, conversation_id: str, actor: str = "bot
     tickets = session.execute(select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id)).scalars()
     tickets = list(tickets)
     people = {ticket.job_seeker_id for ticket in tickets if ticket.job_seeker_id is not None}
-    people |= set(session.execute(select(AccessLogEntry.job_seeker_id).where(
-        AccessLogEntry.conversation_id == conversation_id)).scalars())
+    people |= set(
+        session.execute(
+            select(AccessLogEntry.job_seeker_id).where(AccessLogEntry.conversation_id == conversation_id)
+        ).scalars()
+    )
     for ticket in tickets:
         session.delete(ticket)
     now = datetime.now(timezone.utc)
     for job_seeker_id in sorted(people):
-        session.add(AccessLogEntry(at=now, actor=actor, conversation_id=conversation_id, job_seeker_id=job_seeker_id,
-                                   resource=ERASURE_RESOURCE, purpose=ERASURE_PURPOSE))
+        session.add(
+            AccessLogEntry(
+                at=now,
+                actor=actor,
+                conversation_id=conversation_id,
+                job_seeker_id=job_seeker_id,
+                resource=ERASURE_RESOURCE,
+                purpose=ERASURE_PURPOSE,
+            )
+        )
     return {"conversation_id": conversation_id, "tickets_deleted": len(tickets), "erasure_logged": len(people)}
 
 
 def purge_closed_tickets(session: Session, before: datetime) -> int:
     """Delete tickets closed before ``before``; returns how many."""
-    result = session.execute(delete(HandoffTicket).where(
-        HandoffTicket.status == TicketStatus.CLOSED, HandoffTicket.closed_at.is_not(None),
-        HandoffTicket.closed_at < before))
+    result = session.execute(
+        delete(HandoffTicket).where(
+            HandoffTicket.status == TicketStatus.CLOSED,
+            HandoffTicket.closed_at.is_not(None),
+            HandoffTicket.closed_at < before,
+        )
+    )
     return result.rowcount or 0
 
 
@@ -52,10 +67,21 @@ def access_log_of(session: Session, identifier: str) -> list[dict] | None:
     person = session.execute(select(JobSeeker).where(JobSeeker.identifier == identifier.strip().upper())).scalar()
     if person is None:
         return None
-    entries = session.execute(select(AccessLogEntry).where(AccessLogEntry.job_seeker_id == person.id)
-                              .order_by(AccessLogEntry.at, AccessLogEntry.id)).scalars()
-    return [{"at": _iso(entry.at), "actor": entry.actor, "conversation_id": entry.conversation_id,
-             "resource": entry.resource, "purpose": entry.purpose} for entry in entries]
+    entries = session.execute(
+        select(AccessLogEntry)
+        .where(AccessLogEntry.job_seeker_id == person.id)
+        .order_by(AccessLogEntry.at, AccessLogEntry.id)
+    ).scalars()
+    return [
+        {
+            "at": _iso(entry.at),
+            "actor": entry.actor,
+            "conversation_id": entry.conversation_id,
+            "resource": entry.resource,
+            "purpose": entry.purpose,
+        }
+        for entry in entries
+    ]
 
 
 def _iso(moment: datetime) -> str:

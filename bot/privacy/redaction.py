@@ -56,10 +56,35 @@ _NIR = re.compile(
 )
 
 _MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "fév": 2, "fev": 2,
-    "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8,
-    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
-    "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "février": 2,
+    "fevrier": 2,
+    "févr": 2,
+    "fevr": 2,
+    "fév": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "décembre": 12,
+    "decembre": 12,
+    "déc": 12,
+    "dec": 12,
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # Not inside a longer run of separated numbers (06.12.34.56.78 is a phone number).
@@ -99,8 +124,9 @@ def _year(text: str) -> int:
     return value if len(text) == 4 else 1900 + value if value > 30 else 2000 + value
 
 
-def _sub(pattern: re.Pattern[str], label: str, keep: Callable[[re.Match[str]], bool] | None = None) -> Callable[
-        [str], str]:
+def _sub(
+    pattern: re.Pattern[str], label: str, keep: Callable[[re.Match[str]], bool] | None = None
+) -> Callable[[str], str]:
     def replace(match: re.Match[str]) -> str:
         return match.group(0) if keep is not None and keep(match) else label
 
@@ -147,7 +173,7 @@ _PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t.\-()/]{5,24}\d")
 def _matched_phones(candidate: re.Match[str]) -> str:
     text, pieces, last = candidate.group(0), [], 0
     for match in phonenumbers.PhoneNumberMatcher(text, "FR"):
-        pieces += [text[last:match.start], PHONE]
+        pieces += [text[last : match.start], PHONE]
         last = match.end
     return "".join(pieces) + text[last:]
 

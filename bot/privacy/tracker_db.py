@@ -17,7 +17,8 @@ DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
 
 metadata = sa.MetaData()
 EVENTS = sa.Table(
-    "events", metadata,
+    "events",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("type_name", sa.String(255), nullable=False),
@@ -46,8 +47,13 @@ def create_tracker_engine(url: str) -> sa.engine.Engine:
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 2},
-                                  poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=4)
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 2},
+            poolclass=sa.pool.QueuePool,
+            pool_size=4,
+            max_overflow=4,
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _wal(connection, _record) -> None:

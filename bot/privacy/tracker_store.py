@@ -147,8 +147,11 @@ def storable_events(events: list[dict[str, Any]], sealer: Sealer, start: int = 0
 
 def _without_site_token(metadata: Any) -> Any:
     """The widget's site token is a bearer credential (10 minutes): it is used live, never stored."""
-    if isinstance(metadata, dict) and isinstance(metadata.get("allocbot"), dict) \
-            and "site_token" in metadata["allocbot"]:
+    if (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("allocbot"), dict)
+        and "site_token" in metadata["allocbot"]
+    ):
         return {**metadata, "allocbot": {**metadata["allocbot"], "site_token": "[JETON]"}}
     return metadata
 
@@ -172,8 +175,7 @@ class Snapshot:
         query (rows whose timestamp is at least the latest ``session_started`` one's)."""
         rows = self.rows + tuple(new_rows)
         if any(row.type_name == SESSION_STARTED for row in new_rows):
-            start = max(row.timestamp for row in rows
-                        if row.type_name == SESSION_STARTED and row.timestamp is not None)
+            start = max(row.timestamp for row in rows if row.type_name == SESSION_STARTED and row.timestamp is not None)
             rows = tuple(row for row in rows if row.timestamp is not None and row.timestamp >= start)
         return Snapshot(last_id, rows)
 
@@ -211,15 +213,20 @@ class _Statements:
     def __init__(self, events: sa.Table):
         sender = sa.bindparam("sender")
         columns = (events.c.timestamp, events.c.type_name, events.c.data)
-        session_start = sa.select(sa.func.max(events.c.timestamp)).where(
-            events.c.sender_id == sender, events.c.type_name == SESSION_STARTED).scalar_subquery()
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(events.c.sender_id == sender, events.c.type_name == SESSION_STARTED)
+            .scalar_subquery()
+        )
         in_latest_session = sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
         # The index on sender_id holds the row ids: a seek, not a scan.
         self.last_id = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sender)
-        self.latest_session = sa.select(*columns).where(events.c.sender_id == sender, in_latest_session) \
-            .order_by(events.c.id)
-        self.latest_session_count = sa.select(sa.func.count()).select_from(events).where(
-            events.c.sender_id == sender, in_latest_session)
+        self.latest_session = (
+            sa.select(*columns).where(events.c.sender_id == sender, in_latest_session).order_by(events.c.id)
+        )
+        self.latest_session_count = (
+            sa.select(sa.func.count()).select_from(events).where(events.c.sender_id == sender, in_latest_session)
+        )
         self.all_sessions = sa.select(*columns).where(events.c.sender_id == sender).order_by(events.c.id)
         self.insert = events.insert()
 
@@ -235,8 +242,9 @@ def forget_phone_number(sender_id: str) -> None:
         finally:
             store.engine.dispose()
     except SQLAlchemyError as error:  # the conversation is erased; the number goes with the retention purge
-        logger.warning("Numéro de la conversation effacée non supprimé (%s) : il le sera par la purge.",
-                       type(error).__name__)
+        logger.warning(
+            "Numéro de la conversation effacée non supprimé (%s) : il le sera par la purge.", type(error).__name__
+        )
 
 
 def is_erasure(tracker: DialogueStateTracker) -> bool:
@@ -246,8 +254,14 @@ def is_erasure(tracker: DialogueStateTracker) -> bool:
 class RedactingTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that redacts, seals, erases on request and never loses a write."""
 
-    def __init__(self, domain: Domain | None = None, host: str | None = None,
-                 event_broker: EventBroker | None = None, url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         for unused in ("dialect", "db", "username", "password", "port", "login_db", "query"):
             kwargs.pop(unused, None)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
@@ -339,8 +353,9 @@ class RedactingTrackerStore(SQLTrackerStore):
                 snapshot = await asyncio.to_thread(self._save_sync, sender_id, events, self._recent.get(sender_id))
             except SQLAlchemyError as error:
                 self._recent.drop(sender_id)
-                logger.warning("Base des conversations indisponible (%s) : conversation gardée en mémoire.",
-                               type(error).__name__)
+                logger.warning(
+                    "Base des conversations indisponible (%s) : conversation gardée en mémoire.", type(error).__name__
+                )
                 return False
             self._recent.put(sender_id, snapshot)
             if self._pending.get(sender_id) is not None and self._pending[sender_id] is not tracker:
@@ -369,9 +384,16 @@ class RedactingTrackerStore(SQLTrackerStore):
             for data in storable_events(events, self.sealer, start=already):
                 row = StoredRow(data.get("timestamp"), data.get("event"), json.dumps(data))
                 new_rows.append(row)
-                values.append({"sender_id": stored_sender, "type_name": row.type_name, "timestamp": row.timestamp,
-                               "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
-                               "action_name": data.get("name"), "data": row.data})
+                values.append(
+                    {
+                        "sender_id": stored_sender,
+                        "type_name": row.type_name,
+                        "timestamp": row.timestamp,
+                        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        "action_name": data.get("name"),
+                        "data": row.data,
+                    }
+                )
             if values:
                 connection.execute(self._sql.insert, values)
                 last_id = connection.execute(self._sql.last_id, {"sender": stored_sender}).scalar()
@@ -380,7 +402,10 @@ class RedactingTrackerStore(SQLTrackerStore):
     def erase_sync(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many rows went."""
         with self.session_scope() as session:
-            removed = session.query(self.SQLEvent).filter(
-                self.SQLEvent.sender_id == self.sealer.stored_sender(sender_id)).delete(synchronize_session=False)
+            removed = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == self.sealer.stored_sender(sender_id))
+                .delete(synchronize_session=False)
+            )
             session.commit()
             return removed

@@ -81,17 +81,18 @@ def parse_birth_date(raw: str) -> date | None:
 
 def create_app(config: SiteSettings | None = None) -> FastAPI:
     config = config or load_site_settings()
-    app = FastAPI(title="allocbot — espace personnel de démonstration", docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(title="allocbot — espace personnel de démonstration", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SecurityHeaders, socket_url=config.socket_url, https=config.secure_cookies)
     sessions = Sessions(config.site_token_secret, secure=config.secure_cookies)
     backend = Backend(config.backend_url, config.backend_service_token, config.backend_timeout_seconds)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     def page(request: Request, name: str, session: SiteSession, status: int = 200, **context) -> HTMLResponse:
-        response = templates.TemplateResponse(name, {"request": request, "session": session,
-                                                     "socket_url": config.socket_url, **context},
-                                              status_code=status)
+        response = templates.TemplateResponse(
+            name,
+            {"request": request, "session": session, "socket_url": config.socket_url, **context},
+            status_code=status,
+        )
         sessions.write(response, session)
         return response
 
@@ -119,8 +120,11 @@ def create_app(config: SiteSettings | None = None) -> FastAPI:
     async def webchat_bundle() -> Response:
         """rasa-webchat's UMD bundle (React included), from bot/site/web/node_modules (npm ci)."""
         if not WEBCHAT_BUNDLE.is_file():
-            return Response("// rasa-webchat manque : lancez scripts/bootstrap (npm ci dans bot/site/web)\n",
-                            status_code=503, media_type="application/javascript")
+            return Response(
+                "// rasa-webchat manque : lancez scripts/bootstrap (npm ci dans bot/site/web)\n",
+                status_code=503,
+                media_type="application/javascript",
+            )
         return FileResponse(WEBCHAT_BUNDLE, media_type="application/javascript")
 
     @app.get("/", response_class=HTMLResponse)
@@ -139,13 +143,24 @@ def create_app(config: SiteSettings | None = None) -> FastAPI:
         session = sessions.read(request)
         fields = await form(request)
         if fields is None or not sessions.csrf_valid(session, fields.get("csrf_token")):
-            return page(request, "login.html", session or sessions.anonymous(), status=400,
-                        error="Le formulaire a expiré. Merci de le remplir à nouveau.")
+            return page(
+                request,
+                "login.html",
+                session or sessions.anonymous(),
+                status=400,
+                error="Le formulaire a expiré. Merci de le remplir à nouveau.",
+            )
         identifier = fields.get("identifiant", "").strip().upper()
         birth_date = parse_birth_date(fields.get("date_naissance", ""))
         if not identifier or len(identifier) > 20 or birth_date is None:
-            return page(request, "login.html", session, status=400, identifier=identifier[:20],
-                        error="Indiquez votre identifiant et votre date de naissance au format JJ/MM/AAAA.")
+            return page(
+                request,
+                "login.html",
+                session,
+                status=400,
+                identifier=identifier[:20],
+                error="Indiquez votre identifiant et votre date de naissance au format JJ/MM/AAAA.",
+            )
         result = await backend.login(identifier, birth_date)
         if result.person is None:
             return page(request, "login.html", session, status=401, identifier=identifier, error=result.error)
@@ -159,8 +174,13 @@ def create_app(config: SiteSettings | None = None) -> FastAPI:
         if not session.logged_in:
             return RedirectResponse("/connexion", status_code=303)
         token = site_token.issue(session.person, config.site_token_secret, config.site_token_ttl_seconds)
-        return page(request, "space.html", session, site_token=token,
-                    refresh_seconds=max(30, config.site_token_ttl_seconds // 2))
+        return page(
+            request,
+            "space.html",
+            session,
+            site_token=token,
+            refresh_seconds=max(30, config.site_token_ttl_seconds // 2),
+        )
 
     @app.post("/espace/jeton")
     async def fresh_token(request: Request) -> JSONResponse:

@@ -15,8 +15,7 @@ from datetime import date
 
 import httpx
 
-UNAVAILABLE = ("Le service est momentanément indisponible. Réessayez dans quelques minutes, "
-               "ou appelez le 3949.")
+UNAVAILABLE = "Le service est momentanément indisponible. Réessayez dans quelques minutes, ou appelez le 3949."
 
 
 @dataclass(frozen=True)
@@ -33,11 +32,16 @@ class Backend:
         self.timeout = httpx.Timeout(timeout_seconds)
 
     async def login(self, identifier: str, birth_date: date) -> LoginResult:
-        body = {"conversation_id": f"site-login-{uuid.uuid4().hex}", "channel": "web",
-                "identifier": identifier, "birth_date": birth_date.isoformat()}
+        body = {
+            "conversation_id": f"site-login-{uuid.uuid4().hex}",
+            "channel": "web",
+            "identifier": identifier,
+            "birth_date": birth_date.isoformat(),
+        }
         try:
-            async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
-                                         headers={"X-Service-Token": self.service_token}) as client:
+            async with httpx.AsyncClient(
+                base_url=self.base_url, timeout=self.timeout, headers={"X-Service-Token": self.service_token}
+            ) as client:
                 response = await client.post("/v1/identification", json=body)
         except httpx.HTTPError:
             return LoginResult(error=UNAVAILABLE)

@@ -66,22 +66,29 @@ class Sessions:
         person = data.get("person")
         if data.get("login") in self._ended:
             return SiteSession(data["csrf"])
-        return SiteSession(data["csrf"], person if isinstance(person, int) else None,
-                           str(data.get("first_name", "")), str(data.get("login", "")))
+        return SiteSession(
+            data["csrf"],
+            person if isinstance(person, int) else None,
+            str(data.get("first_name", "")),
+            str(data.get("login", "")),
+        )
 
     def anonymous(self) -> SiteSession:
         return SiteSession(csrf=secrets.token_urlsafe(24))
 
     def logged_in(self, person: int, first_name: str) -> SiteSession:
         # A new CSRF secret at login: a token seen before login is worth nothing after.
-        return SiteSession(csrf=secrets.token_urlsafe(24), person=person, first_name=first_name,
-                           login=secrets.token_urlsafe(12))
+        return SiteSession(
+            csrf=secrets.token_urlsafe(24), person=person, first_name=first_name, login=secrets.token_urlsafe(12)
+        )
 
     def write(self, response: Response, session: SiteSession) -> None:
-        value = self._serializer.dumps({"csrf": session.csrf, "person": session.person,
-                                        "first_name": session.first_name, "login": session.login})
-        response.set_cookie(COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="lax",
-                            secure=self.secure, path="/")
+        value = self._serializer.dumps(
+            {"csrf": session.csrf, "person": session.person, "first_name": session.first_name, "login": session.login}
+        )
+        response.set_cookie(
+            COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="lax", secure=self.secure, path="/"
+        )
 
     def clear(self, response: Response) -> None:
         response.delete_cookie(COOKIE, path="/")
@@ -104,9 +111,11 @@ def origin_of(url: str) -> str:
 def content_security_policy(socket_url: str) -> str:
     http_origin = origin_of(socket_url)
     ws_origin = http_origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
-    return ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            f"font-src 'self' data:; connect-src 'self' {http_origin} {ws_origin}; form-action 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        f"font-src 'self' data:; connect-src 'self' {http_origin} {ws_origin}; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
 
 
 class SecurityHeaders:

@@ -27,8 +27,9 @@ def identify(api: httpx.Client, person: dict, conversation_id: str | None = None
 
 def personal(api: httpx.Client, grant: dict, path: str, **kwargs) -> httpx.Response:
     headers = {"Authorization": f"Bearer {grant['access_token']}", "X-Conversation-Id": grant["conversation_id"]}
-    return api.request(kwargs.pop("method", "GET"), f"/v1/job-seekers/{grant['job_seeker_id']}/{path}",
-                       headers=headers, **kwargs)
+    return api.request(
+        kwargs.pop("method", "GET"), f"/v1/job-seekers/{grant['job_seeker_id']}/{path}", headers=headers, **kwargs
+    )
 
 
 def test_health_needs_no_credentials(stack):
@@ -36,8 +37,9 @@ def test_health_needs_no_credentials(stack):
 
 
 def test_every_v1_route_needs_the_service_token(stack):
-    response = httpx.post(f"{stack.backend_url}/v1/identification",
-                          json={"conversation_id": "x", "channel": "rest", **CAMILLE})
+    response = httpx.post(
+        f"{stack.backend_url}/v1/identification", json={"conversation_id": "x", "channel": "rest", **CAMILLE}
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "service_unauthorized"
     wrong = httpx.get(f"{stack.backend_url}/v1/handoff-tickets", headers={"X-Service-Token": "nope"})
@@ -61,10 +63,24 @@ def test_phone_number_is_a_first_factor(api):
 
 
 def test_wrong_birth_date_gives_no_hint(api):
-    wrong_date = api.post("/v1/identification", json={
-        "conversation_id": conversation(), "channel": "rest", "identifier": "1234567A", "birth_date": "1988-04-13"})
-    unknown_id = api.post("/v1/identification", json={
-        "conversation_id": conversation(), "channel": "rest", "identifier": "7654321Z", "birth_date": "1988-04-12"})
+    wrong_date = api.post(
+        "/v1/identification",
+        json={
+            "conversation_id": conversation(),
+            "channel": "rest",
+            "identifier": "1234567A",
+            "birth_date": "1988-04-13",
+        },
+    )
+    unknown_id = api.post(
+        "/v1/identification",
+        json={
+            "conversation_id": conversation(),
+            "channel": "rest",
+            "identifier": "7654321Z",
+            "birth_date": "1988-04-12",
+        },
+    )
     assert wrong_date.status_code == unknown_id.status_code == 401
     assert wrong_date.json() == unknown_id.json()
 
@@ -73,9 +89,15 @@ def test_three_failures_lock_the_identifier_for_15_minutes(api):
     synthetic = synthetic_identity(3)
     person = {"identifier": synthetic.identifier, "birth_date": synthetic.birth_date.isoformat()}
     for attempt in range(3):
-        response = api.post("/v1/identification", json={
-            "conversation_id": conversation(), "channel": "rest", "identifier": person["identifier"],
-            "birth_date": f"1990-01-0{attempt + 1}"})
+        response = api.post(
+            "/v1/identification",
+            json={
+                "conversation_id": conversation(),
+                "channel": "rest",
+                "identifier": person["identifier"],
+                "birth_date": f"1990-01-0{attempt + 1}",
+            },
+        )
     assert response.status_code == 423
     assert response.json()["code"] == "identification_locked"
     assert 14 * 60 <= int(response.headers["Retry-After"]) <= 15 * 60 + 1
@@ -87,9 +109,15 @@ def test_three_failures_lock_the_identifier_for_15_minutes(api):
 def test_three_failures_lock_the_conversation_whatever_the_identifier(api):
     conversation_id = conversation()
     for identifier in ("1111111A", "2222222B", "3333333C"):
-        response = api.post("/v1/identification", json={
-            "conversation_id": conversation_id, "channel": "rest", "identifier": identifier,
-            "birth_date": "1980-01-01"})
+        response = api.post(
+            "/v1/identification",
+            json={
+                "conversation_id": conversation_id,
+                "channel": "rest",
+                "identifier": identifier,
+                "birth_date": "1980-01-01",
+            },
+        )
     assert response.status_code == 423
     locked = api.post("/v1/identification", json={"conversation_id": conversation_id, "channel": "rest", **CAMILLE})
     assert locked.status_code == 423
@@ -112,11 +140,14 @@ def test_a_token_copied_to_another_conversation_is_refused(api):
 
 def test_personal_routes_need_an_access_token(api):
     camille = identify(api, CAMILLE)
-    response = api.get(f"/v1/job-seekers/{camille['job_seeker_id']}/rights",
-                       headers={"X-Conversation-Id": camille["conversation_id"]})
+    response = api.get(
+        f"/v1/job-seekers/{camille['job_seeker_id']}/rights", headers={"X-Conversation-Id": camille["conversation_id"]}
+    )
     assert response.status_code == 401
-    forged = api.get(f"/v1/job-seekers/{camille['job_seeker_id']}/rights",
-                     headers={"Authorization": "Bearer abc.def.ghi", "X-Conversation-Id": camille["conversation_id"]})
+    forged = api.get(
+        f"/v1/job-seekers/{camille['job_seeker_id']}/rights",
+        headers={"Authorization": "Bearer abc.def.ghi", "X-Conversation-Id": camille["conversation_id"]},
+    )
     assert forged.status_code == 401
 
 
@@ -126,8 +157,9 @@ def test_allowance_is_consistent_and_explained(api):
     monthly = {k: Decimal(v) for k, v in view["monthly"].items() if isinstance(v, str)}
     daily_gross = Decimal(view["daily"]["gross"])
     assert monthly["gross"] == (daily_gross * view["monthly"]["days_paid"]).quantize(Decimal("0.01"))
-    deductions = monthly["retirement_contribution"] + monthly["csg"] + monthly["crds"] \
-        + monthly["alsace_moselle_contribution"]
+    deductions = (
+        monthly["retirement_contribution"] + monthly["csg"] + monthly["crds"] + monthly["alsace_moselle_contribution"]
+    )
     assert monthly["net"] == monthly["gross"] - deductions
     reference_wage = Decimal(view["reference_wage"])
     assert reference_wage * Decimal("0.57") <= daily_gross <= reference_wage * Decimal("0.75")
@@ -167,10 +199,12 @@ def test_rights_ending_soon(api):
 
 def test_earnings_simulation_never_raises_the_allowance(api):
     grant = identify(api, CAMILLE)
-    none = personal(api, grant, "simulations/earnings", method="POST",
-                    json={"month": "2026-11", "gross_earnings": "0"}).json()
-    some = personal(api, grant, "simulations/earnings", method="POST",
-                    json={"month": "2026-11", "gross_earnings": "800"}).json()
+    none = personal(
+        api, grant, "simulations/earnings", method="POST", json={"month": "2026-11", "gross_earnings": "0"}
+    ).json()
+    some = personal(
+        api, grant, "simulations/earnings", method="POST", json={"month": "2026-11", "gross_earnings": "800"}
+    ).json()
     assert Decimal(some["monthly"]["gross"]) < Decimal(none["monthly"]["gross"])
     assert some["monthly"]["days_paid"] < none["monthly"]["days_paid"]
 
@@ -190,15 +224,18 @@ def test_declaration_status_shows_the_next_window(api):
     assert status["next_window"]["opens_on"] == "2026-11-28"
 
 
-@pytest.mark.parametrize("body", [
-    {},
-    {"conversation_id": "x", "channel": "rest", "birth_date": "1988-04-12"},  # no first factor
-    {"conversation_id": "x", "channel": "fax", **CAMILLE},
-    {"conversation_id": "x", "channel": "rest", "identifier": "1234567A", "birth_date": "12/04/1988"},
-    {"conversation_id": "x" * 500, "channel": "rest", **CAMILLE},
-    {"conversation_id": "x", "channel": "rest", "unexpected": True, **CAMILLE},
-    [1, 2, 3],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"conversation_id": "x", "channel": "rest", "birth_date": "1988-04-12"},  # no first factor
+        {"conversation_id": "x", "channel": "fax", **CAMILLE},
+        {"conversation_id": "x", "channel": "rest", "identifier": "1234567A", "birth_date": "12/04/1988"},
+        {"conversation_id": "x" * 500, "channel": "rest", **CAMILLE},
+        {"conversation_id": "x", "channel": "rest", "unexpected": True, **CAMILLE},
+        [1, 2, 3],
+    ],
+)
 def test_malformed_identification_is_a_4xx(api, body):
     response = api.post("/v1/identification", json=body)
     assert response.status_code == 422
@@ -207,14 +244,16 @@ def test_malformed_identification_is_a_4xx(api, body):
 
 
 def test_not_json_is_a_4xx(api):
-    response = api.post("/v1/identification", content=b"\xff\xfe not json",
-                        headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/v1/identification", content=b"\xff\xfe not json", headers={"Content-Type": "application/json"}
+    )
     assert 400 <= response.status_code < 500
 
 
 def test_oversized_payload_is_413(api):
-    response = api.post("/v1/identification", content=b"{" + b" " * 200_000 + b"}",
-                        headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/v1/identification", content=b"{" + b" " * 200_000 + b"}", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
 
@@ -227,10 +266,16 @@ def test_unknown_route_is_a_json_404(api):
 
 def test_ticket_life_cycle(api):
     conversation_id = conversation()
-    created = api.post("/v1/handoff-tickets", json={
-        "conversation_id": conversation_id, "channel": "rest", "reason": "explicit_request",
-        "summary": "La personne demande un conseiller.",
-        "transcript": [{"sender": "user", "text": "je veux parler à quelqu'un"}]})
+    created = api.post(
+        "/v1/handoff-tickets",
+        json={
+            "conversation_id": conversation_id,
+            "channel": "rest",
+            "reason": "explicit_request",
+            "summary": "La personne demande un conseiller.",
+            "transcript": [{"sender": "user", "text": "je veux parler à quelqu'un"}],
+        },
+    )
     assert created.status_code == 201
     reference = created.json()["reference"]
     assert api.post(f"/v1/handoff-tickets/{reference}/take", json={"counsellor": "agent1"}).json()["status"] == "taken"
@@ -249,8 +294,8 @@ def test_every_read_of_a_file_is_logged(stack, api):
     personal(api, grant, "rights")
     engine = create_engine(stack.env["ALLOCBOT_DATABASE_URL"])
     with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT actor, resource FROM access_log WHERE conversation_id = :c ORDER BY id"),
-            {"c": grant["conversation_id"]}).all()
+        rows = connection.execute(
+            text("SELECT actor, resource FROM access_log WHERE conversation_id = :c ORDER BY id"),
+            {"c": grant["conversation_id"]},
+        ).all()
     assert [tuple(row) for row in rows] == [("bot", "identification"), ("bot", "rights")]
-

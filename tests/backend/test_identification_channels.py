@@ -13,8 +13,10 @@ from tests.backend.test_api import CAMILLE, personal
 
 def _site_login(api, stack, token: str) -> tuple[int, dict]:
     conversation_id = f"test-{uuid.uuid4()}"
-    response = api.post("/v1/identification/site-token",
-                        json={"conversation_id": conversation_id, "channel": "web", "site_token": token})
+    response = api.post(
+        "/v1/identification/site-token",
+        json={"conversation_id": conversation_id, "channel": "web", "site_token": token},
+    )
     return response.status_code, {**response.json(), "conversation_id": conversation_id}
 
 
@@ -39,12 +41,21 @@ def test_forged_expired_or_foreign_site_tokens_are_refused_alike(api, stack):
     secret = stack.env["ALLOCBOT_SITE_TOKEN_SECRET"]
     now = int(time.time())
     forged = site_token.issue(person, "not-the-secret-0123456789")
-    expired = jwt.encode({"sub": str(person), "aud": site_token.AUDIENCE, "iss": site_token.ISSUER,
-                          "iat": now - 700, "exp": now - 100}, secret, algorithm="HS256")
-    everlasting = jwt.encode({"sub": str(person), "aud": site_token.AUDIENCE, "iss": site_token.ISSUER,
-                              "iat": now, "exp": now + 86_400}, secret, algorithm="HS256")
-    backend_token = jwt.encode({"sub": str(person), "aud": "allocbot-backend", "iss": site_token.ISSUER,
-                                "iat": now, "exp": now + 60}, secret, algorithm="HS256")
+    expired = jwt.encode(
+        {"sub": str(person), "aud": site_token.AUDIENCE, "iss": site_token.ISSUER, "iat": now - 700, "exp": now - 100},
+        secret,
+        algorithm="HS256",
+    )
+    everlasting = jwt.encode(
+        {"sub": str(person), "aud": site_token.AUDIENCE, "iss": site_token.ISSUER, "iat": now, "exp": now + 86_400},
+        secret,
+        algorithm="HS256",
+    )
+    backend_token = jwt.encode(
+        {"sub": str(person), "aud": "allocbot-backend", "iss": site_token.ISSUER, "iat": now, "exp": now + 60},
+        secret,
+        algorithm="HS256",
+    )
     unknown_person = site_token.issue(999_999, secret)
     for token in (forged, expired, everlasting, backend_token, unknown_person, "x" * 40):
         status, body = _site_login(api, stack, token)

@@ -34,6 +34,7 @@ def test_public_holidays_are_closed_and_skipped():
 def test_utc_times_are_read_in_paris():
     schedule = parse(DEFAULT_HOURS)
     from datetime import timezone
+
     assert schedule.is_open(datetime(2026, 7, 6, 6, 45, tzinfo=timezone.utc))  # 8:45 in summer time
     assert not schedule.is_open(datetime(2026, 1, 5, 7, 15, tzinfo=timezone.utc))  # 8:15 in winter
 

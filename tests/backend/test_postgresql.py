@@ -31,15 +31,25 @@ def postgres_backend(tmp_path_factory):
 def _figures(base_url: str) -> dict:
     with httpx.Client(base_url=base_url, headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10) as api:
         conversation_id = f"pg-{uuid.uuid4()}"
-        grant = api.post("/v1/identification", json={"conversation_id": conversation_id, "channel": "rest",
-                                                      "identifier": "5678901E", "birth_date": "1980-11-05"})
+        grant = api.post(
+            "/v1/identification",
+            json={
+                "conversation_id": conversation_id,
+                "channel": "rest",
+                "identifier": "5678901E",
+                "birth_date": "1980-11-05",
+            },
+        )
         assert grant.status_code == 200, grant.text
         headers = {"Authorization": f"Bearer {grant.json()['access_token']}", "X-Conversation-Id": conversation_id}
         person = grant.json()["job_seeker_id"]
         allowance = api.get(f"/v1/job-seekers/{person}/allowance", headers=headers).json()
         history = api.get(f"/v1/job-seekers/{person}/payments", headers=headers).json()
-        return {"monthly": allowance["monthly"], "daily": allowance["daily"],
-                "history": [(p["period"], p["net"], p["status"]) for p in history["payments"]]}
+        return {
+            "monthly": allowance["monthly"],
+            "daily": allowance["daily"],
+            "history": [(p["period"], p["net"], p["status"]) for p in history["payments"]],
+        }
 
 
 def test_postgresql_gives_the_same_figures_as_sqlite(postgres_backend, stack):
@@ -56,7 +66,9 @@ def test_postgresql_schema_is_at_the_latest_migration(postgres_backend):
     newest = sorted(p.name.split("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))[-1]
     with create_engine(url).connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == newest
-        amount_type = connection.execute(text(
-            "SELECT data_type FROM information_schema.columns WHERE table_name = 'payments' AND column_name = 'net'"
-        )).scalar_one()
+        amount_type = connection.execute(
+            text(
+                "SELECT data_type FROM information_schema.columns WHERE table_name = 'payments' AND column_name = 'net'"
+            )
+        ).scalar_one()
     assert amount_type == "numeric"  # money is exact in PostgreSQL

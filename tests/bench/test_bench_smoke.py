@@ -26,8 +26,14 @@ FIRST_PERSON, PEOPLE = 10, 10
 
 async def test_two_people_have_whole_conversations_without_error(dialogue):
     async with new_client(timeout_seconds=30) as client:
-        result = await closed_loop(client, Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON)),
-                                   concurrency=2, warmup=0, duration=0, conversations=1)
+        result = await closed_loop(
+            client,
+            Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON)),
+            concurrency=2,
+            warmup=0,
+            duration=0,
+            conversations=1,
+        )
     summary = result.summary()
     assert summary["first_errors"] == []
     assert (summary["turns"], summary["ok"], summary["errors"]) == (10, 10, 0)
@@ -40,8 +46,9 @@ async def test_two_people_have_whole_conversations_without_error(dialogue):
 async def test_a_wrong_reply_is_counted_as_an_error_and_ends_the_conversation(dialogue):
     wrong = Script("allocbot", lambda i: [Turn("bonjour", ("réponse qui n'existe pas",)), Turn("merci")])
     async with new_client(timeout_seconds=30) as client:
-        result = await closed_loop(client, Target(dialogue.rasa_url, wrong), concurrency=1, warmup=0,
-                                   duration=0, conversations=1)
+        result = await closed_loop(
+            client, Target(dialogue.rasa_url, wrong), concurrency=1, warmup=0, duration=0, conversations=1
+        )
     summary = result.summary()
     assert (summary["turns"], summary["errors"]) == (1, 1)
     assert summary["error_kinds"] == {"unexpected": 1}
@@ -52,8 +59,9 @@ async def test_an_unreachable_server_is_an_error_not_a_crash(tmp_path):
 
     script = Script("allocbot", lambda i: [Turn("bonjour")], turns_per_conversation=1)
     async with new_client(timeout_seconds=5) as client:
-        result = await open_loop(client, Target(f"http://127.0.0.1:{free_port()}", script), rate=20,
-                                 warmup=0, duration=1)
+        result = await open_loop(
+            client, Target(f"http://127.0.0.1:{free_port()}", script), rate=20, warmup=0, duration=1
+        )
     summary = result.summary()
     assert summary["turns"] > 0
     assert summary["errors"] == summary["turns"]
@@ -62,16 +70,32 @@ async def test_an_unreachable_server_is_an_error_not_a_crash(tmp_path):
 
 async def test_report_from_a_real_run_has_every_figure(dialogue, tmp_path):
     async with new_client(timeout_seconds=30) as client:
-        result = await closed_loop(client, Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON)),
-                                   concurrency=2, warmup=0, duration=0, conversations=1)
+        result = await closed_loop(
+            client,
+            Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON)),
+            concurrency=2,
+            warmup=0,
+            duration=0,
+            conversations=1,
+        )
     summary = result.summary()
     rasa = next(s for s in dialogue.services if s.name == "rasa")
     memory = {name: b / 2**20 for name, b in rss_by_session({rasa.process.pid}).items()}
     results = {
-        "meta": {"started_at": "2026-11-22T12:00:00+00:00", "command": "test", "cpus": os.cpu_count(),
-                 "memory_gb": 1, "load_before": [0, 0, 0], "load_after": [0, 0, 0], "rasa_version": "3.6",
-                 "commit": "test", "note": ""},
-        "training": {}, "cold_start": {"allocbot": {"ready_s": 1.0}}, "floor": {},
+        "meta": {
+            "started_at": "2026-11-22T12:00:00+00:00",
+            "command": "test",
+            "cpus": os.cpu_count(),
+            "memory_gb": 1,
+            "load_before": [0, 0, 0],
+            "load_after": [0, 0, 0],
+            "rasa_version": "3.6",
+            "commit": "test",
+            "note": "",
+        },
+        "training": {},
+        "cold_start": {"allocbot": {"ready_s": 1.0}},
+        "floor": {},
         "memory_mb": {"allocbot": {"rasa": memory[rasa.process.pid]}},
         "scenarios": [summary, {**summary, "system": "stock"}],
     }
@@ -79,13 +103,14 @@ async def test_report_from_a_real_run_has_every_figure(dialogue, tmp_path):
     results["floor_ratios"] = []
     results["goals"] = report.goals(results)
     written = report.write(results, tmp_path, "2026-11-22-1200")
-    assert sorted(p.name for p in written) == sorted([
-        "latest.json", "latest.md", "latency.png", "2026-11-22-1200.json", "2026-11-22-1200.md",
-        "2026-11-22-1200.png"])
+    assert sorted(p.name for p in written) == sorted(
+        ["latest.json", "latest.md", "latency.png", "2026-11-22-1200.json", "2026-11-22-1200.md", "2026-11-22-1200.png"]
+    )
     assert json.loads((tmp_path / "latest.json").read_text())["scenarios"][0]["errors"] == 0
     assert (tmp_path / "latency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert results["ratios"] == [{"scenario": "closed N=2", "p50_ms": 1.0, "p95_ms": 1.0, "p99_ms": 1.0,
-                                  "throughput_msg_s": 1.0}]
+    assert results["ratios"] == [
+        {"scenario": "closed N=2", "p50_ms": 1.0, "p95_ms": 1.0, "p99_ms": 1.0, "throughput_msg_s": 1.0}
+    ]
     assert memory[rasa.process.pid] > 50  # Rasa with its model loaded is never this small
     table = (tmp_path / "latest.md").read_text()
     assert "| closed N=2 | allocbot | 10 |" in table

@@ -43,8 +43,9 @@ IDENTITY = PhoneIdentity(CHANNEL_SECRET)
 
 @pytest.fixture(scope="session")
 def saas(stack) -> FakeSaaS:
-    server = FakeSaaS(stack.saas_port, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, WHATSAPP_ACCESS_TOKEN,
-                      WHATSAPP_PHONE_NUMBER_ID).start()
+    server = FakeSaaS(
+        stack.saas_port, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID
+    ).start()
     yield server
     server.stop()
 
@@ -71,8 +72,9 @@ class Phone:
         self.sender_id = IDENTITY.sender_id(self.prefix, number)
 
     def tracker(self) -> dict:
-        response = httpx.get(f"{self.stack.rasa_url}/conversations/{self.sender_id}/tracker",
-                             params={"token": RASA_TOKEN}, timeout=30)
+        response = httpx.get(
+            f"{self.stack.rasa_url}/conversations/{self.sender_id}/tracker", params={"token": RASA_TOKEN}, timeout=30
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -97,25 +99,36 @@ class Phone:
     def push_bot_message(self, text: str, buttons: list[dict] | None = None) -> httpx.Response:
         """What the counsellor console does: a bot event sent to the person through the latest channel."""
         event = {"event": "bot", "text": text, "data": {"buttons": buttons} if buttons else {}}
-        return httpx.post(f"{self.stack.rasa_url}/conversations/{self.sender_id}/tracker/events",
-                          params={"token": RASA_TOKEN, "output_channel": "latest", "execute_side_effects": "true"},
-                          json=[event], timeout=60)
+        return httpx.post(
+            f"{self.stack.rasa_url}/conversations/{self.sender_id}/tracker/events",
+            params={"token": RASA_TOKEN, "output_channel": "latest", "execute_side_effects": "true"},
+            json=[event],
+            timeout=60,
+        )
 
 
 class SmsPhone(Phone):
     channel = "sms"
     prefix = "sms"
 
-    def post(self, body: str, *, token: str = TWILIO_AUTH_TOKEN, tamper: str | None = None,
-             **extra: str) -> tuple[httpx.Response, str]:
+    def post(
+        self, body: str, *, token: str = TWILIO_AUTH_TOKEN, tamper: str | None = None, **extra: str
+    ) -> tuple[httpx.Response, str]:
         """POST one incoming SMS as Twilio does; returns the response and the MessageSid."""
         form = twilio_sms_form(self.number, TWILIO_FROM, body, TWILIO_ACCOUNT_SID, **extra)
         signature = twilio_signature(PUBLIC_BASE_URL + SMS_PATH, form, token)
         if tamper is not None:
             form["Body"] = tamper  # signed for one body, sent with another
-        response = httpx.post(self.stack.rasa_url + SMS_PATH, content=urlencode(form), timeout=30, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature,
-            "User-Agent": "TwilioProxy/1.1"})
+        response = httpx.post(
+            self.stack.rasa_url + SMS_PATH,
+            content=urlencode(form),
+            timeout=30,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": signature,
+                "User-Agent": "TwilioProxy/1.1",
+            },
+        )
         return response, form["MessageSid"]
 
     def send(self, body: str) -> str:
@@ -146,13 +159,20 @@ class WhatsAppPhone(Phone):
     def wa_id(self) -> str:
         return self.number.lstrip("+")
 
-    def post_payload(self, payload: dict, *, secret: str = WHATSAPP_APP_SECRET,
-                     signature: str | None = None) -> httpx.Response:
+    def post_payload(
+        self, payload: dict, *, secret: str = WHATSAPP_APP_SECRET, signature: str | None = None
+    ) -> httpx.Response:
         body = body_of(payload)
-        return httpx.post(self.stack.rasa_url + WHATSAPP_PATH, content=body, timeout=30, headers={
-            "Content-Type": "application/json",
-            "X-Hub-Signature-256": signature if signature is not None else meta_signature(body, secret),
-            "User-Agent": "facebookexternalua"})
+        return httpx.post(
+            self.stack.rasa_url + WHATSAPP_PATH,
+            content=body,
+            timeout=30,
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": signature if signature is not None else meta_signature(body, secret),
+                "User-Agent": "facebookexternalua",
+            },
+        )
 
     def send(self, text: str | None = None, **kwargs) -> str:
         payload = meta_message(WHATSAPP_PHONE_NUMBER_ID, self.wa_id, text, **kwargs)

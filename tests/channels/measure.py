@@ -30,8 +30,10 @@ from tests.servers import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, WHATSAPP_ACCESS
 def summary(name: str, seconds: list[float]) -> None:
     ordered = sorted(seconds)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    print(f"{name:<48} n={len(ordered):<3} median {statistics.median(ordered) * 1000:7.1f} ms"
-          f"   p95 {p95 * 1000:7.1f} ms   max {ordered[-1] * 1000:7.1f} ms")
+    print(
+        f"{name:<48} n={len(ordered):<3} median {statistics.median(ordered) * 1000:7.1f} ms"
+        f"   p95 {p95 * 1000:7.1f} ms   max {ordered[-1] * 1000:7.1f} ms"
+    )
 
 
 def timed_reply(phone: SmsPhone, text: str) -> tuple[float, float]:
@@ -50,8 +52,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         stack = Stack(Path(workdir))
-        saas = FakeSaaS(stack.saas_port, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, WHATSAPP_ACCESS_TOKEN,
-                        WHATSAPP_PHONE_NUMBER_ID).start()
+        saas = FakeSaaS(
+            stack.saas_port, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID
+        ).start()
         try:
             stack.start_backend()
             stack.start_dialogue()
@@ -77,9 +80,12 @@ def main() -> None:
 
             phones = [SmsPhone(stack, saas, unknown_number()) for _ in range(5)]
             started = time.perf_counter()
-            threads = [threading.Thread(target=lambda p=p: [p.send(q) for q in
-                                                           ("bonjour", "tu es un robot ?", "merci", "au revoir")])
-                       for p in phones]
+            threads = [
+                threading.Thread(
+                    target=lambda p=p: [p.send(q) for q in ("bonjour", "tu es un robot ?", "merci", "au revoir")]
+                )
+                for p in phones
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:

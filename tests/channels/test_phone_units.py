@@ -10,13 +10,30 @@ from bot.channels.phone import PhoneIdentity, in_service_window, keyword
 from bot.channels.state import ChannelStore, utcnow
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("STOP", "stop"), ("stop", "stop"), (" Stop. ", "stop"), ("ARRÊT", "stop"), ("arret", "stop"),
-    ("Arrêter", "stop"), ("STOPALL", "stop"), ("unsubscribe", "stop"), ("désabonner", "stop"),
-    ("START", "start"), ("Démarrer", "start"), ("AIDE", "help"), ("aide !", "help"), ("Help", "help"),
-    ("stop les messages svp", None), ("j'ai besoin d'aide pour mon dossier", None), ("", None),
-    ("arrêt de travail", None), ("x" * 10_000, None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("STOP", "stop"),
+        ("stop", "stop"),
+        (" Stop. ", "stop"),
+        ("ARRÊT", "stop"),
+        ("arret", "stop"),
+        ("Arrêter", "stop"),
+        ("STOPALL", "stop"),
+        ("unsubscribe", "stop"),
+        ("désabonner", "stop"),
+        ("START", "start"),
+        ("Démarrer", "start"),
+        ("AIDE", "help"),
+        ("aide !", "help"),
+        ("Help", "help"),
+        ("stop les messages svp", None),
+        ("j'ai besoin d'aide pour mon dossier", None),
+        ("", None),
+        ("arrêt de travail", None),
+        ("x" * 10_000, None),
+    ],
+)
 def test_keywords_are_whole_messages_any_case_and_accents(text, expected):
     assert keyword(text) == expected
 
@@ -70,8 +87,10 @@ def test_retention_forgets_silent_numbers_but_keeps_opt_outs(tmp_path):
         store.remember(sender, "sms", "encrypted", utcnow())
     store.set_stopped("sms-old-stopped", True)
     with store.engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE channel_contacts SET updated_at = ? WHERE sender_id LIKE 'sms-old%'",
-                                   ((utcnow() - timedelta(days=91)).isoformat(sep=" "),))
+        connection.exec_driver_sql(
+            "UPDATE channel_contacts SET updated_at = ? WHERE sender_id LIKE 'sms-old%'",
+            ((utcnow() - timedelta(days=91)).isoformat(sep=" "),),
+        )
     assert store.forget_inactive(timedelta(days=90)) == 2
     assert store.contact("sms-old") is None
     kept = store.contact("sms-old-stopped")

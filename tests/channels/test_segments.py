@@ -17,21 +17,24 @@ from bot.channels.segments import (
 )
 
 
-@pytest.mark.parametrize(("text", "encoding", "units", "segments"), [
-    ("a" * 160, "GSM-7", 160, 1),
-    ("a" * 161, "GSM-7", 161, 2),
-    ("a" * 306, "GSM-7", 306, 2),
-    ("a" * 307, "GSM-7", 307, 3),
-    ("€" * 80, "GSM-7", 160, 1),  # extension table: two septets each
-    ("€" * 81, "GSM-7", 162, 2),
-    ("é" * 160, "GSM-7", 160, 1),  # é is in the GSM-7 basic table
-    ("ê" * 70, "UCS-2", 70, 1),  # ê is not: the whole message is UCS-2
-    ("ê" * 71, "UCS-2", 71, 2),
-    ("ê" * 134, "UCS-2", 134, 2),
-    ("ê" * 135, "UCS-2", 135, 3),
-    ("🙂" * 35, "UCS-2", 70, 1),  # surrogate pairs count two
-    ("", "GSM-7", 0, 0),
-])
+@pytest.mark.parametrize(
+    ("text", "encoding", "units", "segments"),
+    [
+        ("a" * 160, "GSM-7", 160, 1),
+        ("a" * 161, "GSM-7", 161, 2),
+        ("a" * 306, "GSM-7", 306, 2),
+        ("a" * 307, "GSM-7", 307, 3),
+        ("€" * 80, "GSM-7", 160, 1),  # extension table: two septets each
+        ("€" * 81, "GSM-7", 162, 2),
+        ("é" * 160, "GSM-7", 160, 1),  # é is in the GSM-7 basic table
+        ("ê" * 70, "UCS-2", 70, 1),  # ê is not: the whole message is UCS-2
+        ("ê" * 71, "UCS-2", 71, 2),
+        ("ê" * 134, "UCS-2", 134, 2),
+        ("ê" * 135, "UCS-2", 135, 3),
+        ("🙂" * 35, "UCS-2", 70, 1),  # surrogate pairs count two
+        ("", "GSM-7", 0, 0),
+    ],
+)
 def test_segment_arithmetic(text, encoding, units, segments):
     info = segment_info(text)
     assert (info.encoding, info.units, info.segments) == (encoding, units, segments)
@@ -45,16 +48,22 @@ def test_escape_pairs_are_never_cut_between_segments():
 
 
 def test_typography_is_made_gsm_but_accents_stay():
-    assert plain_text("Vous n’avez « rien » à faire…\u00a01\u202f234,56\u00a0€") == \
-        "Vous n'avez \"rien\" à faire... 1 234,56 €"
+    assert (
+        plain_text("Vous n’avez « rien » à faire…\u00a01\u202f234,56\u00a0€")
+        == 'Vous n\'avez "rien" à faire... 1 234,56 €'
+    )
     assert segment_info(plain_text("Vous n’avez « rien » à faire")).encoding == "GSM-7"
     assert "ç" in plain_text("reçu")
 
 
 def test_a_long_answer_is_cut_between_sentences():
-    sentences = ["Votre allocation de novembre est de 1 234,56 €.", "Elle sera versée le lundi 3 décembre 2026.",
-                 "Vous n'avez rien à faire.", "Votre déclaration a bien été reçue.",
-                 "Pour parler à un conseiller, appelez le 3949."]
+    sentences = [
+        "Votre allocation de novembre est de 1 234,56 €.",
+        "Elle sera versée le lundi 3 décembre 2026.",
+        "Vous n'avez rien à faire.",
+        "Votre déclaration a bien été reçue.",
+        "Pour parler à un conseiller, appelez le 3949.",
+    ]
     parts = split_sms(" ".join(sentences), max_segments=1)
     assert len(parts) > 1
     for part in parts:
@@ -83,8 +92,10 @@ def test_a_word_longer_than_a_message_is_the_only_thing_cut():
 
 
 def test_buttons_become_numbered_choices_and_numbers_come_back():
-    text, payloads = numbered_choices("Voulez-vous parler à un conseiller ?",
-                                      [{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}])
+    text, payloads = numbered_choices(
+        "Voulez-vous parler à un conseiller ?",
+        [{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}],
+    )
     assert text == "Voulez-vous parler à un conseiller ?\n1. Oui\n2. Non\nRépondez par le numéro de votre choix."
     assert payloads == ["/affirm", "/deny"]
     assert chosen_payload("1", payloads) == "/affirm"
@@ -97,10 +108,12 @@ def test_buttons_become_numbered_choices_and_numbers_come_back():
 
 
 words = st.text(alphabet=st.sampled_from("abcdeéèêçàôù€[]ABC0123456789'🙂"), min_size=1, max_size=25)
-sentence = st.builds(lambda ws, end: " ".join(ws) + end, st.lists(words, min_size=1, max_size=30),
-                     st.sampled_from([".", "!", "?", ""]))
-texts = st.builds(lambda ss, sep: sep.join(ss), st.lists(sentence, min_size=1, max_size=12),
-                  st.sampled_from([" ", "\n"]))
+sentence = st.builds(
+    lambda ws, end: " ".join(ws) + end, st.lists(words, min_size=1, max_size=30), st.sampled_from([".", "!", "?", ""])
+)
+texts = st.builds(
+    lambda ss, sep: sep.join(ss), st.lists(sentence, min_size=1, max_size=12), st.sampled_from([" ", "\n"])
+)
 
 
 @given(texts, st.integers(min_value=1, max_value=4))

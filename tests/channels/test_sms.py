@@ -70,6 +70,7 @@ def test_a_forged_webhook_gets_403_and_never_reaches_the_bot(channels, saas, for
 
         from tests.fakes.signing import twilio_signature, twilio_sms_form
         from tests.servers import TWILIO_ACCOUNT_SID, TWILIO_FROM
+
         form = twilio_sms_form(phone.number, TWILIO_FROM, "bonjour", TWILIO_ACCOUNT_SID)
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if forgery == "other url":  # signed for another webhook URL
@@ -113,13 +114,15 @@ def test_buttons_become_numbered_choices_and_a_number_is_the_buttons_answer(chan
     phone.ask("bonjour")
     before = len(phone.received())
     # A counsellor's message pushed through Rasa's API reaches the person by SMS (get_output_channel).
-    pushed = phone.push_bot_message("Voulez-vous parler à un conseiller ?",
-                                    [{"title": "Oui, volontiers", "payload": "/affirm"},
-                                     {"title": "Non merci", "payload": "/deny"}])
+    pushed = phone.push_bot_message(
+        "Voulez-vous parler à un conseiller ?",
+        [{"title": "Oui, volontiers", "payload": "/affirm"}, {"title": "Non merci", "payload": "/deny"}],
+    )
     assert pushed.status_code == 200, pushed.text
     sms = phone.expect(before + 1)[before:]
-    assert sms == ["Voulez-vous parler à un conseiller ?\n1. Oui, volontiers\n2. Non merci\n"
-                   "Répondez par le numéro de votre choix."]
+    assert sms == [
+        "Voulez-vous parler à un conseiller ?\n1. Oui, volontiers\n2. Non merci\nRépondez par le numéro de votre choix."
+    ]
     phone.ask("2")
     last = phone.user_events()[-1]
     assert last["parse_data"]["intent"]["name"] == "deny"
@@ -140,8 +143,9 @@ def test_messages_sent_quickly_are_answered_in_order(channels, saas):
     assert len(bot_texts) >= len(questions)
     assert phone.received() == [part for text in bot_texts for part in split_sms(text, MAX_SEGMENTS)]
     replies = "\n".join(phone.received())
-    assert -1 < replies.find("assistant automatique") < replies.find("programme informatique") \
-        < replies.find("Au revoir"), replies
+    assert (
+        -1 < replies.find("assistant automatique") < replies.find("programme informatique") < replies.find("Au revoir")
+    ), replies
 
 
 def test_a_replayed_webhook_is_answered_once(channels, saas):
@@ -151,9 +155,12 @@ def test_a_replayed_webhook_is_answered_once(channels, saas):
     from tests.channels.conftest import PUBLIC_BASE_URL
     from tests.fakes.signing import twilio_signature, twilio_sms_form
     from tests.servers import TWILIO_ACCOUNT_SID, TWILIO_FROM
+
     form = twilio_sms_form(phone.number, TWILIO_FROM, "bonjour", TWILIO_ACCOUNT_SID)
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "X-Twilio-Signature": twilio_signature(PUBLIC_BASE_URL + SMS_PATH, form, TWILIO_AUTH_TOKEN)}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": twilio_signature(PUBLIC_BASE_URL + SMS_PATH, form, TWILIO_AUTH_TOKEN),
+    }
     for _ in range(3):
         response = httpx.post(channels.rasa_url + SMS_PATH, content=urlencode(form), headers=headers, timeout=30)
         assert response.status_code == 200
@@ -168,23 +175,24 @@ def test_bad_requests_get_a_clear_4xx_and_other_conversations_go_on(channels, sa
     assert httpx.post(url, json={"Body": "bonjour"}, timeout=30).status_code == 415
     huge = httpx.post(url, content=b"Body=" + b"a" * 100_000, headers=form_type, timeout=30)
     assert huge.status_code == 413
-    assert httpx.post(url, content=b"Body=%FF%FE&From=%2B33612345601", headers=form_type,
-                      timeout=30).status_code == 400
+    assert httpx.post(url, content=b"Body=%FF%FE&From=%2B33612345601", headers=form_type, timeout=30).status_code == 400
     assert httpx.post(url, content=b"\xff\xfe\x00garbage", headers=form_type, timeout=30).status_code == 400
     # correctly signed but without the fields of a message
     from urllib.parse import urlencode
 
     from tests.channels.conftest import PUBLIC_BASE_URL
     from tests.fakes.signing import twilio_signature
+
     for form in ({"Body": "bonjour"}, {"MessageSid": "SM1", "From": "pas un numéro", "Body": "x"}):
-        signed = {**form_type, "X-Twilio-Signature": twilio_signature(PUBLIC_BASE_URL + SMS_PATH, form,
-                                                                      TWILIO_AUTH_TOKEN)}
+        signed = {
+            **form_type,
+            "X-Twilio-Signature": twilio_signature(PUBLIC_BASE_URL + SMS_PATH, form, TWILIO_AUTH_TOKEN),
+        }
         response = httpx.post(url, content=urlencode(form), headers=signed, timeout=30)
         assert response.status_code == 400 and response.json()["error"]
     # an empty SMS and an MMS get a French answer
     phone = SmsPhone(channels, saas, unknown_number())
-    response, _ = phone.post("", NumMedia="1", MediaUrl0="https://api.twilio.com/x.jpg",
-                             MediaContentType0="image/jpeg")
+    response, _ = phone.post("", NumMedia="1", MediaUrl0="https://api.twilio.com/x.jpg", MediaContentType0="image/jpeg")
     assert response.status_code == 200
     assert "pas les images" in phone.expect(1)[0]
     phone.send("   ")
@@ -226,8 +234,9 @@ def test_erasure_asked_by_sms_also_forgets_the_number(channels, saas):
 
     def stored_number() -> str | None:
         with sqlite3.connect(database) as connection:
-            row = connection.execute("SELECT phone_encrypted FROM channel_contacts WHERE sender_id = ?",
-                                     (phone.sender_id,)).fetchone()
+            row = connection.execute(
+                "SELECT phone_encrypted FROM channel_contacts WHERE sender_id = ?", (phone.sender_id,)
+            ).fetchone()
         return row[0] if row else None
 
     assert stored_number()  # encrypted, needed to answer

@@ -15,9 +15,15 @@ from bot.channels.sms import TwilioSmsInput
 from bot.channels.whatsapp import WhatsAppInput
 from tests.servers import free_port
 
-PROVIDER_VARIABLES = ["ALLOCBOT_TWILIO_ACCOUNT_SID", "ALLOCBOT_TWILIO_AUTH_TOKEN", "ALLOCBOT_TWILIO_FROM",
-                      "ALLOCBOT_WHATSAPP_ACCESS_TOKEN", "ALLOCBOT_WHATSAPP_APP_SECRET",
-                      "ALLOCBOT_WHATSAPP_PHONE_NUMBER_ID", "ALLOCBOT_WHATSAPP_VERIFY_TOKEN"]
+PROVIDER_VARIABLES = [
+    "ALLOCBOT_TWILIO_ACCOUNT_SID",
+    "ALLOCBOT_TWILIO_AUTH_TOKEN",
+    "ALLOCBOT_TWILIO_FROM",
+    "ALLOCBOT_WHATSAPP_ACCESS_TOKEN",
+    "ALLOCBOT_WHATSAPP_APP_SECRET",
+    "ALLOCBOT_WHATSAPP_PHONE_NUMBER_ID",
+    "ALLOCBOT_WHATSAPP_VERIFY_TOKEN",
+]
 
 
 @pytest.fixture()
@@ -45,16 +51,21 @@ async def test_unconfigured_channels_load_and_answer_503(unconfigured):
     await server.startup()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            for name, content_type in (("twilio_sms", "application/x-www-form-urlencoded"),
-                                       ("whatsapp", "application/json")):
-                response = await client.post(f"/webhooks/{name}/webhook", content=b"{}",
-                                             headers={"Content-Type": content_type})
+            for name, content_type in (
+                ("twilio_sms", "application/x-www-form-urlencoded"),
+                ("whatsapp", "application/json"),
+            ):
+                response = await client.post(
+                    f"/webhooks/{name}/webhook", content=b"{}", headers={"Content-Type": content_type}
+                )
                 assert response.status_code == 503
                 message = response.json()["error"]
                 assert "n'est pas configuré" in message and "ALLOCBOT_CHANNEL_SECRET" in message
                 assert (await client.get(f"/webhooks/{name}/")).json() == {"status": "not configured"}
-            verify = await client.get("/webhooks/whatsapp/webhook", params={
-                "hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"})
+            verify = await client.get(
+                "/webhooks/whatsapp/webhook",
+                params={"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"},
+            )
             assert verify.status_code == 503
     finally:
         server.close()

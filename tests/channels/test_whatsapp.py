@@ -20,14 +20,20 @@ from tests.servers import WHATSAPP_APP_SECRET, WHATSAPP_PHONE_NUMBER_ID, WHATSAP
 
 def test_the_verification_handshake(channels):
     url = channels.rasa_url + WHATSAPP_PATH
-    good = httpx.get(url, params={"hub.mode": "subscribe", "hub.verify_token": WHATSAPP_VERIFY_TOKEN,
-                                  "hub.challenge": "1158201444"}, timeout=30)
+    good = httpx.get(
+        url,
+        params={"hub.mode": "subscribe", "hub.verify_token": WHATSAPP_VERIFY_TOKEN, "hub.challenge": "1158201444"},
+        timeout=30,
+    )
     assert good.status_code == 200 and good.text == "1158201444"
-    bad = httpx.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "guess",
-                                 "hub.challenge": "1158201444"}, timeout=30)
+    bad = httpx.get(
+        url, params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"}, timeout=30
+    )
     assert bad.status_code == 403 and "1158201444" not in bad.text
-    assert httpx.get(url, params={"hub.verify_token": WHATSAPP_VERIFY_TOKEN, "hub.challenge": "1"},
-                     timeout=30).status_code == 403
+    assert (
+        httpx.get(url, params={"hub.verify_token": WHATSAPP_VERIFY_TOKEN, "hub.challenge": "1"}, timeout=30).status_code
+        == 403
+    )
 
 
 def test_a_linked_number_gets_the_backends_amount_after_the_birth_date(channels, saas):
@@ -61,8 +67,10 @@ def test_buttons_are_interactive_replies_and_a_tap_comes_back_as_the_payload(cha
     phone = WhatsAppPhone(channels, saas, unknown_number())
     phone.ask("bonjour")
     before = len(phone.received())
-    pushed = phone.push_bot_message("Voulez-vous parler à un conseiller ?", [
-        {"title": "Oui", "payload": "/affirm"}, {"title": "Non, pas maintenant merci", "payload": "/deny"}])
+    pushed = phone.push_bot_message(
+        "Voulez-vous parler à un conseiller ?",
+        [{"title": "Oui", "payload": "/affirm"}, {"title": "Non, pas maintenant merci", "payload": "/deny"}],
+    )
     assert pushed.status_code == 200, pushed.text
     message = phone.expect(before + 1)[before]
     assert message["type"] == "interactive"
@@ -80,8 +88,9 @@ def test_more_than_three_choices_are_a_list(channels, saas):
     phone.ask("bonjour")
     before = len(phone.received())
     months = ["septembre", "octobre", "novembre", "décembre", "janvier"]
-    pushed = phone.push_bot_message("Quel mois ?", [{"title": m, "payload": f"/ask_payment_date{{\"month\": \"{m}\"}}"}
-                                                    for m in months])
+    pushed = phone.push_bot_message(
+        "Quel mois ?", [{"title": m, "payload": f'/ask_payment_date{{"month": "{m}"}}'} for m in months]
+    )
     assert pushed.status_code == 200, pushed.text
     message = phone.expect(before + 1)[before]
     assert message["interactive"]["type"] == "list"
@@ -109,8 +118,10 @@ def test_a_forged_webhook_gets_403_and_never_reaches_the_bot(channels, saas, for
         response = phone.post_payload(payload, signature="")
     else:
         from tests.fakes.signing import meta_signature
-        signature = meta_signature(body_of(meta_message(WHATSAPP_PHONE_NUMBER_ID, phone.wa_id, "bonjour")),
-                                   WHATSAPP_APP_SECRET)
+
+        signature = meta_signature(
+            body_of(meta_message(WHATSAPP_PHONE_NUMBER_ID, phone.wa_id, "bonjour")), WHATSAPP_APP_SECRET
+        )
         response = phone.post_payload(payload, signature=signature)
     assert response.status_code == 403
     assert phone.user_events() == []
@@ -123,8 +134,10 @@ def test_outside_the_24_hour_window_the_template_is_sent_instead(channels, saas)
     # 25 hours pass without a message from the person (the store keeps the last inbound time)
     database = channels.env["ALLOCBOT_CHANNELS_DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as connection:
-        changed = connection.execute("UPDATE channel_contacts SET last_inbound_at = ? WHERE sender_id = ?",
-                                     ((utcnow() - timedelta(hours=25)).isoformat(sep=" "), phone.sender_id)).rowcount
+        changed = connection.execute(
+            "UPDATE channel_contacts SET last_inbound_at = ? WHERE sender_id = ?",
+            ((utcnow() - timedelta(hours=25)).isoformat(sep=" "), phone.sender_id),
+        ).rowcount
     assert changed == 1
     before = len(phone.received())
     pushed = phone.push_bot_message("Votre dossier a été mis à jour : votre paiement part demain.")
@@ -148,12 +161,24 @@ def test_bad_requests_get_a_clear_4xx_and_other_conversations_go_on(channels, sa
     phone = WhatsAppPhone(channels, saas, unknown_number())
     url = channels.rasa_url + WHATSAPP_PATH
     assert httpx.post(url, data={"object": "x"}, timeout=30).status_code == 415
-    assert httpx.post(url, content=b"{" + b" " * 100_000 + b"}", headers={"Content-Type": "application/json"},
-                      timeout=30).status_code == 413
+    assert (
+        httpx.post(
+            url, content=b"{" + b" " * 100_000 + b"}", headers={"Content-Type": "application/json"}, timeout=30
+        ).status_code
+        == 413
+    )
     for raw in (b"\xff\xfe not utf-8", b"{not json", b'{"object": "page", "entry": []}', b"[]"):
         from tests.fakes.signing import meta_signature
-        response = httpx.post(url, content=raw, timeout=30, headers={
-            "Content-Type": "application/json", "X-Hub-Signature-256": meta_signature(raw, WHATSAPP_APP_SECRET)})
+
+        response = httpx.post(
+            url,
+            content=raw,
+            timeout=30,
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": meta_signature(raw, WHATSAPP_APP_SECRET),
+            },
+        )
         assert response.status_code == 400 and response.json()["error"]
     # a message without a sender or with an odd shape is skipped, the rest of the batch is handled
     odd = meta_message(WHATSAPP_PHONE_NUMBER_ID, phone.wa_id, "bonjour")

@@ -17,8 +17,15 @@ from tests.console.person import Person
 from tests.servers import RASA_TOKEN, SERVICE_TOKEN
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LAPTOP = {"width": 1366, "height": 768}
 
 
@@ -51,8 +58,9 @@ def counsellor_page(browser, console, password):
     contexts = []
 
     def open_page(login: str = "c.martin") -> Page:
-        context = browser.new_context(viewport=LAPTOP, locale="fr-FR", timezone_id="Europe/Paris",
-                                      base_url=console.console_url)
+        context = browser.new_context(
+            viewport=LAPTOP, locale="fr-FR", timezone_id="Europe/Paris", base_url=console.console_url
+        )
         context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
@@ -98,15 +106,28 @@ def ticket_via_api(backend, rasa):
     """A ticket made directly in the backend, its conversation paused in Rasa as the bot's handoff does:
     for the tests of the console's own rules (the whole cycle starts from a real conversation)."""
 
-    def make(transcript: list[dict] | None = None, priority: str = "normal", reason: str = "human_requested",
-             conversation_id: str | None = None) -> dict:
+    def make(
+        transcript: list[dict] | None = None,
+        priority: str = "normal",
+        reason: str = "human_requested",
+        conversation_id: str | None = None,
+    ) -> dict:
         conversation_id = conversation_id or f"web-{uuid.uuid4().hex}"
-        assert rasa.post(f"/conversations/{conversation_id}/tracker/events",
-                         json=[{"event": "pause"}]).status_code == 200
-        created = backend.post("/v1/handoff-tickets", json={
-            "conversation_id": conversation_id, "channel": "socketio", "reason": reason, "priority": priority,
-            "need": "ask_payment_date", "summary": "La personne demande un conseiller.",
-            "transcript": transcript or [{"sender": "user", "text": "je veux parler à un conseiller"}]})
+        assert (
+            rasa.post(f"/conversations/{conversation_id}/tracker/events", json=[{"event": "pause"}]).status_code == 200
+        )
+        created = backend.post(
+            "/v1/handoff-tickets",
+            json={
+                "conversation_id": conversation_id,
+                "channel": "socketio",
+                "reason": reason,
+                "priority": priority,
+                "need": "ask_payment_date",
+                "summary": "La personne demande un conseiller.",
+                "transcript": transcript or [{"sender": "user", "text": "je veux parler à un conseiller"}],
+            },
+        )
         assert created.status_code == 201, created.text
         return created.json()
 

@@ -60,8 +60,11 @@ def test_every_post_without_the_csrf_token_is_refused(console, password, ticket_
             answer = client.post(f"/tickets/{reference}/{action}", data={"text": "bonjour"})
             assert answer.status_code == 403, action
             assert "Jeton de sécurité" in answer.text
-        forged = client.post(f"/tickets/{reference}/reply", data={"text": "bonjour"},
-                             headers={"X-CSRF-Token": "0" * 64, "Accept": "application/json"})
+        forged = client.post(
+            f"/tickets/{reference}/reply",
+            data={"text": "bonjour"},
+            headers={"X-CSRF-Token": "0" * 64, "Accept": "application/json"},
+        )
         assert forged.status_code == 403
         assert client.post("/logout").status_code == 403
     assert backend.get(f"/v1/handoff-tickets/{reference}").json()["status"] == "waiting"
@@ -129,15 +132,20 @@ def test_a_second_counsellor_cannot_take_a_taken_ticket_and_release_gives_it_bac
 
 def test_a_counsellor_cannot_close_or_answer_a_ticket_taken_by_another(console, password, ticket_via_api):
     reference = ticket_via_api()["reference"]
-    with logged_in_client(console, password, "c.martin") as claire, \
-            logged_in_client(console, password, "p.durand") as paul:
+    with (
+        logged_in_client(console, password, "c.martin") as claire,
+        logged_in_client(console, password, "p.durand") as paul,
+    ):
         page = claire.get(f"/tickets/{reference}")
         assert claire.post(f"/tickets/{reference}/take", data={"csrf_token": csrf_of(page.text)}).status_code == 303
         token = csrf_of(paul.get(f"/tickets/{reference}").text)
         close = paul.post(f"/tickets/{reference}/close", data={"csrf_token": token})
         assert close.headers["location"].endswith("avis=not_your_ticket")
-        answer = paul.post(f"/tickets/{reference}/reply", data={"csrf_token": token, "text": "bonjour"},
-                           headers={"Accept": "application/json"})
+        answer = paul.post(
+            f"/tickets/{reference}/reply",
+            data={"csrf_token": token, "text": "bonjour"},
+            headers={"Accept": "application/json"},
+        )
         assert answer.status_code == 409
         assert answer.json()["message"] == "Vous ne pouvez agir que sur un ticket que vous avez pris."
 
@@ -152,8 +160,11 @@ def test_bad_replies_get_a_clear_answer(console, password, ticket_via_api):
         assert empty.status_code == 422 and empty.json()["message"] == "Écrivez un message avant de l'envoyer."
         long = client.post(f"/tickets/{reference}/reply", data={"text": "a" * 2001}, headers=json)
         assert long.status_code == 422 and "2000 caractères" in long.json()["message"]
-        huge = client.post(f"/tickets/{reference}/reply", content=b"text=" + b"a" * 20000, headers={
-            **json, "Content-Type": "application/x-www-form-urlencoded"})
+        huge = client.post(
+            f"/tickets/{reference}/reply",
+            content=b"text=" + b"a" * 20000,
+            headers={**json, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert huge.status_code == 413
 
 

@@ -11,16 +11,21 @@ CAMILLE = {"identifier": "1234567A", "birth_date": "1988-04-12"}
 
 
 def camille_id(api) -> int:
-    grant = api.post("/v1/identification", json={"conversation_id": f"t-{uuid.uuid4()}", "channel": "rest",
-                                                 **CAMILLE})
+    grant = api.post("/v1/identification", json={"conversation_id": f"t-{uuid.uuid4()}", "channel": "rest", **CAMILLE})
     assert grant.status_code == 200, grant.text
     return grant.json()["job_seeker_id"]
 
 
 def ticket_for(api, job_seeker_id: int) -> dict:
-    created = api.post("/v1/handoff-tickets", json={
-        "conversation_id": f"t-{uuid.uuid4()}", "channel": "rest", "reason": "human_requested",
-        "job_seeker_id": job_seeker_id})
+    created = api.post(
+        "/v1/handoff-tickets",
+        json={
+            "conversation_id": f"t-{uuid.uuid4()}",
+            "channel": "rest",
+            "reason": "human_requested",
+            "job_seeker_id": job_seeker_id,
+        },
+    )
     assert created.status_code == 201, created.text
     return created.json()
 
@@ -44,11 +49,13 @@ def test_summary_only_for_the_counsellor_holding_an_open_ticket(stack, api):
     assert {"next_payment", "declaration", "overpayments"} <= body.keys()
 
     with create_engine(stack.env["ALLOCBOT_DATABASE_URL"]).connect() as connection:
-        rows = connection.execute(text(
-            "SELECT actor, resource, purpose FROM access_log WHERE conversation_id = :c"),
-            {"c": ticket["conversation_id"]}).all()
+        rows = connection.execute(
+            text("SELECT actor, resource, purpose FROM access_log WHERE conversation_id = :c"),
+            {"c": ticket["conversation_id"]},
+        ).all()
     assert [tuple(row) for row in rows] == [
-        ("counsellor:c.martin", "summary", f"mise en relation {ticket['reference']}")]
+        ("counsellor:c.martin", "summary", f"mise en relation {ticket['reference']}")
+    ]
 
     api.post(f"/v1/handoff-tickets/{ticket['reference']}/close", json={"counsellor": "c.martin"})
     assert summary(api, person, "c.martin").status_code == 403  # closed: no more reason to read the file
@@ -58,6 +65,7 @@ def test_summary_needs_a_well_formed_counsellor_and_the_service_token(stack, api
     person = camille_id(api)
     assert summary(api, person, None).status_code == 422
     assert summary(api, person, "C.Martin <script>").status_code == 422
-    anonymous = httpx.get(f"{stack.backend_url}/v1/counsellor/job-seekers/{person}/summary",
-                          headers={"X-Counsellor": "c.martin"})
+    anonymous = httpx.get(
+        f"{stack.backend_url}/v1/counsellor/job-seekers/{person}/summary", headers={"X-Counsellor": "c.martin"}
+    )
     assert anonymous.status_code == 401

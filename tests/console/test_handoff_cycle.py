@@ -29,7 +29,7 @@ def identified_person(person):
 def bot_lines_after_last_user_message(rasa, conversation_id: str) -> list[dict]:
     events = rasa.get(f"/conversations/{conversation_id}/tracker").json()["events"]
     last_user = max(i for i, event in enumerate(events) if event["event"] == "user")
-    return [event for event in events[last_user + 1:] if event["event"] == "bot"]
+    return [event for event in events[last_user + 1 :] if event["event"] == "bot"]
 
 
 def test_counsellor_takes_replies_and_closes_and_the_bot_resumes(console, person, counsellor_page, rasa):
@@ -39,8 +39,10 @@ def test_counsellor_takes_replies_and_closes_and_the_bot_resumes(console, person
     handed_over = " ".join(camille.wait_for("référence"))
     reference = REFERENCE.search(handed_over).group(0)
     # The bot pauses the conversation (opening hours are "always" in the tests) once its turn is stored.
-    wait_until(lambda: rasa.get(f"/conversations/{camille.session_id}/tracker").json()["paused"],
-               what="conversation en pause après la mise en relation")
+    wait_until(
+        lambda: rasa.get(f"/conversations/{camille.session_id}/tracker").json()["paused"],
+        what="conversation en pause après la mise en relation",
+    )
 
     # The ticket appears in the queue by itself (the page polls), urgent ones first.
     page = counsellor_page("c.martin")
@@ -60,8 +62,13 @@ def test_counsellor_takes_replies_and_closes_and_the_bot_resumes(console, person
     expect(file).to_contain_text("Allocation journalière brute")
     expect(file).to_contain_text(re.compile(r"\d+,\d{2} €"))
     with create_engine(console.env["ALLOCBOT_DATABASE_URL"]).connect() as connection:
-        actors = connection.execute(text("SELECT actor FROM access_log WHERE conversation_id = :c"),
-                                    {"c": camille.session_id}).scalars().all()
+        actors = (
+            connection.execute(
+                text("SELECT actor FROM access_log WHERE conversation_id = :c"), {"c": camille.session_id}
+            )
+            .scalars()
+            .all()
+        )
     assert "counsellor:c.martin" in actors
 
     # The counsellor's reply reaches the person on her own socket.

@@ -22,15 +22,41 @@ def test_times_are_shown_in_paris():
 
 def test_queue_puts_each_ticket_in_its_part_and_keeps_the_backend_order():
     tickets = [
-        {"reference": "AB-UUUUUU", "status": "waiting", "priority": "urgent", "reason": "distress",
-         "channel": "twilio_sms", "created_at": (NOW - timedelta(minutes=3)).isoformat()},
-        {"reference": "AB-NNNNNN", "status": "waiting", "priority": "normal", "reason": "human_requested",
-         "channel": "socketio", "created_at": (NOW - timedelta(minutes=30)).isoformat()},
-        {"reference": "AB-TTTTTT", "status": "taken", "priority": "normal", "reason": "low_confidence",
-         "channel": "whatsapp", "counsellor": "c.martin", "created_at": NOW.isoformat(),
-         "taken_at": NOW.isoformat()},
-        {"reference": "AB-CCCCCC", "status": "closed", "priority": "normal", "reason": "sanction",
-         "channel": "rest", "created_at": NOW.isoformat(), "closed_at": NOW.isoformat()},
+        {
+            "reference": "AB-UUUUUU",
+            "status": "waiting",
+            "priority": "urgent",
+            "reason": "distress",
+            "channel": "twilio_sms",
+            "created_at": (NOW - timedelta(minutes=3)).isoformat(),
+        },
+        {
+            "reference": "AB-NNNNNN",
+            "status": "waiting",
+            "priority": "normal",
+            "reason": "human_requested",
+            "channel": "socketio",
+            "created_at": (NOW - timedelta(minutes=30)).isoformat(),
+        },
+        {
+            "reference": "AB-TTTTTT",
+            "status": "taken",
+            "priority": "normal",
+            "reason": "low_confidence",
+            "channel": "whatsapp",
+            "counsellor": "c.martin",
+            "created_at": NOW.isoformat(),
+            "taken_at": NOW.isoformat(),
+        },
+        {
+            "reference": "AB-CCCCCC",
+            "status": "closed",
+            "priority": "normal",
+            "reason": "sanction",
+            "channel": "rest",
+            "created_at": NOW.isoformat(),
+            "closed_at": NOW.isoformat(),
+        },
     ]
     parts = presenting.queue(tickets, NOW)
     assert [row["reference"] for row in parts["waiting"]] == ["AB-UUUUUU", "AB-NNNNNN"]
@@ -43,33 +69,63 @@ def test_queue_puts_each_ticket_in_its_part_and_keeps_the_backend_order():
 
 def test_live_messages_start_at_the_handoff_and_name_who_spoke():
     start = NOW.timestamp()
-    tracker = {"events": [
-        {"event": "user", "text": "avant", "timestamp": start - 5},
-        {"event": "user", "text": "mon numéro est le 06 12 34 56 01", "timestamp": start + 1},
-        {"event": "action", "name": "action_listen", "timestamp": start + 2},
-        {"event": "bot", "text": "Bonjour, ici Claire.", "metadata": {"counsellor": "c.martin"},
-         "timestamp": start + 3},
-        {"event": "bot", "text": "Bonjour.", "metadata": {"counsellor": "p.durand"}, "timestamp": start + 4},
-        {"event": "bot", "text": "Je reprends.", "metadata": {}, "timestamp": start + 5},
-        {"event": "bot", "text": "", "timestamp": start + 6},
-    ]}
+    tracker = {
+        "events": [
+            {"event": "user", "text": "avant", "timestamp": start - 5},
+            {"event": "user", "text": "mon numéro est le 06 12 34 56 01", "timestamp": start + 1},
+            {"event": "action", "name": "action_listen", "timestamp": start + 2},
+            {
+                "event": "bot",
+                "text": "Bonjour, ici Claire.",
+                "metadata": {"counsellor": "c.martin"},
+                "timestamp": start + 3,
+            },
+            {"event": "bot", "text": "Bonjour.", "metadata": {"counsellor": "p.durand"}, "timestamp": start + 4},
+            {"event": "bot", "text": "Je reprends.", "metadata": {}, "timestamp": start + 5},
+            {"event": "bot", "text": "", "timestamp": start + 6},
+        ]
+    }
     messages = presenting.live_messages(tracker, NOW, "c.martin", {"p.durand": "Paul Durand"})
     assert [(m["sender"], m["who"]) for m in messages] == [
-        ("user", "La personne"), ("counsellor", "Vous"), ("counsellor", "Paul Durand"),
-        ("bot", "Assistant automatique")]
+        ("user", "La personne"),
+        ("counsellor", "Vous"),
+        ("counsellor", "Paul Durand"),
+        ("bot", "Assistant automatique"),
+    ]
     assert "06 12" not in messages[0]["text"] and "[TÉLÉPHONE]" in messages[0]["text"]
 
 
 def test_file_summary_formats_money_and_dates_in_french():
     summary = {
-        "first_name": "Camille", "last_name": "Martin", "department": "69", "contact_preference": "sms",
-        "rights": {"daily_allowance": "1234.5", "reference_wage": "80.00", "end_date": "2027-03-01",
-                   "days_left": 99, "degressivity_date": None},
-        "next_payment": {"status": "expected", "period": "2026-12", "payment_date": "2027-01-06",
-                         "net": "1100.10", "estimate": True, "reason_details": []},
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "department": "69",
+        "contact_preference": "sms",
+        "rights": {
+            "daily_allowance": "1234.5",
+            "reference_wage": "80.00",
+            "end_date": "2027-03-01",
+            "days_left": 99,
+            "degressivity_date": None,
+        },
+        "next_payment": {
+            "status": "expected",
+            "period": "2026-12",
+            "payment_date": "2027-01-06",
+            "net": "1100.10",
+            "estimate": True,
+            "reason_details": [],
+        },
         "declaration": {"last_due": {"month": "2026-11", "status": "missing", "gross_earnings": "0.00"}},
-        "overpayments": [{"reference": "TP-1", "status": "recovering", "remaining": "1000.00",
-                          "amount": "1150.00", "monthly_withholding": "150.00"}],
+        "overpayments": [
+            {
+                "reference": "TP-1",
+                "status": "recovering",
+                "remaining": "1000.00",
+                "amount": "1150.00",
+                "monthly_withholding": "150.00",
+            }
+        ],
     }
     sections = {part["title"]: dict(part["rows"]) for part in presenting.file_summary(summary)}
     assert sections["Personne"]["Nom"] == "Camille Martin"
@@ -80,4 +136,5 @@ def test_file_summary_formats_money_and_dates_in_french():
     assert sections["Prochain paiement"]["Montant net"] == "1 100,10 €"
     assert sections["Actualisation"]["État"] == "manquante"
     assert sections["Trop-perçus"]["TP-1 (en recouvrement)"] == (
-        "reste 1 000,00 € sur 1 150,00 €, retenue 150,00 € par mois")
+        "reste 1 000,00 € sur 1 150,00 €, retenue 150,00 € par mois"
+    )

@@ -15,8 +15,11 @@ from tests.console.conftest import csrf_of, logged_in_client
 @pytest.fixture()
 def console_without_rasa(console, tmp_path):
     port = free_port()
-    env = {**console.env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "ALLOCBOT_CONSOLE_TIMEOUT_SECONDS": "2"}
+    env = {
+        **console.env,
+        "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{free_port()}",
+        "ALLOCBOT_CONSOLE_TIMEOUT_SECONDS": "2",
+    }
     service = console_service(port, env, tmp_path)
     start_all([service], timeout_seconds=120)
     yield type("Console", (), {"console_url": f"http://127.0.0.1:{port}"})
@@ -24,7 +27,8 @@ def console_without_rasa(console, tmp_path):
 
 
 def test_without_rasa_the_ticket_page_still_opens_and_taking_says_the_bot_may_answer(
-        console, console_without_rasa, password, ticket_via_api, backend, rasa):
+    console, console_without_rasa, password, ticket_via_api, backend, rasa
+):
     ticket = ticket_via_api()
     reference = ticket["reference"]
     with logged_in_client(console_without_rasa, password) as client:

@@ -135,8 +135,7 @@ class FakeSaaS:
                     saas.rejected.append((self.path, failure))
                     if failure == 429:
                         return self._answer(429, {"code": 20429, "message": "Too Many Requests", "status": 429})
-                    return self._answer(failure, {"code": 20500, "message": "Internal Server Error",
-                                                  "status": failure})
+                    return self._answer(failure, {"code": 20500, "message": "Internal Server Error", "status": failure})
                 if match := TWILIO_PATH.match(self.path):
                     return self._twilio(match, raw)
                 if match := META_PATH.match(self.path):
@@ -146,52 +145,104 @@ class FakeSaaS:
             def _twilio(self, match, raw: bytes) -> None:
                 expected = "Basic " + base64.b64encode(f"{saas.twilio_sid}:{saas.twilio_token}".encode()).decode()
                 if match["sid"] != saas.twilio_sid or self.headers.get("Authorization") != expected:
-                    return self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401,
-                                              "more_info": "https://www.twilio.com/docs/errors/20003"})
+                    return self._answer(
+                        401,
+                        {
+                            "code": 20003,
+                            "message": "Authenticate",
+                            "status": 401,
+                            "more_info": "https://www.twilio.com/docs/errors/20003",
+                        },
+                    )
                 if not (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded"):
                     return self._answer(400, {"code": 21610, "message": "Invalid content type", "status": 400})
                 form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
                 if not form.get("To"):
-                    return self._answer(400, {"code": 21604, "message": "A 'To' phone number is required.",
-                                              "status": 400})
+                    return self._answer(
+                        400, {"code": 21604, "message": "A 'To' phone number is required.", "status": 400}
+                    )
                 if not form.get("Body"):
                     return self._answer(400, {"code": 21602, "message": "Message body is required.", "status": 400})
                 if not (form.get("From") or form.get("MessagingServiceSid")):
-                    return self._answer(400, {"code": 21603, "message": "A 'From' phone number is required.",
-                                              "status": 400})
+                    return self._answer(
+                        400, {"code": 21603, "message": "A 'From' phone number is required.", "status": 400}
+                    )
                 saas._record(Recorded("twilio", self.path, dict(self.headers), form=form))
                 sid = "SM" + secrets.token_hex(16)
                 now = formatdate(usegmt=True)
-                self._answer(201, {
-                    "account_sid": saas.twilio_sid, "api_version": "2010-04-01", "body": form["Body"],
-                    "date_created": now, "date_sent": None, "date_updated": now, "direction": "outbound-api",
-                    "error_code": None, "error_message": None, "from": form.get("From"),
-                    "messaging_service_sid": form.get("MessagingServiceSid"), "num_media": "0",
-                    "num_segments": "1", "price": None, "price_unit": "USD", "sid": sid, "status": "queued",
-                    "subresource_uris": {"media": f"/2010-04-01/Accounts/{saas.twilio_sid}/Messages/{sid}/Media.json"},
-                    "to": form["To"], "uri": f"/2010-04-01/Accounts/{saas.twilio_sid}/Messages/{sid}.json"})
+                self._answer(
+                    201,
+                    {
+                        "account_sid": saas.twilio_sid,
+                        "api_version": "2010-04-01",
+                        "body": form["Body"],
+                        "date_created": now,
+                        "date_sent": None,
+                        "date_updated": now,
+                        "direction": "outbound-api",
+                        "error_code": None,
+                        "error_message": None,
+                        "from": form.get("From"),
+                        "messaging_service_sid": form.get("MessagingServiceSid"),
+                        "num_media": "0",
+                        "num_segments": "1",
+                        "price": None,
+                        "price_unit": "USD",
+                        "sid": sid,
+                        "status": "queued",
+                        "subresource_uris": {
+                            "media": f"/2010-04-01/Accounts/{saas.twilio_sid}/Messages/{sid}/Media.json"
+                        },
+                        "to": form["To"],
+                        "uri": f"/2010-04-01/Accounts/{saas.twilio_sid}/Messages/{sid}.json",
+                    },
+                )
 
             def _meta(self, match, raw: bytes) -> None:
-                if match["number_id"] != saas.meta_number_id or \
-                        self.headers.get("Authorization") != f"Bearer {saas.meta_token}":
-                    return self._answer(401, {"error": {"message": "Invalid OAuth access token.",
-                                                        "type": "OAuthException", "code": 190,
-                                                        "fbtrace_id": secrets.token_urlsafe(8)}})
+                if (
+                    match["number_id"] != saas.meta_number_id
+                    or self.headers.get("Authorization") != f"Bearer {saas.meta_token}"
+                ):
+                    return self._answer(
+                        401,
+                        {
+                            "error": {
+                                "message": "Invalid OAuth access token.",
+                                "type": "OAuthException",
+                                "code": 190,
+                                "fbtrace_id": secrets.token_urlsafe(8),
+                            }
+                        },
+                    )
                 try:
                     payload = json.loads(raw)
                     kind = payload["type"]
-                    valid = (payload.get("messaging_product") == "whatsapp" and payload.get("to")
-                             and kind in ("text", "interactive", "template") and isinstance(payload.get(kind), dict))
+                    valid = (
+                        payload.get("messaging_product") == "whatsapp"
+                        and payload.get("to")
+                        and kind in ("text", "interactive", "template")
+                        and isinstance(payload.get(kind), dict)
+                    )
                 except (ValueError, KeyError, TypeError):
                     valid = False
                 if not valid or not self._valid_content(payload):
-                    return self._answer(400, {"error": {"message": "(#100) Invalid parameter",
-                                                        "type": "OAuthException", "code": 100,
-                                                        "fbtrace_id": secrets.token_urlsafe(8)}})
+                    return self._answer(
+                        400,
+                        {
+                            "error": {
+                                "message": "(#100) Invalid parameter",
+                                "type": "OAuthException",
+                                "code": 100,
+                                "fbtrace_id": secrets.token_urlsafe(8),
+                            }
+                        },
+                    )
                 saas._record(Recorded("meta", self.path, dict(self.headers), json=payload))
-                answer = {"messaging_product": "whatsapp", "contacts": [{"input": payload["to"],
-                                                                        "wa_id": payload["to"]}],
-                          "messages": [{"id": "wamid." + base64.b64encode(secrets.token_bytes(30)).decode()}]}
+                answer = {
+                    "messaging_product": "whatsapp",
+                    "contacts": [{"input": payload["to"], "wa_id": payload["to"]}],
+                    "messages": [{"id": "wamid." + base64.b64encode(secrets.token_bytes(30)).decode()}],
+                }
                 if payload["type"] == "template":
                     answer["messages"][0]["message_status"] = "accepted"
                 self._answer(200, answer)
@@ -212,11 +263,15 @@ class FakeSaaS:
                 if interactive.get("type") == "button":
                     buttons = action.get("buttons", [])
                     return 1 <= len(buttons) <= 3 and all(
-                        0 < len(b["reply"]["title"]) <= 20 and 0 < len(b["reply"]["id"]) <= 256 for b in buttons)
+                        0 < len(b["reply"]["title"]) <= 20 and 0 < len(b["reply"]["id"]) <= 256 for b in buttons
+                    )
                 if interactive.get("type") == "list":
                     rows = [row for section in action.get("sections", []) for row in section.get("rows", [])]
-                    return 0 < len(action.get("button", "")) <= 20 and 1 <= len(rows) <= 10 and all(
-                        0 < len(r["title"]) <= 24 and 0 < len(r["id"]) <= 200 for r in rows)
+                    return (
+                        0 < len(action.get("button", "")) <= 20
+                        and 1 <= len(rows) <= 10
+                        and all(0 < len(r["title"]) <= 24 and 0 < len(r["id"]) <= 200 for r in rows)
+                    )
                 return False
 
         return Handler

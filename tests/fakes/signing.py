@@ -20,10 +20,25 @@ def twilio_sms_form(from_number: str, to_number: str, body: str, account_sid: st
     """The fields Twilio posts for an incoming SMS (see Twilio's "messaging webhook request")."""
     sid = "SM" + secrets.token_hex(16)
     form = {
-        "ToCountry": "FR", "ToState": "", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "", "FromZip": "",
-        "SmsSid": sid, "FromState": "", "SmsStatus": "received", "FromCity": "", "Body": body,
-        "FromCountry": "FR", "To": to_number, "ToZip": "", "NumSegments": "1", "MessageSid": sid,
-        "AccountSid": account_sid, "From": from_number, "ApiVersion": "2010-04-01",
+        "ToCountry": "FR",
+        "ToState": "",
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "ToCity": "",
+        "FromZip": "",
+        "SmsSid": sid,
+        "FromState": "",
+        "SmsStatus": "received",
+        "FromCity": "",
+        "Body": body,
+        "FromCountry": "FR",
+        "To": to_number,
+        "ToZip": "",
+        "NumSegments": "1",
+        "MessageSid": sid,
+        "AccountSid": account_sid,
+        "From": from_number,
+        "ApiVersion": "2010-04-01",
     }
     form.update(extra)
     return form
@@ -35,20 +50,43 @@ def meta_signature(body: bytes, app_secret: str) -> str:
 
 
 def _envelope(number_id: str, value: dict) -> dict:
-    return {"object": "whatsapp_business_account", "entry": [{
-        "id": "102290129340398",
-        "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "33644630000", "phone_number_id": number_id}, **value}}]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "102290129340398",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "33644630000", "phone_number_id": number_id},
+                            **value,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
 
 
-def meta_message(number_id: str, wa_id: str, text: str | None = None, *, reply_id: str | None = None,
-                 reply_title: str = "", kind: str | None = None, name: str = "Camille") -> dict:
+def meta_message(
+    number_id: str,
+    wa_id: str,
+    text: str | None = None,
+    *,
+    reply_id: str | None = None,
+    reply_title: str = "",
+    kind: str | None = None,
+    name: str = "Camille",
+) -> dict:
     """An incoming WhatsApp message notification: text, interactive button reply, or another type (image...)."""
     message = {"from": wa_id, "id": "wamid." + secrets.token_urlsafe(24), "timestamp": str(int(time.time()))}
     if reply_id is not None:
-        message.update(type="interactive", interactive={
-            "type": "button_reply", "button_reply": {"id": reply_id, "title": reply_title or reply_id}})
+        message.update(
+            type="interactive",
+            interactive={"type": "button_reply", "button_reply": {"id": reply_id, "title": reply_title or reply_id}},
+        )
     elif kind and kind != "text":
         message.update(type=kind, **{kind: {"mime_type": "image/jpeg", "sha256": "0" * 64, "id": "1234567890"}})
     else:
@@ -58,11 +96,21 @@ def meta_message(number_id: str, wa_id: str, text: str | None = None, *, reply_i
 
 def meta_status(number_id: str, wa_id: str, status: str = "delivered") -> dict:
     """A delivery status notification (sent / delivered / read / failed)."""
-    return _envelope(number_id, {"statuses": [{
-        "id": "wamid." + secrets.token_urlsafe(24), "status": status, "timestamp": str(int(time.time())),
-        "recipient_id": wa_id,
-        "conversation": {"id": secrets.token_hex(16), "origin": {"type": "service"}},
-        "pricing": {"billable": True, "pricing_model": "CBP", "category": "service"}}]})
+    return _envelope(
+        number_id,
+        {
+            "statuses": [
+                {
+                    "id": "wamid." + secrets.token_urlsafe(24),
+                    "status": status,
+                    "timestamp": str(int(time.time())),
+                    "recipient_id": wa_id,
+                    "conversation": {"id": secrets.token_hex(16), "origin": {"type": "service"}},
+                    "pricing": {"billable": True, "pricing_model": "CBP", "category": "service"},
+                }
+            ]
+        },
+    )
 
 
 def body_of(payload: dict) -> bytes:

@@ -17,14 +17,16 @@ class Conversation:
         self.sender = channel_sender or f"t-{uuid.uuid4()}"
 
     def say(self, message: str) -> str:
-        response = httpx.post(f"{self.stack.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": self.sender, "message": message}, timeout=30)
+        response = httpx.post(
+            f"{self.stack.rasa_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, timeout=30
+        )
         assert response.status_code == 200, response.text
         return "\n".join(m.get("text", "") for m in response.json())
 
     def messages(self, message: str) -> list[dict]:
-        response = httpx.post(f"{self.stack.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": self.sender, "message": message}, timeout=30)
+        response = httpx.post(
+            f"{self.stack.rasa_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, timeout=30
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -34,8 +36,9 @@ class Conversation:
         return self.say(birth_date.strftime("%d/%m/%Y"))
 
     def tracker(self) -> dict:
-        return httpx.get(f"{self.stack.rasa_url}/conversations/{self.sender}/tracker",
-                         params={"token": RASA_TOKEN}, timeout=10).json()
+        return httpx.get(
+            f"{self.stack.rasa_url}/conversations/{self.sender}/tracker", params={"token": RASA_TOKEN}, timeout=10
+        ).json()
 
 
 class BackendView:
@@ -44,27 +47,50 @@ class BackendView:
     def __init__(self, stack, identifier: str, birth_date: date):
         self.client = httpx.Client(base_url=stack.backend_url, headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10)
         conversation_id = f"check-{uuid.uuid4()}"
-        grant = self.client.post("/v1/identification", json={
-            "conversation_id": conversation_id, "channel": "rest", "identifier": identifier,
-            "birth_date": birth_date.isoformat()})
+        grant = self.client.post(
+            "/v1/identification",
+            json={
+                "conversation_id": conversation_id,
+                "channel": "rest",
+                "identifier": identifier,
+                "birth_date": birth_date.isoformat(),
+            },
+        )
         assert grant.status_code == 200, grant.text
         self.person = grant.json()["job_seeker_id"]
-        self.client.headers.update({"Authorization": f"Bearer {grant.json()['access_token']}",
-                                    "X-Conversation-Id": conversation_id})
+        self.client.headers.update(
+            {"Authorization": f"Bearer {grant.json()['access_token']}", "X-Conversation-Id": conversation_id}
+        )
 
     def get(self, resource: str, **params) -> dict:
         return self.client.get(f"/v1/job-seekers/{self.person}/{resource}", params=params).json()
 
     def simulate(self, month: str, earnings: str) -> dict:
-        return self.client.post(f"/v1/job-seekers/{self.person}/simulations/earnings",
-                                json={"month": month, "gross_earnings": earnings}).json()
+        return self.client.post(
+            f"/v1/job-seekers/{self.person}/simulations/earnings", json={"month": month, "gross_earnings": earnings}
+        ).json()
 
     def close(self) -> None:
         self.client.close()
 
 
-CANDIDATES = ["zorglub flipo trantor", "blorp quazzi nitro", "qsdfghjklm", "euh", "hein ?", "bof", "???",
-              "mmh oui non peut être", "et donc", "ptdr", "xkcd", "ça dépend", "la", "ok mais", "wesh"]
+CANDIDATES = [
+    "zorglub flipo trantor",
+    "blorp quazzi nitro",
+    "qsdfghjklm",
+    "euh",
+    "hein ?",
+    "bof",
+    "???",
+    "mmh oui non peut être",
+    "et donc",
+    "ptdr",
+    "xkcd",
+    "ça dépend",
+    "la",
+    "ok mais",
+    "wesh",
+]
 
 
 def unclear_messages(stack, count: int = 2) -> list[str]:
@@ -75,8 +101,9 @@ def unclear_messages(stack, count: int = 2) -> list[str]:
     cannot be reached and the test fails, as it should."""
     found = []
     for text in CANDIDATES:
-        parsed = httpx.post(f"{stack.rasa_url}/model/parse", params={"token": RASA_TOKEN}, json={"text": text},
-                            timeout=30).json()
+        parsed = httpx.post(
+            f"{stack.rasa_url}/model/parse", params={"token": RASA_TOKEN}, json={"text": text}, timeout=30
+        ).json()
         if parsed["intent"]["name"] == "nlu_fallback":
             found.append(text)
         if len(found) == count:

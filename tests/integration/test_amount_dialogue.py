@@ -21,8 +21,9 @@ PERSONAS = personas(date.fromisoformat(TEST_TODAY))
 
 
 def say(stack, sender: str, message: str) -> str:
-    response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": message}, timeout=30)
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=30
+    )
     assert response.status_code == 200, response.text
     return "\n".join(m.get("text", "") for m in response.json())
 
@@ -31,11 +32,19 @@ def backend_allowance(stack, identifier: str, birth_date: date) -> dict:
     """The backend's own figures for this month, asked in a conversation of the test's own."""
     with httpx.Client(base_url=stack.backend_url, headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10) as api:
         conversation_id = f"check-{uuid.uuid4()}"
-        grant = api.post("/v1/identification", json={
-            "conversation_id": conversation_id, "channel": "rest", "identifier": identifier,
-            "birth_date": birth_date.isoformat()}).json()
-        return api.get(f"/v1/job-seekers/{grant['job_seeker_id']}/allowance", headers={
-            "Authorization": f"Bearer {grant['access_token']}", "X-Conversation-Id": conversation_id}).json()
+        grant = api.post(
+            "/v1/identification",
+            json={
+                "conversation_id": conversation_id,
+                "channel": "rest",
+                "identifier": identifier,
+                "birth_date": birth_date.isoformat(),
+            },
+        ).json()
+        return api.get(
+            f"/v1/job-seekers/{grant['job_seeker_id']}/allowance",
+            headers={"Authorization": f"Bearer {grant['access_token']}", "X-Conversation-Id": conversation_id},
+        ).json()
 
 
 def test_greeting_says_it_is_an_automated_assistant(dialogue):
@@ -59,8 +68,10 @@ def test_the_amount_said_is_the_backends(dialogue, persona):
     payment = figures.get("payment")
     if figures["monthly"]["days_payable"] == 0:
         # Not yet started (waiting period) or already over: no figure, the date instead.
-        assert format_date_fr(date.fromisoformat(figures["first_paid_day"])) in reply \
+        assert (
+            format_date_fr(date.fromisoformat(figures["first_paid_day"])) in reply
             or format_date_fr(date.fromisoformat(figures["end_of_rights"])) in reply
+        )
         assert "aucune allocation n'est due" in reply
         return
     if payment and payment["status"] == "paid":
@@ -77,8 +88,11 @@ def test_identifier_and_birth_date_are_not_kept_in_the_slots(dialogue):
     say(dialogue, sender, "combien je touche")
     say(dialogue, sender, "1234567A")
     say(dialogue, sender, "12/04/1988")
-    tracker = httpx.get(f"{dialogue.rasa_url}/conversations/{sender}/tracker",
-                        params={"token": "test-rasa-token-0123456789"}, timeout=10).json()
+    tracker = httpx.get(
+        f"{dialogue.rasa_url}/conversations/{sender}/tracker",
+        params={"token": "test-rasa-token-0123456789"},
+        timeout=10,
+    ).json()
     assert tracker["slots"]["identified"] is True
     assert tracker["slots"]["identifier"] != "1234567A"
     assert tracker["slots"]["birth_date"] != "12/04/1988"

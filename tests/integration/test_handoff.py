@@ -26,8 +26,9 @@ REFERENCE = re.compile(r"\bAB-[A-Z0-9]{6}\b")
 def ticket_of(stack, conversation: Conversation, wait_seconds: float = 0) -> dict | None:
     deadline = time.monotonic() + wait_seconds
     while True:
-        tickets = httpx.get(f"{stack.backend_url}/v1/handoff-tickets", headers={"X-Service-Token": SERVICE_TOKEN},
-                            timeout=10).json()["tickets"]
+        tickets = httpx.get(
+            f"{stack.backend_url}/v1/handoff-tickets", headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10
+        ).json()["tickets"]
         found = [t for t in tickets if t["conversation_id"] == conversation.sender]
         if found or time.monotonic() >= deadline:
             return found[0] if found else None
@@ -66,10 +67,13 @@ def test_a_human_asked_in_the_middle_of_identification(dialogue):
     assert ticket["need"] == "ask_allowance_amount"
 
 
-@pytest.mark.parametrize("message, must_say", [
-    ("j'ai plus rien pour manger et on va m'expulser", "115"),
-    ("je veux mourir", "3114"),
-])
+@pytest.mark.parametrize(
+    "message, must_say",
+    [
+        ("j'ai plus rien pour manger et on va m'expulser", "115"),
+        ("je veux mourir", "3114"),
+    ],
+)
 def test_distress_is_urgent(dialogue, message, must_say):
     conversation = Conversation(dialogue)
     reply = conversation.say(message)
@@ -82,8 +86,12 @@ def test_urgent_tickets_come_first_in_the_queue(dialogue):
     Conversation(dialogue).say("je veux parler à un conseiller")
     urgent = Conversation(dialogue)
     urgent.say("je suis à la rue, je n'ai plus rien")
-    tickets = httpx.get(f"{dialogue.backend_url}/v1/handoff-tickets", params={"status": "waiting"},
-                        headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10).json()["tickets"]
+    tickets = httpx.get(
+        f"{dialogue.backend_url}/v1/handoff-tickets",
+        params={"status": "waiting"},
+        headers={"X-Service-Token": SERVICE_TOKEN},
+        timeout=10,
+    ).json()["tickets"]
     priorities = [t["priority"] for t in tickets]
     assert priorities == sorted(priorities, key=lambda p: p != "urgent")
 
@@ -169,10 +177,24 @@ def test_outside_opening_hours_a_callback_is_promised(stack, monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("ALLOCBOT_COUNSELLOR_HOURS", "lun-ven 08:30-17:00")
     monkeypatch.setattr(backend_client, "_client", None)
-    tracker = Tracker("closed-hours-test", {"identified": False}, {"text": "un conseiller", "intent": {
-        "name": "ask_human"}}, [{"event": "user", "text": "un conseiller", "timestamp": time.time(),
-                                 "input_channel": "twilio_sms", "parse_data": {"intent": {"name": "ask_human"}}}],
-                      False, None, {}, "action_listen")
+    tracker = Tracker(
+        "closed-hours-test",
+        {"identified": False},
+        {"text": "un conseiller", "intent": {"name": "ask_human"}},
+        [
+            {
+                "event": "user",
+                "text": "un conseiller",
+                "timestamp": time.time(),
+                "input_channel": "twilio_sms",
+                "parse_data": {"intent": {"name": "ask_human"}},
+            }
+        ],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(hand_over(dispatcher, tracker, "human_requested"))
     said = dispatcher.messages[-1]

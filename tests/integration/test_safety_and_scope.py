@@ -7,10 +7,13 @@ import pytest
 from tests.integration.conversation import Conversation, unclear_messages
 
 
-@pytest.mark.parametrize("message", [
-    "j'ai envie d'en finir, je n'en peux plus",
-    "je veux mourir",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "j'ai envie d'en finir, je n'en peux plus",
+        "je veux mourir",
+    ],
+)
 def test_suicidal_words_get_the_3114_at_once(dialogue, message):
     reply = Conversation(dialogue).say(message)
     assert "3114" in reply
@@ -20,14 +23,18 @@ def test_a_long_money_message_with_suicidal_words_gets_the_prevention_answer(dia
     # The money words weigh for distress; the explicit expression decides (SuicideCueGuard).
     reply = Conversation(dialogue).say(
         "Bonjour, je suis au chômage depuis un an, mon loyer est impayé, la banque me relance tous les jours "
-        "et mon dossier est bloqué. Franchement je pense à mettre fin à mes jours.")
+        "et mon dossier est bloqué. Franchement je pense à mettre fin à mes jours."
+    )
     assert "prévention du suicide" in reply and "3114" in reply
 
 
-@pytest.mark.parametrize("message", [
-    "j'ai plus rien pour manger ce mois ci",
-    "je vais etre expulsé de mon logement la semaine prochaine",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "j'ai plus rien pour manger ce mois ci",
+        "je vais etre expulsé de mon logement la semaine prochaine",
+    ],
+)
 def test_distress_gets_a_human_emergency_help_and_the_3114(dialogue, message):
     reply = Conversation(dialogue).say(message)
     assert "3949" in reply and "115" in reply and "3114" in reply

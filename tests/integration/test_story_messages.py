@@ -29,6 +29,7 @@ def story_messages() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("text", "intent"), story_messages())
 def test_story_message_is_understood(dialogue, text, intent):
-    parsed = httpx.post(f"{dialogue.rasa_url}/model/parse", params={"token": RASA_TOKEN},
-                        json={"text": text}, timeout=10).json()
+    parsed = httpx.post(
+        f"{dialogue.rasa_url}/model/parse", params={"token": RASA_TOKEN}, json={"text": text}, timeout=10
+    ).json()
     assert parsed["intent"]["name"] == intent, parsed["intent_ranking"][:3]

@@ -17,8 +17,11 @@ from bot.nlu.normalizer import FrenchTextNormalizer
 
 def guard_components(storage_dir: Path, guard: type[IntentGuard]) -> tuple:
     args = (LocalModelStorage(storage_dir), Resource("t"), ExecutionContext(GraphSchema({}), "t"))
-    return (WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), *args),
-            FrenchTextNormalizer.create({}, *args), guard.create({}, *args))
+    return (
+        WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), *args),
+        FrenchTextNormalizer.create({}, *args),
+        guard.create({}, *args),
+    )
 
 
 def classified(components: tuple, text: str, ranking: list[tuple[str, float]]) -> Message:

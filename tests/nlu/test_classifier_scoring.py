@@ -17,12 +17,17 @@ FEATURES, CLASSES = 300, 12
 
 def fitted(sublinear: bool = True, blocks: list[int] | None = None, **regression) -> object:
     generator = np.random.default_rng(42)
-    counts = sp.random(400, FEATURES, density=0.03, random_state=42, format="csr",
-                       data_rvs=lambda n: generator.integers(1, 4, n).astype(float))
+    counts = sp.random(
+        400,
+        FEATURES,
+        density=0.03,
+        random_state=42,
+        format="csr",
+        data_rvs=lambda n: generator.integers(1, 4, n).astype(float),
+    )
     labels = generator.integers(0, CLASSES, 400).astype(str)
     weighting = featurizer_blocks(blocks) if blocks else TfidfTransformer(sublinear_tf=sublinear)
-    pipeline = make_pipeline(weighting,
-                             LogisticRegression(C=30, max_iter=2000, random_state=42, **regression))
+    pipeline = make_pipeline(weighting, LogisticRegression(C=30, max_iter=2000, random_state=42, **regression))
     return pipeline.fit(counts, labels)
 
 

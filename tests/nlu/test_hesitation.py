@@ -12,18 +12,47 @@ from bot.nlu.normalizer import normalize
 from tests.nlu.guard_harness import classified, guard_components
 
 
-@pytest.mark.parametrize("text", ["euh", "Euuuuh...", "heu", "hein ?", "HEIN???", "hmm", "Hmmmm", "mmh", "hum hum",
-                                  "bah", "ben", "pfff", "euh... hein ?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "euh",
+        "Euuuuh...",
+        "heu",
+        "hein ?",
+        "HEIN???",
+        "hmm",
+        "Hmmmm",
+        "mmh",
+        "hum hum",
+        "bah",
+        "ben",
+        "pfff",
+        "euh... hein ?",
+    ],
+)
 def test_hesitations(text: str) -> None:
     assert is_hesitation(normalize(text).split())
 
 
-@pytest.mark.parametrize("text", [
-    "euh oui", "hmm non", "ben non merci", "euh, cb je touche ce mois ?", "hum ok",
-    "bof", "mouais",  # answers: a lukewarm no, a lukewarm yes
-    "eu", "j'ai eu mon alloc", "m", "mm",  # « eu », « m' » and « mm » (« même ») are words
-    "???", "", "ptdr",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "euh oui",
+        "hmm non",
+        "ben non merci",
+        "euh, cb je touche ce mois ?",
+        "hum ok",
+        "bof",
+        "mouais",  # answers: a lukewarm no, a lukewarm yes
+        "eu",
+        "j'ai eu mon alloc",
+        "m",
+        "mm",  # « eu », « m' » and « mm » (« même ») are words
+        "???",
+        "",
+        "ptdr",
+    ],
+)
 def test_not_hesitations(text: str) -> None:
     assert not is_hesitation(normalize(text).split())
 
@@ -38,7 +67,10 @@ def test_a_hesitation_read_as_a_yes_loses_its_confidence(components: tuple) -> N
     message = classified(components, "euh", [("affirm", 0.31), ("deny", 0.2), ("out_of_scope", 0.1)])
     assert message.get(INTENT) == {"name": "affirm", "confidence": 0.0}
     assert [(e["name"], e["confidence"]) for e in message.get(INTENT_RANKING_KEY)] == [
-        ("affirm", 0.0), ("deny", 0.0), ("out_of_scope", 0.0)]
+        ("affirm", 0.0),
+        ("deny", 0.0),
+        ("out_of_scope", 0.0),
+    ]
 
 
 def test_other_messages_keep_the_classifier_s_answer(components: tuple) -> None:

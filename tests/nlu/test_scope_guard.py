@@ -71,19 +71,29 @@ def components(tmp_path_factory: pytest.TempPathFactory) -> tuple:
 
 
 def test_guard_swaps_the_confidences(components: tuple) -> None:
-    message = classified(components, "ma pension de réversion est versée quel jour",
-                         [("ask_payment_date", 0.8), ("ask_rights_duration", 0.15), ("out_of_scope", 0.05)])
+    message = classified(
+        components,
+        "ma pension de réversion est versée quel jour",
+        [("ask_payment_date", 0.8), ("ask_rights_duration", 0.15), ("out_of_scope", 0.05)],
+    )
     assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.8}
     assert [(e["name"], e["confidence"]) for e in message.get(INTENT_RANKING_KEY)] == [
-        ("out_of_scope", 0.8), ("ask_rights_duration", 0.15), ("ask_payment_date", 0.05)]
+        ("out_of_scope", 0.8),
+        ("ask_rights_duration", 0.15),
+        ("ask_payment_date", 0.05),
+    ]
 
 
 def test_guard_ranks_the_target_even_when_the_ranking_left_it_out(components: tuple) -> None:
-    message = classified(components, "pk les impots m'ont preleve 200 euros",
-                         [("ask_amount_difference", 0.9), ("ask_overpayment", 0.1)])
+    message = classified(
+        components, "pk les impots m'ont preleve 200 euros", [("ask_amount_difference", 0.9), ("ask_overpayment", 0.1)]
+    )
     assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.9}
     assert [(e["name"], e["confidence"]) for e in message.get(INTENT_RANKING_KEY)] == [
-        ("out_of_scope", 0.9), ("ask_overpayment", 0.1), ("ask_amount_difference", 0.0)]
+        ("out_of_scope", 0.9),
+        ("ask_overpayment", 0.1),
+        ("ask_amount_difference", 0.0),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -52,12 +52,12 @@ def test_features_keep_the_unusual_word_that_the_mean_blurs(table: WordVectors) 
     assert features.shape == (3 * d,)
     assert np.allclose(features[:d], table.sentence(words))
     unit = table.matrix[[table.rows[w] for w in words]]
-    assert np.allclose(features[d:2 * d], unit.max(axis=0)) and np.allclose(features[2 * d:], unit.min(axis=0))
+    assert np.allclose(features[d : 2 * d], unit.max(axis=0)) and np.allclose(features[2 * d :], unit.min(axis=0))
     # One word among nine moves the mean a little, and sets the extremes where it is extreme.
     without = table.features(words[:-1])
     rope = table.matrix[table.rows["corde"]]
-    moved = np.flatnonzero(features[d:2 * d] != without[d:2 * d])
-    assert len(moved) > 0 and np.allclose(features[d:2 * d][moved], rope[moved])
+    moved = np.flatnonzero(features[d : 2 * d] != without[d : 2 * d])
+    assert len(moved) > 0 and np.allclose(features[d : 2 * d][moved], rope[moved])
     assert not table.features(["zzqxw"]).any() and table.features([]).shape == (3 * d,)
 
 
@@ -77,9 +77,12 @@ def test_a_damaged_table_is_refused(table: WordVectors, tmp_path: Path) -> None:
         WordVectors.load(tmp_path)
 
 
-REGRESSIONS = [LogisticRegression(C=30, max_iter=2000, random_state=42).fit(
-    np.random.default_rng(1).normal(size=(200, 16)), np.random.default_rng(2).integers(0, classes, 200).astype(str))
-    for classes in (2, 5)]  # a logistic model for two intents, a softmax for more
+REGRESSIONS = [
+    LogisticRegression(C=30, max_iter=2000, random_state=42).fit(
+        np.random.default_rng(1).normal(size=(200, 16)), np.random.default_rng(2).integers(0, classes, 200).astype(str)
+    )
+    for classes in (2, 5)
+]  # a logistic model for two intents, a softmax for more
 
 
 @settings(max_examples=50)
@@ -135,7 +138,8 @@ async def parse_with(weight: float, directory: Path, text: str) -> dict:
 
 
 async def test_words_absent_from_the_data_count_through_their_vectors(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # « carrément » and « certainement » are in no example: without vectors the model has nothing
     # to go on (the intercepts only); with them, they are near « absolument » and « exactement ».
     # Each trained model is saved, loaded and then asked.

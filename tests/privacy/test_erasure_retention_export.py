@@ -30,16 +30,30 @@ def stored_rows(stack, sender: str) -> int:
 
 
 def command(module: str, *args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", module, *args], cwd=PROJECT_ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def open_ticket(stack, conversation_id: str, person: int | None) -> str:
-    response = httpx.post(f"{stack.backend_url}/v1/handoff-tickets", headers={"X-Service-Token": SERVICE_TOKEN},
-                          json={"conversation_id": conversation_id, "channel": "rest", "reason": "asked_human",
-                                "summary": "Demande de mise en relation", "job_seeker_id": person,
-                                "transcript": [{"sender": "user", "text": "[IDENTIFIANT]", "at": "2026-11-22T10:00"}]},
-                          timeout=10)
+    response = httpx.post(
+        f"{stack.backend_url}/v1/handoff-tickets",
+        headers={"X-Service-Token": SERVICE_TOKEN},
+        json={
+            "conversation_id": conversation_id,
+            "channel": "rest",
+            "reason": "asked_human",
+            "summary": "Demande de mise en relation",
+            "job_seeker_id": person,
+            "transcript": [{"sender": "user", "text": "[IDENTIFIANT]", "at": "2026-11-22T10:00"}],
+        },
+        timeout=10,
+    )
     assert response.status_code == 201, response.text
     return response.json()["reference"]
 
@@ -58,11 +72,11 @@ def test_erasure_after_confirmation_removes_the_conversation_and_its_tickets(dia
     assert "effacée" in done
 
     assert stored_rows(dialogue, conversation.sender) == 0
-    ticket = httpx.get(f"{dialogue.backend_url}/v1/handoff-tickets/{reference}",
-                       headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10)
+    ticket = httpx.get(
+        f"{dialogue.backend_url}/v1/handoff-tickets/{reference}", headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10
+    )
     assert ticket.status_code == 404
-    export = command("bot.privacy.access_log_export", "--identifier", CAMILLE[0], "--format", "json",
-                     env=dialogue.env)
+    export = command("bot.privacy.access_log_export", "--identifier", CAMILLE[0], "--format", "json", env=dialogue.env)
     assert export.returncode == 0, export.stderr
     entries = [e for e in json.loads(export.stdout)["entries"] if e["conversation_id"] == conversation.sender]
     assert [e["resource"] for e in entries].count("conversation") == 1  # the fact of the erasure, nothing more
@@ -98,12 +112,14 @@ def test_a_hesitation_at_the_erasure_question_erases_nothing(dialogue):
     assert conversation.tracker()["latest_message"]["intent"]["name"] == "nlu_fallback"
 
 
-@pytest.mark.parametrize(("answer", "expected_intent", "reply_word"), [
-    ("d'accord merci", "thank", "plaisir"),  # an acknowledgement, not a yes: cross-validation had read it as affirm
-    ("nn merci", "deny", "rien"),  # a no with thanks is the no (it was read as thanks)
-])
-def test_an_answer_with_thanks_at_the_erasure_question_erases_nothing(dialogue, answer, expected_intent,
-                                                                      reply_word):
+@pytest.mark.parametrize(
+    ("answer", "expected_intent", "reply_word"),
+    [
+        ("d'accord merci", "thank", "plaisir"),  # an acknowledgement, not a yes: cross-validation had read it as affirm
+        ("nn merci", "deny", "rien"),  # a no with thanks is the no (it was read as thanks)
+    ],
+)
+def test_an_answer_with_thanks_at_the_erasure_question_erases_nothing(dialogue, answer, expected_intent, reply_word):
     conversation = Conversation(dialogue)
     conversation.say("bonjour")
     conversation.say("supprimez mes données")
@@ -120,8 +136,12 @@ def test_identification_answers_are_not_stored_even_redacted(dialogue):
     conversation.identify(*CAMILLE)
     database = dialogue.env["ALLOCBOT_TRACKER_DB_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as connection:
-        texts = [json.loads(data).get("text") for (data,) in connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (conversation.sender,))]
+        texts = [
+            json.loads(data).get("text")
+            for (data,) in connection.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (conversation.sender,)
+            )
+        ]
     assert texts.count("[RÉPONSE D'IDENTIFICATION]") == 2  # identifier and birth date
 
 
@@ -136,18 +156,31 @@ def test_purge_removes_old_conversations_and_old_closed_tickets(dialogue, tmp_pa
     with engine.begin() as connection:
         for sender, age_days in (("ancien-1", 200), ("ancien-2", 91), ("recent", 10)):
             for offset in range(3):
-                connection.execute(EVENTS.insert().values(
-                    sender_id=sender, type_name="user", timestamp=now - age_days * 86_400 + offset,
-                    data=json.dumps({"event": "user", "text": "bonjour"})))
+                connection.execute(
+                    EVENTS.insert().values(
+                        sender_id=sender,
+                        type_name="user",
+                        timestamp=now - age_days * 86_400 + offset,
+                        data=json.dumps({"event": "user", "text": "bonjour"}),
+                    )
+                )
     engine.dispose()
     # Tickets in the stack's backend: one closed long ago, one closed today, one open.
     old, recent, still_open = (open_ticket(dialogue, f"purge-{uuid.uuid4()}", None) for _ in range(3))
     for reference in (old, recent):
-        closed = httpx.post(f"{dialogue.backend_url}/v1/handoff-tickets/{reference}/take",
-                            headers={"X-Service-Token": SERVICE_TOKEN}, json={"counsellor": "c.test"}, timeout=10)
+        closed = httpx.post(
+            f"{dialogue.backend_url}/v1/handoff-tickets/{reference}/take",
+            headers={"X-Service-Token": SERVICE_TOKEN},
+            json={"counsellor": "c.test"},
+            timeout=10,
+        )
         assert closed.status_code == 200, closed.text
-        closed = httpx.post(f"{dialogue.backend_url}/v1/handoff-tickets/{reference}/close",
-                            headers={"X-Service-Token": SERVICE_TOKEN}, json={"counsellor": "c.test"}, timeout=10)
+        closed = httpx.post(
+            f"{dialogue.backend_url}/v1/handoff-tickets/{reference}/close",
+            headers={"X-Service-Token": SERVICE_TOKEN},
+            json={"counsellor": "c.test"},
+            timeout=10,
+        )
         assert closed.status_code == 200, closed.text
     backend_db = dialogue.env["ALLOCBOT_DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(backend_db) as connection:
@@ -165,9 +198,14 @@ def test_purge_removes_old_conversations_and_old_closed_tickets(dialogue, tmp_pa
     with sqlite3.connect(tmp_path / "conversations.db") as connection:
         left = {sender for (sender,) in connection.execute("SELECT DISTINCT sender_id FROM events")}
     assert left == {"recent"}
-    status = {reference: httpx.get(f"{dialogue.backend_url}/v1/handoff-tickets/{reference}",
-                                   headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10).status_code
-              for reference in (old, recent, still_open)}
+    status = {
+        reference: httpx.get(
+            f"{dialogue.backend_url}/v1/handoff-tickets/{reference}",
+            headers={"X-Service-Token": SERVICE_TOKEN},
+            timeout=10,
+        ).status_code
+        for reference in (old, recent, still_open)
+    }
     assert status == {old: 404, recent: 200, still_open: 200}
     again = command("bot.privacy.purge", "--days", "90", env=env)
     assert "Conversations effacées : 0 (0 événements)." in again.stdout  # idempotent: safe to run daily
@@ -185,8 +223,11 @@ def test_access_log_export_lists_every_read_in_csv_and_json(dialogue):
     assert {row["actor"] for row in mine} == {"bot"}
     assert {"identification"} < {row["resource"] for row in mine}
     assert all(row["at"] and row["purpose"] for row in mine)
-    as_json = json.loads(command("bot.privacy.access_log_export", "--identifier", CAMILLE[0], "--format", "json",
-                                 env=dialogue.env).stdout)
+    as_json = json.loads(
+        command(
+            "bot.privacy.access_log_export", "--identifier", CAMILLE[0], "--format", "json", env=dialogue.env
+        ).stdout
+    )
     assert len(as_json["entries"]) == len(rows)
     unknown = command("bot.privacy.access_log_export", "--identifier", "0000000Z", env=dialogue.env)
     assert unknown.returncode == 1 and "Aucun dossier" in unknown.stderr

@@ -34,8 +34,20 @@ def spellings() -> dict[str, list[str]]:
     return {
         "identifiant": [IDENTIFIER, IDENTIFIER.lower(), "1234567 A"],
         "date de naissance": ["12/04/1988", "1988-04-12", "12 avril 1988", "12041988"],
-        "NIR": [full_nir, " ".join([full_nir[0], full_nir[1:3], full_nir[3:5], full_nir[5:7], full_nir[7:10],
-                                    full_nir[10:13], full_nir[13:]])],
+        "NIR": [
+            full_nir,
+            " ".join(
+                [
+                    full_nir[0],
+                    full_nir[1:3],
+                    full_nir[3:5],
+                    full_nir[5:7],
+                    full_nir[7:10],
+                    full_nir[10:13],
+                    full_nir[13:],
+                ]
+            ),
+        ],
         "IBAN": [IBAN, "FR76 3000 6000 0112 3456 7890 189", "30006000011234567890189"],
         "téléphone": [PHONE, "0612345601", "06 12 34 56 01", "612345601"],
         "email": [EMAIL],
@@ -50,8 +62,10 @@ def stored_text(database: str) -> str:
         connection.close()
     assert rows, "le tracker store est vide : la conversation n'a pas été enregistrée"
     # Rasa writes JSON with \u escapes: decoded, so that "[TÉLÉPHONE]" and "é" read as written.
-    return "\n".join(" ".join([*(str(value) for value in row[:4]), json.dumps(json.loads(row[4]), ensure_ascii=False)])
-                     for row in rows)
+    return "\n".join(
+        " ".join([*(str(value) for value in row[:4]), json.dumps(json.loads(row[4]), ensure_ascii=False)])
+        for row in rows
+    )
 
 
 def test_a_conversation_full_of_identifiers_leaves_none_in_clear(dialogue):
@@ -62,8 +76,10 @@ def test_a_conversation_full_of_identifiers_leaves_none_in_clear(dialogue):
     identified = conversation.say("12/04/1988")
     assert "Camille" in identified and "€" in identified
     spaced_nir = spellings()["NIR"][1]
-    reply = conversation.say(f"mon numéro de sécu est {spaced_nir}, mon IBAN FR76 3000 6000 0112 3456 7890 189, "
-                             f"joignable au 06 12 34 56 01 ou {EMAIL}")
+    reply = conversation.say(
+        f"mon numéro de sécu est {spaced_nir}, mon IBAN FR76 3000 6000 0112 3456 7890 189, "
+        f"joignable au 06 12 34 56 01 ou {EMAIL}"
+    )
     assert reply.strip()  # some answer, whatever it is
     # The conversation still works after everything was redacted and sealed in the store.
     payment = conversation.say("quand est-ce que je vais être payé ?")
@@ -86,7 +102,11 @@ def test_a_conversation_full_of_identifiers_leaves_none_in_clear(dialogue):
     logs = {path.name: path.read_text(errors="replace") for path in (dialogue.workdir / "log").glob("*.log")}
     assert {"rasa.log", "actions.log", "backend.log"} <= set(logs)
     places = {"tracker store": stored, **{f"journal {name}": text for name, text in logs.items()}}
-    leaks = [f"{kind} « {value} » dans {place}"
-             for kind, values in {**spellings(), "jeton d'accès": [access_token]}.items()
-             for value in values for place, text in places.items() if value in text]
+    leaks = [
+        f"{kind} « {value} » dans {place}"
+        for kind, values in {**spellings(), "jeton d'accès": [access_token]}.items()
+        for value in values
+        for place, text in places.items()
+        if value in text
+    ]
     assert leaks == []

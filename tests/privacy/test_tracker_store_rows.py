@@ -38,8 +38,11 @@ def user(text: str, intent: str, at: float) -> UserUttered:
 
 
 def start(at: float) -> list:
-    return [ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at + 0.001),
-            ActionExecuted("action_listen", timestamp=at + 0.002)]
+    return [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at + 0.001),
+        ActionExecuted("action_listen", timestamp=at + 0.002),
+    ]
 
 
 def dicts(tracker: DialogueStateTracker | None) -> list[dict]:
@@ -63,8 +66,11 @@ def test_read_back_from_memory_equals_a_fresh_read_from_the_database(url):
     async def scenario():
         rasa = store(url)
         await turn(rasa, *start(1000.0), user("combien je touche", "ask_allowance_amount", 1001.0))
-        await turn(rasa, SlotSet("identifier", "1234567A", timestamp=1002.0),
-                   BotUttered("Votre date de naissance ?", timestamp=1002.5))
+        await turn(
+            rasa,
+            SlotSet("identifier", "1234567A", timestamp=1002.0),
+            BotUttered("Votre date de naissance ?", timestamp=1002.5),
+        )
         await turn(rasa, user("merci", "thank", 1003.0))
         from_memory = await rasa.retrieve(SENDER)
         from_database = await store(url).retrieve(SENDER)
@@ -97,8 +103,9 @@ def test_a_new_session_is_cut_like_the_database_query(url):
         await turn(rasa, *start(5000.0), user("re bonjour", "greet", 5001.0))
         from_memory, from_database = await rasa.retrieve(SENDER), await store(url).retrieve(SENDER)
         assert dicts(from_memory) == dicts(from_database)
-        assert [getattr(event, "text", None) for event in from_memory.events if isinstance(event, UserUttered)] \
-            == ["re bonjour"]
+        assert [getattr(event, "text", None) for event in from_memory.events if isinstance(event, UserUttered)] == [
+            "re bonjour"
+        ]
 
     asyncio.run(scenario())
 

@@ -16,10 +16,18 @@ RASA = validator_for(SCHEMA)(SCHEMA)
 OURS = action_result_errors(SCHEMA)
 
 VALID = [
-    {"events": [SlotSet("identifier", "1234567A"), ActiveLoop(None), FollowupAction("action_listen")],
-     "responses": [{"text": "Vous êtes identifié."}]},
-    {"events": [BotUttered("Bonjour", {"buttons": [{"title": "Oui", "payload": "/affirm"}]}), SessionStarted(),
-                ActionExecuted("action_listen")], "responses": []},
+    {
+        "events": [SlotSet("identifier", "1234567A"), ActiveLoop(None), FollowupAction("action_listen")],
+        "responses": [{"text": "Vous êtes identifié."}],
+    },
+    {
+        "events": [
+            BotUttered("Bonjour", {"buttons": [{"title": "Oui", "payload": "/affirm"}]}),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+        ],
+        "responses": [],
+    },
     {"events": [], "responses": []},
     {},
 ]
@@ -42,15 +50,55 @@ def test_same_verdict_as_rasa_on_known_answers(answer):
     assert RASA.is_valid(answer) == (answer in VALID)
 
 
-EVENT_KINDS = st.sampled_from(["user", "bot", "slot", "action", "active_loop", "followup", "session_started",
-                               "restart", "reminder", "pause", "nonsense", "", "SLOT"])
-VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5),
-                   st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(),
-                                                                               max_size=2))
-EVENTS = st.builds(lambda kind, extra: {"event": kind, **extra}, EVENT_KINDS,
-                   st.dictionaries(st.sampled_from(["name", "text", "value", "timestamp", "policy", "confidence",
-                                                    "data", "metadata", "parse_data", "intent", "entities"]),
-                                   VALUES, max_size=4))
+EVENT_KINDS = st.sampled_from(
+    [
+        "user",
+        "bot",
+        "slot",
+        "action",
+        "active_loop",
+        "followup",
+        "session_started",
+        "restart",
+        "reminder",
+        "pause",
+        "nonsense",
+        "",
+        "SLOT",
+    ]
+)
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+EVENTS = st.builds(
+    lambda kind, extra: {"event": kind, **extra},
+    EVENT_KINDS,
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "text",
+                "value",
+                "timestamp",
+                "policy",
+                "confidence",
+                "data",
+                "metadata",
+                "parse_data",
+                "intent",
+                "entities",
+            ]
+        ),
+        VALUES,
+        max_size=4,
+    ),
+)
 
 
 @given(st.lists(st.one_of(EVENTS, VALUES), max_size=4))

@@ -29,9 +29,17 @@ def fuzzed_backend(tmp_path_factory):
     stack = Stack(tmp_path_factory.mktemp("fuzz"))
     stack.start_backend(population=3)
     person = synthetic_identity(2)
-    grant = httpx.post(f"{stack.backend_url}/v1/identification", headers={"X-Service-Token": SERVICE_TOKEN},
-                       json={"conversation_id": "fuzz", "channel": "rest", "identifier": person.identifier,
-                             "birth_date": person.birth_date.isoformat()}, timeout=10)
+    grant = httpx.post(
+        f"{stack.backend_url}/v1/identification",
+        headers={"X-Service-Token": SERVICE_TOKEN},
+        json={
+            "conversation_id": "fuzz",
+            "channel": "rest",
+            "identifier": person.identifier,
+            "birth_date": person.birth_date.isoformat(),
+        },
+        timeout=10,
+    )
     assert grant.status_code == 200, grant.text
     stack.fuzz_grant = grant.json()
     yield stack
@@ -40,9 +48,11 @@ def fuzzed_backend(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def backend_schema(fuzzed_backend):
-    return schemathesis.from_uri(f"{fuzzed_backend.backend_url}/openapi.json", base_url=fuzzed_backend.backend_url,
-                                 data_generation_methods=[DataGenerationMethod.positive,
-                                                          DataGenerationMethod.negative])
+    return schemathesis.from_uri(
+        f"{fuzzed_backend.backend_url}/openapi.json",
+        base_url=fuzzed_backend.backend_url,
+        data_generation_methods=[DataGenerationMethod.positive, DataGenerationMethod.negative],
+    )
 
 
 schema = schemathesis.from_pytest_fixture("backend_schema")
@@ -62,14 +72,12 @@ def _no_server_error(case, fuzzed_backend) -> None:
 
 
 @schema.parametrize(data_generation_methods=[DataGenerationMethod.positive])
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_valid_request_makes_the_backend_fail(case, fuzzed_backend):
     _no_server_error(case, fuzzed_backend)
 
 
 @schema.parametrize(data_generation_methods=[DataGenerationMethod.negative], endpoint=WITH_INPUT)
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_invalid_request_makes_the_backend_fail(case, fuzzed_backend):
     _no_server_error(case, fuzzed_backend)

@@ -10,8 +10,10 @@ from bot.rasa_server import install_event_type_lookup
 install_event_type_lookup()
 
 
-@pytest.mark.parametrize("name, cls", [("slot", SlotSet), ("user", UserUttered), ("action", ActionExecuted),
-                                       ("session_started", SessionStarted)])
+@pytest.mark.parametrize(
+    "name, cls",
+    [("slot", SlotSet), ("user", UserUttered), ("action", ActionExecuted), ("session_started", SessionStarted)],
+)
 def test_known_names_twice(name, cls):
     assert Event.resolve_by_type(name) is cls
     assert Event.resolve_by_type(name) is cls  # from the table

@@ -44,14 +44,20 @@ def restart(stack, name: str) -> None:
 def user_messages_stored(stack, sender: str) -> list[str]:
     database = stack.env["ALLOCBOT_TRACKER_DB_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as connection:
-        return [row[0] for row in connection.execute(
-            "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user' "
-            "ORDER BY id", (sender,))]
+        return [
+            row[0]
+            for row in connection.execute(
+                "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user' "
+                "ORDER BY id",
+                (sender,),
+            )
+        ]
 
 
 def tickets_of(stack, sender: str) -> list[dict]:
-    listing = httpx.get(f"{stack.backend_url}/v1/handoff-tickets", headers={"X-Service-Token": SERVICE_TOKEN},
-                        timeout=10).json()["tickets"]
+    listing = httpx.get(
+        f"{stack.backend_url}/v1/handoff-tickets", headers={"X-Service-Token": SERVICE_TOKEN}, timeout=10
+    ).json()["tickets"]
     return [ticket for ticket in listing if ticket["conversation_id"] == sender]
 
 

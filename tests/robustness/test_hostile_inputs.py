@@ -58,22 +58,26 @@ def test_hostile_text_over_rest_gets_a_clear_answer(dialogue, kind: str) -> None
     assert "<script>" not in reply and "49" not in reply
     assert "forgé" not in reply
     if kind == "charge Rasa":
-        slots = httpx.get(f"{dialogue.rasa_url}/conversations/{sender}/tracker",
-                          params={"token": dialogue.rasa_token}, timeout=10).json()["slots"]
+        slots = httpx.get(
+            f"{dialogue.rasa_url}/conversations/{sender}/tracker", params={"token": dialogue.rasa_token}, timeout=10
+        ).json()["slots"]
         assert slots.get("identified") is not True  # a message cannot identify anyone
     assert_all_alive(dialogue)
 
 
-@pytest.mark.parametrize(("kind", "content", "headers"), [
-    ("UTF-8 invalide", b'{"sender": "x", "message": "\xff\xfe\xc3\x28"}', {"Content-Type": "application/json"}),
-    ("pas du JSON", b"message=bonjour", {"Content-Type": "application/x-www-form-urlencoded"}),
-    ("texte brut", b"bonjour", {"Content-Type": "text/plain"}),
-    ("JSON tronqué", b'{"sender": "x", "message": "bon', {"Content-Type": "application/json"}),
-    ("JSON liste", b'["bonjour"]', {"Content-Type": "application/json"}),
-    ("message nombre", b'{"sender": "x", "message": 12}', {"Content-Type": "application/json"}),
-    ("message objet", b'{"sender": "x", "message": {"a": 1}}', {"Content-Type": "application/json"}),
-    ("sans message", b'{"sender": "x"}', {"Content-Type": "application/json"}),
-])
+@pytest.mark.parametrize(
+    ("kind", "content", "headers"),
+    [
+        ("UTF-8 invalide", b'{"sender": "x", "message": "\xff\xfe\xc3\x28"}', {"Content-Type": "application/json"}),
+        ("pas du JSON", b"message=bonjour", {"Content-Type": "application/x-www-form-urlencoded"}),
+        ("texte brut", b"bonjour", {"Content-Type": "text/plain"}),
+        ("JSON tronqué", b'{"sender": "x", "message": "bon', {"Content-Type": "application/json"}),
+        ("JSON liste", b'["bonjour"]', {"Content-Type": "application/json"}),
+        ("message nombre", b'{"sender": "x", "message": 12}', {"Content-Type": "application/json"}),
+        ("message objet", b'{"sender": "x", "message": {"a": 1}}', {"Content-Type": "application/json"}),
+        ("sans message", b'{"sender": "x"}', {"Content-Type": "application/json"}),
+    ],
+)
 def test_broken_rest_requests_get_a_4xx_or_a_clear_answer(dialogue, kind, content, headers) -> None:
     response = httpx.post(f"{dialogue.rasa_url}/webhooks/rest/webhook", content=content, headers=headers, timeout=60)
     assert response.status_code < 500, f"{kind}: {response.status_code} {response.text[:200]}"
@@ -96,21 +100,26 @@ def test_concurrent_messages_in_one_conversation_are_all_kept_in_order(dialogue)
 
     async def send_all():
         async with httpx.AsyncClient(timeout=120) as client:
-            return await asyncio.gather(*[client.post(f"{dialogue.rasa_url}/webhooks/rest/webhook",
-                                                      json={"sender": sender, "message": text})
-                                          for text in messages])
+            return await asyncio.gather(
+                *[
+                    client.post(f"{dialogue.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
+                    for text in messages
+                ]
+            )
 
     responses = asyncio.run(send_all())
     assert [response.status_code for response in responses] == [200] * len(messages)
     assert all(response.json() for response in responses)
-    tracker = httpx.get(f"{dialogue.rasa_url}/conversations/{sender}/tracker",
-                        params={"token": dialogue.rasa_token}, timeout=10).json()
+    tracker = httpx.get(
+        f"{dialogue.rasa_url}/conversations/{sender}/tracker", params={"token": dialogue.rasa_token}, timeout=10
+    ).json()
     said = sorted(event["text"] for event in tracker["events"] if event["event"] == "user")
     assert said == sorted(messages)
     database = dialogue.env["ALLOCBOT_TRACKER_DB_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as connection:
-        stored = connection.execute("SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'",
-                                    (sender,)).fetchone()[0]
+        stored = connection.execute(
+            "SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
+        ).fetchone()[0]
     assert stored == len(messages)
     assert_all_alive(dialogue)
 
@@ -142,8 +151,15 @@ class Widget:
 def test_hostile_text_over_socketio_gets_a_clear_answer(dialogue) -> None:
     widget = Widget(dialogue.rasa_url)
     try:
-        for kind in ("caractères de contrôle", "emoji seuls", "injection SQL", "injection HTML",
-                     "injection de gabarit", "charge Rasa", "unicode exotique"):
+        for kind in (
+            "caractères de contrôle",
+            "emoji seuls",
+            "injection SQL",
+            "injection HTML",
+            "injection de gabarit",
+            "charge Rasa",
+            "unicode exotique",
+        ):
             widget.send(HOSTILE_TEXTS[kind])
             reply = widget.next_text()
             assert reply.strip(), kind
@@ -171,11 +187,19 @@ BACKEND_CASES = [
     ("POST", "/v1/identification", {"Content-Type": "application/json"}, b""),
     ("POST", "/v1/identification", {"Content-Type": "application/json"}, b'{"conversation_id": "\xff\xfe"}'),
     ("POST", "/v1/identification", {"Content-Type": "text/plain"}, b"identifier=1234567A"),
-    ("POST", "/v1/identification", {"Content-Type": "application/json"},
-     b'{"conversation_id": "x\' OR 1=1 --", "channel": "rest", "identifier": "1234567A\' OR \'1\'=\'1", '
-     b'"birth_date": "1988-04-12"}'),
-    ("POST", "/v1/identification", {"Content-Type": "application/json"},
-     b'{"conversation_id": "<script>", "channel": "rest", "identifier": "{{7*7}}", "birth_date": "12/04/1988"}'),
+    (
+        "POST",
+        "/v1/identification",
+        {"Content-Type": "application/json"},
+        b'{"conversation_id": "x\' OR 1=1 --", "channel": "rest", "identifier": "1234567A\' OR \'1\'=\'1", '
+        b'"birth_date": "1988-04-12"}',
+    ),
+    (
+        "POST",
+        "/v1/identification",
+        {"Content-Type": "application/json"},
+        b'{"conversation_id": "<script>", "channel": "rest", "identifier": "{{7*7}}", "birth_date": "12/04/1988"}',
+    ),
     ("POST", "/v1/handoff-tickets", {"Content-Type": "application/json"}, b'{"conversation_id": ""}'),
     ("POST", "/v1/handoff-tickets", {"Content-Type": "application/json"}, ("x" * 100_000).encode()),
     ("GET", "/v1/handoff-tickets/AB-%00%00", {}, b""),
@@ -186,11 +210,19 @@ BACKEND_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "headers", "content"), BACKEND_CASES,
-                         ids=[f"{m} {p[:40]} {len(c)}o" for m, p, _, c in BACKEND_CASES])
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "content"),
+    BACKEND_CASES,
+    ids=[f"{m} {p[:40]} {len(c)}o" for m, p, _, c in BACKEND_CASES],
+)
 def test_hostile_requests_to_the_backend_get_a_json_4xx(stack, method, path, headers, content) -> None:
-    response = httpx.request(method, stack.backend_url + path, content=content, timeout=30,
-                             headers={"X-Service-Token": SERVICE_TOKEN, **headers})
+    response = httpx.request(
+        method,
+        stack.backend_url + path,
+        content=content,
+        timeout=30,
+        headers={"X-Service-Token": SERVICE_TOKEN, **headers},
+    )
     assert 400 <= response.status_code < 500, f"{response.status_code} {response.text[:200]}"
     assert response.headers["content-type"].startswith("application/json")
     assert "Traceback" not in response.text

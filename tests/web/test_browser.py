@@ -45,9 +45,12 @@ def ask(page, message: str, expect: str | None = None) -> list[str]:
     page.locator(".rw-new-message").fill(message)
     page.keyboard.press("Enter")
     page.locator(".rw-client", has_text=message).last.wait_for()
-    page.wait_for_function("""([count, expected]) => Array.from(document.querySelectorAll(".rw-response"))
+    page.wait_for_function(
+        """([count, expected]) => Array.from(document.querySelectorAll(".rw-response"))
         .slice(count).some(e => e.innerText.replace(/[\\u00a0\\u202f]/g, " ").includes(expected))""",
-                           arg=[before, expect or ""], polling=250)
+        arg=[before, expect or ""],
+        polling=250,
+    )
     return bot_texts(page)[before:]
 
 
@@ -73,8 +76,11 @@ def expected_amount(backend: BackendView, month: str | None = None) -> str:
 
 def csp_violations(page) -> list[str]:
     # rasa-webchat's stylesheet @imports Google Fonts: blocked on purpose (no third party), the only expected one.
-    return [message for message in page.console_messages
-            if "Content Security Policy" in message and "fonts.googleapis.com" not in message]
+    return [
+        message
+        for message in page.console_messages
+        if "Content Security Policy" in message and "fonts.googleapis.com" not in message
+    ]
 
 
 def test_logged_in_person_reads_their_amount_without_identification_and_after_a_reload(site, page):
@@ -113,8 +119,9 @@ def test_without_a_site_token_the_bot_identifies_the_person_as_on_other_channels
 
 
 def test_buttons_render_and_work_with_the_keyboard_at_phone_width(site, browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 375, "height": 740}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(site.site_url + "/")
@@ -156,9 +163,17 @@ def test_a_forged_or_expired_site_token_is_refused(site, browser):
     backend = BackendView(site, *CAMILLE)
     now = int(time.time())
     forged = site_token.issue(backend.person, "not-the-site-secret-" + "x" * 32)
-    expired = jwt.encode({"sub": str(backend.person), "aud": site_token.AUDIENCE, "iss": site_token.ISSUER,
-                          "iat": now - 1200, "exp": now - 600}, site.env["ALLOCBOT_SITE_TOKEN_SECRET"],
-                         algorithm=site_token.ALGORITHM)
+    expired = jwt.encode(
+        {
+            "sub": str(backend.person),
+            "aud": site_token.AUDIENCE,
+            "iss": site_token.ISSUER,
+            "iat": now - 1200,
+            "exp": now - 600,
+        },
+        site.env["ALLOCBOT_SITE_TOKEN_SECRET"],
+        algorithm=site_token.ALGORITHM,
+    )
     for bad in [forged, expired]:
         context = browser.new_context(locale="fr-FR")
         context.set_default_timeout(60_000)
@@ -169,8 +184,9 @@ def test_a_forged_or_expired_site_token_is_refused(site, browser):
         answer = " ".join(ask(page, "combien je vais toucher ce mois-ci ?", expect="identifiant"))
         assert "€" not in answer and "Camille" not in answer
         session_id = page.evaluate("JSON.parse(sessionStorage.getItem('chat_session')).session_id")
-        tracker = httpx.get(f"{site.rasa_url}/conversations/{session_id}/tracker", params={"token": RASA_TOKEN},
-                            timeout=30).json()
+        tracker = httpx.get(
+            f"{site.rasa_url}/conversations/{session_id}/tracker", params={"token": RASA_TOKEN}, timeout=30
+        ).json()
         said = [event for event in tracker["events"] if event["event"] == "user"][-1]
         # A token did reach the bot with the message (stored masked as "[JETON]" by bot.privacy.tracker_store)
         assert said["metadata"]["allocbot"]["site_token"] in (bad, "[JETON]")

@@ -52,8 +52,7 @@ class Widget:
         return self
 
     def send(self, message, **custom_data) -> None:
-        self.client.emit("user_uttered", {"message": message, "customData": custom_data,
-                                          "session_id": self.session_id})
+        self.client.emit("user_uttered", {"message": message, "customData": custom_data, "session_id": self.session_id})
 
     def next_text(self) -> str:
         return self.received.get(timeout=60).get("text", "")
@@ -62,17 +61,21 @@ class Widget:
         self.client.disconnect()
 
     def user_events(self) -> list[dict]:
-        tracker = httpx.get(f"{self.rasa_url}/conversations/{self.session_id}/tracker",
-                            params={"token": RASA_TOKEN}, timeout=30).json()
+        tracker = httpx.get(
+            f"{self.rasa_url}/conversations/{self.session_id}/tracker", params={"token": RASA_TOKEN}, timeout=30
+        ).json()
         return [event for event in tracker["events"] if event["event"] == "user"]
 
 
 def test_amounts_stay_on_one_line_and_metadata_is_ours():
     nbsp = "\u00a0"
-    assert keep_amounts_together("1 279,38 € net, 45,01 € × 30 jours") == \
-        f"1{nbsp}279,38{nbsp}€ net, 45,01{nbsp}€ × 30 jours"
-    assert build_metadata({"site_token": "abc", "role": "admin"}) == \
-        {"allocbot": {"channel": "web", "site_token": "abc"}}
+    assert (
+        keep_amounts_together("1 279,38 € net, 45,01 € × 30 jours")
+        == f"1{nbsp}279,38{nbsp}€ net, 45,01{nbsp}€ × 30 jours"
+    )
+    assert build_metadata({"site_token": "abc", "role": "admin"}) == {
+        "allocbot": {"channel": "web", "site_token": "abc"}
+    }
     assert build_metadata({"site_token": "x" * 5000}) == {"allocbot": {"channel": "web"}}
     assert build_metadata("not a dict") == {"allocbot": {"channel": "web"}}
 
@@ -95,8 +98,13 @@ def test_a_client_cannot_choose_another_channels_conversation_id(dialogue):
 
 def test_metadata_is_built_by_the_channel_and_keeps_only_the_site_token(dialogue):
     widget = Widget(dialogue.rasa_url).open()
-    widget.send("bonjour", site_token="not-a-real-token", language="fr",
-                allocbot={"channel": "sms", "job_seeker_id": 1}, job_seeker_id=1)
+    widget.send(
+        "bonjour",
+        site_token="not-a-real-token",
+        language="fr",
+        allocbot={"channel": "sms", "job_seeker_id": 1},
+        job_seeker_id=1,
+    )
     assert "assistant automatique" in widget.next_text()
     widget.close()
     user_events = widget.user_events()
@@ -104,8 +112,10 @@ def test_metadata_is_built_by_the_channel_and_keeps_only_the_site_token(dialogue
     assert user_events[-1]["input_channel"] == "socketio"
     metadata = user_events[-1]["metadata"]  # Rasa adds model_id and assistant_id of its own
     # The stored copy of the token is masked by bot.privacy.tracker_store (a bearer credential is never kept).
-    assert metadata["allocbot"] in ({"channel": "web", "site_token": "not-a-real-token"},
-                                    {"channel": "web", "site_token": STORED_TOKEN})
+    assert metadata["allocbot"] in (
+        {"channel": "web", "site_token": "not-a-real-token"},
+        {"channel": "web", "site_token": STORED_TOKEN},
+    )
     assert "language" not in metadata and "job_seeker_id" not in metadata and "customData" not in metadata
 
 
@@ -122,9 +132,12 @@ def test_a_message_sent_through_rasas_api_reaches_the_widget(dialogue):
     widget = Widget(dialogue.rasa_url).open()
     widget.send("bonjour")
     widget.next_text()
-    response = httpx.post(f"{dialogue.rasa_url}/conversations/{widget.session_id}/execute",
-                          params={"token": RASA_TOKEN, "output_channel": "latest"},
-                          json={"name": "utter_iamabot"}, timeout=60)
+    response = httpx.post(
+        f"{dialogue.rasa_url}/conversations/{widget.session_id}/execute",
+        params={"token": RASA_TOKEN, "output_channel": "latest"},
+        json={"name": "utter_iamabot"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     assert "pas une personne" in widget.next_text()
     widget.close()

@@ -17,8 +17,15 @@ from tests.servers import Stack
 CAMILLE = ("1234567A", "12/04/1988")
 # Synthetic people 16 and 17 are this module's (others use the low indices for their lock tests).
 LOCKED_PERSON = synthetic_identity(16)
-PAGES = ["/", "/connexion", "/espace", "/page-qui-n-existe-pas", "/static/site.css", "/static/chat.js",
-         "/static/vendor/rasa-webchat.js"]
+PAGES = [
+    "/",
+    "/connexion",
+    "/espace",
+    "/page-qui-n-existe-pas",
+    "/static/site.css",
+    "/static/chat.js",
+    "/static/vendor/rasa-webchat.js",
+]
 
 
 def client(stack: Stack) -> httpx.Client:
@@ -31,8 +38,9 @@ def csrf_of(html: str) -> str:
 
 def login(browser: httpx.Client, identifier: str, birth_date: str, csrf: str | None = None) -> httpx.Response:
     csrf = csrf if csrf is not None else csrf_of(browser.get("/connexion").text)
-    return browser.post("/connexion", data={"csrf_token": csrf, "identifiant": identifier,
-                                            "date_naissance": birth_date})
+    return browser.post(
+        "/connexion", data={"csrf_token": csrf, "identifiant": identifier, "date_naissance": birth_date}
+    )
 
 
 def test_health_and_widget_bundle(site):
@@ -109,21 +117,27 @@ def test_login_without_the_form_csrf_token_is_refused(site):
         assert "Le formulaire a expiré" in response.text
         assert browser.get("/espace").headers["location"] == "/connexion"
     with client(site) as attacker:  # a cross-site post has no session cookie at all
-        response = attacker.post("/connexion", data={"csrf_token": "", "identifiant": "1234567A",
-                                                     "date_naissance": "12/04/1988"})
+        response = attacker.post(
+            "/connexion", data={"csrf_token": "", "identifiant": "1234567A", "date_naissance": "12/04/1988"}
+        )
         assert response.status_code == 400
 
 
 def test_bad_input_gets_a_clear_french_answer(site):
     with client(site) as browser:
-        for identifier, birth_date in [("", "12/04/1988"), ("1234567A", "31/02/1988"), ("1234567A", "demain"),
-                                       ("X" * 500, "12/04/1988")]:
+        for identifier, birth_date in [
+            ("", "12/04/1988"),
+            ("1234567A", "31/02/1988"),
+            ("1234567A", "demain"),
+            ("X" * 500, "12/04/1988"),
+        ]:
             response = login(browser, identifier, birth_date)
             assert response.status_code == 400
             assert "au format JJ/MM/AAAA" in response.text
         csrf = csrf_of(browser.get("/connexion").text)
-        huge = browser.post("/connexion", data={"csrf_token": csrf, "identifiant": "A" * 10_000,
-                                                "date_naissance": "12/04/1988"})
+        huge = browser.post(
+            "/connexion", data={"csrf_token": csrf, "identifiant": "A" * 10_000, "date_naissance": "12/04/1988"}
+        )
         assert huge.status_code == 400 and "Le formulaire a expiré" in huge.text
         as_json = browser.post("/connexion", json={"identifiant": "1234567A"})
         assert as_json.status_code == 400

@@ -87,8 +87,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        codes = {404: ("not_found", "Cette adresse n'existe pas."),
-                 405: ("method_not_allowed", "Cette méthode n'est pas permise ici.")}
+        codes = {
+            404: ("not_found", "Cette adresse n'existe pas."),
+            405: ("method_not_allowed", "Cette méthode n'est pas permise ici."),
+        }
         code, message = codes.get(error.status_code, ("http_error", str(error.detail)))
         return _error(error.status_code, code, message)
 
@@ -110,14 +112,20 @@ def committed(session: Session, result):
     return result
 
 
-def _grant(session: Session, config: Settings, person: JobSeeker, conversation_id: str, channel: str,
-           purpose: str) -> dict:
+def _grant(
+    session: Session, config: Settings, person: JobSeeker, conversation_id: str, channel: str, purpose: str
+) -> dict:
     """An access token for this person and this conversation, and the identification logged."""
-    token, grant = tokens.issue(config.access_token_secret, config.access_token_ttl_seconds,
-                                person.id, conversation_id, channel)
+    token, grant = tokens.issue(
+        config.access_token_secret, config.access_token_ttl_seconds, person.id, conversation_id, channel
+    )
     access_log.record(session, person.id, "bot", "identification", purpose, conversation_id)
-    return {"access_token": token, "expires_at": grant.expires_at.isoformat(),
-            "job_seeker_id": person.id, "first_name": person.first_name}
+    return {
+        "access_token": token,
+        "expires_at": grant.expires_at.isoformat(),
+        "job_seeker_id": person.id,
+        "first_name": person.first_name,
+    }
 
 
 def _month_or_current(month: str | None) -> date:
@@ -148,18 +156,26 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         return file.declaration_calendar(clock.today())
 
     @app.post("/v1/identification", tags=["identification"], dependencies=service)
-    def identify(body: IdentificationRequest, config: Settings = Depends(settings),
-                 session: Session = Depends(db_session)) -> dict:
+    def identify(
+        body: IdentificationRequest, config: Settings = Depends(settings), session: Session = Depends(db_session)
+    ) -> dict:
         claim = identification.IdentityClaim(
-            conversation_id=body.conversation_id, birth_date=body.birth_date,
-            identifier=body.identifier, phone=body.phone)
+            conversation_id=body.conversation_id,
+            birth_date=body.birth_date,
+            identifier=body.identifier,
+            phone=body.phone,
+        )
         person = identification.identify(session, config.access_token_secret, claim)
-        return committed(session, _grant(session, config, person, body.conversation_id, body.channel.value,
-                                         "identification réussie"))
+        return committed(
+            session, _grant(session, config, person, body.conversation_id, body.channel.value, "identification réussie")
+        )
 
     @app.post("/v1/identification/site-token", tags=["identification"], dependencies=service)
-    def identify_by_site_token(body: SiteTokenIdentificationRequest, config: Settings = Depends(settings),
-                               session: Session = Depends(db_session)) -> dict:
+    def identify_by_site_token(
+        body: SiteTokenIdentificationRequest,
+        config: Settings = Depends(settings),
+        session: Session = Depends(db_session),
+    ) -> dict:
         """The widget's token, signed by the personal space for the person logged in there."""
         if not config.site_token_secret:
             raise ApiError(503, "site_token_disabled", "L'identification par l'espace personnel n'est pas configurée.")
@@ -169,8 +185,17 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
             person = None
         if person is None:
             raise identification.FAILED
-        return committed(session, _grant(session, config, person, body.conversation_id, body.channel.value,
-                                         "identification par l'espace personnel"))
+        return committed(
+            session,
+            _grant(
+                session,
+                config,
+                person,
+                body.conversation_id,
+                body.channel.value,
+                "identification par l'espace personnel",
+            ),
+        )
 
     @app.post("/v1/identification/phone-link", tags=["identification"], dependencies=service)
     def phone_link(body: PhoneLinkRequest, session: Session = Depends(db_session)) -> dict:
@@ -185,13 +210,20 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         # Added now, the first query's autoflush would INSERT it and hold SQLite's write lock for the
         # whole computation: under load, concurrent reads queued behind it (profiled, docs/performance.md).
         person_id, conversation_id = access.person.id, access.conversation_id
-        event.listen(session, "before_commit", once=True, fn=lambda s: access_log.record(
-            s, person_id, "bot", resource, purpose, conversation_id))
+        event.listen(
+            session,
+            "before_commit",
+            once=True,
+            fn=lambda s: access_log.record(s, person_id, "bot", resource, purpose, conversation_id),
+        )
         return access.person
 
     @app.get("/v1/job-seekers/{job_seeker_id}/allowance", tags=["dossier"])
-    def allowance(month: str | None = Query(default=None, regex=MONTH_PATTERN),
-                  access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+    def allowance(
+        month: str | None = Query(default=None, regex=MONTH_PATTERN),
+        access: PersonAccess = Depends(person_access),
+        session: Session = Depends(db_session),
+    ):
         person = read(access, session, "allowance", "question sur le montant de l'allocation")
         return committed(session, file.allowance(session, person, _month_or_current(month), clock.today()))
 
@@ -201,8 +233,11 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         return committed(session, file.next_payment(session, person, clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/payments", tags=["dossier"])
-    def payments(limit: int = Query(default=12, ge=1, le=60),
-                 access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+    def payments(
+        limit: int = Query(default=12, ge=1, le=60),
+        access: PersonAccess = Depends(person_access),
+        session: Session = Depends(db_session),
+    ):
         person = read(access, session, "payments", "historique des paiements")
         history = file.payment_history(session, person, limit, clock.today())
         return committed(session, {"payments": history})
@@ -223,8 +258,11 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         return committed(session, {"overpayments": file.overpayments(session, person, clock.today())})
 
     @app.post("/v1/job-seekers/{job_seeker_id}/simulations/earnings", tags=["dossier"])
-    def simulate(body: EarningsSimulationRequest, access: PersonAccess = Depends(person_access),
-                 session: Session = Depends(db_session)):
+    def simulate(
+        body: EarningsSimulationRequest,
+        access: PersonAccess = Depends(person_access),
+        session: Session = Depends(db_session),
+    ):
         person = read(access, session, "simulation", "simulation d'un revenu d'activité")
         result = file.simulate_earnings(session, person, _month(body.month), body.gross_earnings)
         return committed(session, result)
@@ -234,9 +272,16 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         if body.job_seeker_id is not None and session.get(JobSeeker, body.job_seeker_id) is None:
             raise not_found("Ce dossier n'existe pas.")
         ticket = tickets.create(
-            session, conversation_id=body.conversation_id, channel=body.channel, reason=body.reason,
-            priority=body.priority.value, need=body.need, summary=body.summary,
-            transcript=[line.dict() for line in body.transcript], job_seeker_id=body.job_seeker_id)
+            session,
+            conversation_id=body.conversation_id,
+            channel=body.channel,
+            reason=body.reason,
+            priority=body.priority.value,
+            need=body.need,
+            summary=body.summary,
+            transcript=[line.dict() for line in body.transcript],
+            job_seeker_id=body.job_seeker_id,
+        )
         return committed(session, tickets.view(ticket))
 
     @app.get("/v1/handoff-tickets", tags=["tickets"], dependencies=service)
@@ -248,38 +293,46 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         return committed(session, tickets.view(tickets.get(session, reference)))
 
     @app.post("/v1/handoff-tickets/{reference}/take", tags=["tickets"], dependencies=service)
-    def take_ticket(body: CounsellorAction, reference: str = _reference(),
-                    session: Session = Depends(db_session)):
+    def take_ticket(body: CounsellorAction, reference: str = _reference(), session: Session = Depends(db_session)):
         return committed(session, tickets.view(tickets.take(session, reference, body.counsellor)))
 
     @app.post("/v1/handoff-tickets/{reference}/release", tags=["tickets"], dependencies=service)
-    def release_ticket(body: CounsellorAction, reference: str = _reference(),
-                       session: Session = Depends(db_session)):
+    def release_ticket(body: CounsellorAction, reference: str = _reference(), session: Session = Depends(db_session)):
         return committed(session, tickets.view(tickets.release(session, reference, body.counsellor)))
 
     @app.post("/v1/handoff-tickets/{reference}/close", tags=["tickets"], dependencies=service)
-    def close_ticket(body: CounsellorAction, reference: str = _reference(),
-                     session: Session = Depends(db_session)):
+    def close_ticket(body: CounsellorAction, reference: str = _reference(), session: Session = Depends(db_session)):
         return committed(session, tickets.view(tickets.close(session, reference, body.counsellor)))
 
     @app.delete("/v1/conversations/{conversation_id}", tags=["vie privée"], dependencies=service)
-    def erase_conversation(conversation_id: str = Path(..., min_length=1, max_length=200, regex=r"^[^\x00-\x1f\x7f]+$"),
-                           session: Session = Depends(db_session)):
+    def erase_conversation(
+        conversation_id: str = Path(..., min_length=1, max_length=200, regex=r"^[^\x00-\x1f\x7f]+$"),
+        session: Session = Depends(db_session),
+    ):
         """Erasure asked by the person in the conversation: its tickets go; the access log keeps only the fact."""
         return committed(session, privacy_records.erase_conversation(session, conversation_id))
 
     @app.get("/v1/counsellor/job-seekers/{job_seeker_id}/summary", tags=["conseillers"], dependencies=service)
-    def counsellor_summary(job_seeker_id: int = Path(..., ge=1, le=2_147_483_647),
-                           x_counsellor: str = Header(..., regex=r"^[a-z0-9][a-z0-9._-]{0,39}$",
-                                                      description="Identifiant du conseiller (console)"),
-                           session: Session = Depends(db_session)):
+    def counsellor_summary(
+        job_seeker_id: int = Path(..., ge=1, le=2_147_483_647),
+        x_counsellor: str = Header(
+            ..., regex=r"^[a-z0-9][a-z0-9._-]{0,39}$", description="Identifiant du conseiller (console)"
+        ),
+        session: Session = Depends(db_session),
+    ):
         """The file seen by a counsellor, only while that counsellor holds an open ticket of the person."""
         ticket = tickets.held_by(session, job_seeker_id, x_counsellor)
         if ticket is None:
             raise forbidden()
         person = session.get(JobSeeker, job_seeker_id)
-        access_log.record(session, person.id, f"counsellor:{x_counsellor}", "summary",
-                          f"mise en relation {ticket.reference}", ticket.conversation_id)
+        access_log.record(
+            session,
+            person.id,
+            f"counsellor:{x_counsellor}",
+            "summary",
+            f"mise en relation {ticket.reference}",
+            ticket.conversation_id,
+        )
         return committed(session, file.summary(session, person, clock.today()))
 
 

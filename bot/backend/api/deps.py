@@ -36,9 +36,7 @@ def service_caller(
     x_service_token: str | None = Header(default=None, description="Secret partagé des services allocbot"),
     config: Settings = Depends(settings),
 ) -> None:
-    if not x_service_token or not hmac.compare_digest(
-        x_service_token.encode(), config.backend_service_token.encode()
-    ):
+    if not x_service_token or not hmac.compare_digest(x_service_token.encode(), config.backend_service_token.encode()):
         raise ApiError(401, "service_unauthorized", "Appel refusé : service non authentifié.")
 
 
@@ -64,9 +62,7 @@ def person_access(
     grant = tokens.verify(config.access_token_secret, authorization.removeprefix("Bearer ").strip())
     if grant.job_seeker_id != job_seeker_id:
         raise forbidden()
-    if not x_conversation_id or not hmac.compare_digest(
-        x_conversation_id.encode(), grant.conversation_id.encode()
-    ):
+    if not x_conversation_id or not hmac.compare_digest(x_conversation_id.encode(), grant.conversation_id.encode()):
         raise forbidden()
     person = session.get(JobSeeker, job_seeker_id)
     if person is None:

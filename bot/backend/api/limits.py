@@ -65,11 +65,14 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send) -> None:
-    body = json.dumps({"code": "payload_too_large",
-                       "message": "La requête est trop volumineuse."}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    body = json.dumps({"code": "payload_too_large", "message": "La requête est trop volumineuse."}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -99,8 +99,7 @@ def compute_cumul(
         steps.append(
             Step(
                 "Jours reportés",
-                f"Les {days_fr(unpaid)} non payés ne sont pas perdus : ils repoussent "
-                "d'autant la fin de vos droits.",
+                f"Les {days_fr(unpaid)} non payés ne sont pas perdus : ils repoussent d'autant la fin de vos droits.",
             )
         )
     return Cumul(days, formula_days, ceiling, capped, tuple(steps))

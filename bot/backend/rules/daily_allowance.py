@@ -50,9 +50,7 @@ class DailyAllowance:
     explanation: Explanation
 
 
-def minimum_daily_allowance(
-    on: date, working_time_ratio: Decimal = Decimal(1), in_training: bool = False
-) -> Decimal:
+def minimum_daily_allowance(on: date, working_time_ratio: Decimal = Decimal(1), in_training: bool = False) -> Decimal:
     """The minimum AJ of this claimant on ``on`` (training minimum, part-time pro rata)."""
     name = "aj_minimum_training" if in_training else "aj_minimum"
     return decimal_on(name, on) * working_time_ratio

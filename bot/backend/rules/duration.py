@@ -121,20 +121,16 @@ def rights_duration(divisor_days: int, age_at_contract_end: int, contract_end: d
     steps = [
         Step(
             "Durée calculée",
-            f"{days_fr(divisor_days)} retenus × {num(coefficient)} = {days_fr(computed)} "
-            "(arrondi au jour supérieur).",
+            f"{days_fr(divisor_days)} retenus × {num(coefficient)} = {days_fr(computed)} (arrondi au jour supérieur).",
         )
     ]
     if computed < minimum:
-        steps.append(
-            Step("Durée minimale", f"La durée ne peut pas être inférieure à {days_fr(minimum)}.")
-        )
+        steps.append(Step("Durée minimale", f"La durée ne peut pas être inférieure à {days_fr(minimum)}."))
     if computed > maximum:
         steps.append(
             Step(
                 "Durée maximale",
-                f"À {age_at_contract_end} ans à la fin de votre contrat, la durée est limitée "
-                f"à {days_fr(maximum)}.",
+                f"À {age_at_contract_end} ans à la fin de votre contrat, la durée est limitée à {days_fr(maximum)}.",
             )
         )
     steps.append(Step("Durée de vos droits", f"{days_fr(days)} d'indemnisation."))

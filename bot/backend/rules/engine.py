@@ -117,8 +117,7 @@ def compute_rights(facts: ClaimFacts) -> Rights:
     steps: list[Step] = [
         Step(
             "Fin du dernier contrat",
-            f"Votre dernier contrat a pris fin le {format_date_fr(end)} ; vous aviez alors "
-            f"{age} ans.",
+            f"Votre dernier contrat a pris fin le {format_date_fr(end)} ; vous aviez alors {age} ans.",
         ),
         *eligibility.explanation,
     ]
@@ -153,9 +152,7 @@ def compute_rights(facts: ClaimFacts) -> Rights:
     )
     duration = rights_duration(reference.divisor_days, age, end)
     end_date = rights_end_date(first_paid_day, duration.days)
-    degressivity = compute_degressivity(
-        allowance.amount, age, end, first_paid_day, duration.days, facts.in_training
-    )
+    degressivity = compute_degressivity(allowance.amount, age, end, first_paid_day, duration.days, facts.in_training)
     steps.extend(allowance.explanation)
     steps.extend(duration.explanation)
     steps.extend(deferrals.explanation)
@@ -270,9 +267,7 @@ def monthly_allowance(
     aj = allowance.amount
     degressive = age_condition(rights.age_at_contract_end, rights.contract_end)
     reduced = reduced_daily_allowance(aj, first) if degressive and not facts.in_training else None
-    counted_before = (
-        indemnified_days_before if degressivity_days_before is None else degressivity_days_before
-    )
+    counted_before = indemnified_days_before if degressivity_days_before is None else degressivity_days_before
     full_left = full_rate_days_left(counted_before, first) if reduced is not None else payable.days
 
     def split(days: int) -> tuple[int, int]:
@@ -284,16 +279,12 @@ def monthly_allowance(
         return full * aj + red * (reduced if reduced is not None else aj)
 
     first_rate = aj if full_left > 0 or reduced is None else reduced
-    cumul = compute_cumul(
-        payable.days, gross_for_days, first_rate, declared_earnings, rights.reference_wage, first
-    )
+    cumul = compute_cumul(payable.days, gross_for_days, first_rate, declared_earnings, rights.reference_wage, first)
     paid = cumul.days_paid
     full_days, reduced_days = split(paid)
 
     minimum = minimum_daily_allowance(first, ratio, facts.in_training)
-    per_day_full = daily_deductions(
-        aj, rights.reference_wage, minimum, first, facts.csg_rate, facts.alsace_moselle
-    )
+    per_day_full = daily_deductions(aj, rights.reference_wage, minimum, first, facts.csg_rate, facts.alsace_moselle)
     per_day_reduced: DailyDeductions | None = None
     if reduced is not None and reduced_days:
         per_day_reduced = daily_deductions(
@@ -356,9 +347,7 @@ def monthly_allowance(
             )
         )
     if exhausted_on is not None:
-        steps.append(
-            Step("Fin de vos droits", f"Vos droits s'arrêtent le {format_date_fr(exhausted_on)}.")
-        )
+        steps.append(Step("Fin de vos droits", f"Vos droits s'arrêtent le {format_date_fr(exhausted_on)}."))
     return MonthlyAllowance(
         month=first,
         daily_allowance=first_rate,
@@ -411,9 +400,7 @@ def payment_schedule(
     consumed = 0
     month = month_start(rights.first_paid_day)
     for _ in range(MAX_SCHEDULE_MONTHS):
-        result = monthly_allowance(
-            facts, rights, month, earnings.get(month, ZERO), indemnified_days_before=consumed
-        )
+        result = monthly_allowance(facts, rights, month, earnings.get(month, ZERO), indemnified_days_before=consumed)
         months.append(result)
         consumed += result.days_paid
         if result.rights_exhausted_on is not None:

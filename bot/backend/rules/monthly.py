@@ -82,14 +82,11 @@ def payable_days(month: date, first_paid_day: date, remaining_days: int) -> Paya
         detail += " était indemnisé sur son nombre réel de jours)."
     else:
         detail = (
-            f"{days_fr(days)} indemnisés en {name}, du {format_date_fr(window_start)} au "
-            f"{format_date_fr(window_end)}."
+            f"{days_fr(days)} indemnisés en {name}, du {format_date_fr(window_start)} au {format_date_fr(window_end)}."
         )
         if days < available and days == remaining_days:
             detail += " Ce sont les derniers jours de vos droits."
-    return PayableDays(
-        days, window_start, window_end, whole, flat, (Step("Jours indemnisables", detail),)
-    )
+    return PayableDays(days, window_start, window_end, whole, flat, (Step("Jours indemnisables", detail),))
 
 
 def rights_end_date(first_paid_day: date, duration_days: int) -> date:

@@ -110,15 +110,9 @@ def daily_deductions(
             f"{eur(gross)} : {eur(full_csg)} + {eur(full_crds)} par jour"
         )
         if csg + crds == 0:
-            text += (
-                ". Elles ne sont pas prélevées : votre allocation nette passerait sous "
-                f"{eur(floor)} par jour"
-            )
+            text += f". Elles ne sont pas prélevées : votre allocation nette passerait sous {eur(floor)} par jour"
         elif csg + crds < full_csg + full_crds:
-            text += (
-                f", limitées à {eur(csg + crds)} pour que votre allocation nette reste à "
-                f"{eur(floor)} par jour"
-            )
+            text += f", limitées à {eur(csg + crds)} pour que votre allocation nette reste à {eur(floor)} par jour"
         steps.append(Step("CSG et CRDS", text + "."))
 
     alsace = ZERO

@@ -148,8 +148,7 @@ def overpayment_recovery(
         steps.append(
             Step(
                 "Prescription",
-                "Le délai pour récupérer cette somme a expiré le "
-                f"{format_date_fr(limitation_date)}.",
+                f"Le délai pour récupérer cette somme a expiré le {format_date_fr(limitation_date)}.",
             )
         )
         return result(False, [], None)

@@ -67,8 +67,12 @@ _PARAMETERS: list[Parameter] = [
     Parameter("non_worked_days_cap", D("0.75"), TABLE_START, f"{_UNEDIC_1} — plafond 75 %"),
     Parameter("non_worked_days_cap", D("0.70"), REFORM_2025, f"{_RG_2024} — plafond 70 %"),
     # Looked up per wage month: a 36-month reference period reaches back before TABLE_START.
-    Parameter("wage_cap_pmss_multiple", 4, date(2020, 1, 1),
-              f"{_UNEDIC_1} — 4 PMSS par mois (déjà en vigueur en 2020, hors are-rules.md)"),
+    Parameter(
+        "wage_cap_pmss_multiple",
+        4,
+        date(2020, 1, 1),
+        f"{_UNEDIC_1} — 4 PMSS par mois (déjà en vigueur en 2020, hors are-rules.md)",
+    ),
     Parameter("pmss", D(3428), date(2020, 1, 1), "URSSAF, PMSS 2020-2022 (hors are-rules.md)"),
     Parameter("pmss", D(3666), date(2023, 1, 1), "URSSAF, PMSS 2023 (hors are-rules.md)"),
     Parameter("pmss", D(3864), date(2024, 1, 1), "URSSAF, PMSS 2024"),
@@ -115,9 +119,7 @@ _PARAMETERS: list[Parameter] = [
     Parameter("eligibility_days_seasonal", 108, REFORM_2025, f"{_RG_2024} — saisonniers 108 j"),
     Parameter("eligibility_hours_seasonal", 910, TABLE_START, f"{_UNEDIC_1} — 910 heures"),
     Parameter("eligibility_hours_seasonal", 758, REFORM_2025, f"{_RG_2024} — saisonniers 758 h"),
-    Parameter(
-        "affiliation_max_days_per_week", 5, TABLE_START, f"{_RG_2024} — 5 jours par semaine civile"
-    ),
+    Parameter("affiliation_max_days_per_week", 5, TABLE_START, f"{_RG_2024} — 5 jours par semaine civile"),
     Parameter("duration_coefficient", D("0.75"), TABLE_START, f"{_UNEDIC_3} — coefficient 0,75"),
     Parameter("min_duration_days", 182, TABLE_START, f"{_UNEDIC_3} — 182 jours minimum"),
     Parameter("middle_band_age", 53, TABLE_START, f"{_UNEDIC_3} — 53-54 ans"),
@@ -145,9 +147,7 @@ _PARAMETERS: list[Parameter] = [
     # §5 — Différés et délai d'attente
     Parameter("specific_deferral_divisor", D("107.9"), date(2024, 1, 1), f"{_UNEDIC_DIFF} — 2024"),
     Parameter("specific_deferral_max_days", 150, TABLE_START, f"{_UNEDIC_DIFF} — 150 jours"),
-    Parameter(
-        "specific_deferral_max_days_economic", 75, TABLE_START, f"{_UNEDIC_DIFF} — 75 jours (éco.)"
-    ),
+    Parameter("specific_deferral_max_days_economic", 75, TABLE_START, f"{_UNEDIC_DIFF} — 75 jours (éco.)"),
     Parameter("paid_leave_lookback_days", 182, TABLE_START, f"{_UNEDIC_DIFF} — ICCP, 182 jours"),
     Parameter("paid_leave_deferral_max_days", 30, TABLE_START, f"{_UNEDIC_DIFF} — 30 jours"),
     Parameter("waiting_period_days", 7, TABLE_START, f"{_UNEDIC_DIFF} — 7 jours"),
@@ -157,9 +157,7 @@ _PARAMETERS: list[Parameter] = [
     Parameter("monthly_flat_basis", True, REFORM_2025, "France Travail — mensualisation 04/2025"),
     Parameter("flat_month_days", 30, REFORM_2025, "France Travail — 30 jours par mois"),
     Parameter("declaration_opens_day", 28, TABLE_START, "France Travail — actualisation dès le 28"),
-    Parameter(
-        "declaration_opens_day_february", 26, TABLE_START, "France Travail — dès le 26 en février"
-    ),
+    Parameter("declaration_opens_day_february", 26, TABLE_START, "France Travail — dès le 26 en février"),
     Parameter("declaration_closes_day", 15, TABLE_START, "France Travail — jusqu'au 15 minuit"),
     Parameter("payment_delay_working_days", 3, TABLE_START, "France Travail — 3 jours ouvrés"),
     Parameter("payment_delay_working_days_max", 5, TABLE_START, "France Travail — 5 jours ouvrés"),
@@ -167,9 +165,7 @@ _PARAMETERS: list[Parameter] = [
     # §7 — Cumul allocation et salaire
     Parameter("cumul_earnings_rate", D("0.70"), TABLE_START, f"{_RG_2024} — 70 % du salaire"),
     Parameter("cumul_ceiling_days", D("30.42"), TABLE_START, f"{_RG_2024} — SJR × 30,42"),
-    Parameter(
-        "cumul_ceiling_days", D(30), REFORM_2025, "are-rules.md §7 — SJR × 30 (non confirmé)"
-    ),
+    Parameter("cumul_ceiling_days", D(30), REFORM_2025, "are-rules.md §7 — SJR × 30 (non confirmé)"),
     # Whether the ceiling above is a published value; the bot must say when it is not.
     Parameter("cumul_ceiling_confirmed", True, TABLE_START, f"{_RG_2024} — SJR × 30,42"),
     Parameter("cumul_ceiling_confirmed", False, REFORM_2025, "are-rules.md §7 — non confirmé"),
@@ -178,17 +174,13 @@ _PARAMETERS: list[Parameter] = [
     Parameter("csg_rate_normal", D("0.062"), TABLE_START, "CSS L136-8 — CSG 6,2 %"),
     Parameter("csg_rate_reduced", D("0.038"), TABLE_START, "CSS L136-8 — CSG 3,8 %"),
     Parameter("crds_rate", D("0.005"), TABLE_START, "Ordonnance 96-50 — CRDS 0,5 %"),
-    Parameter(
-        "csg_base_rate", D("0.9825"), TABLE_START, "CSS — abattement de 1,75 %, assiette 98,25 %"
-    ),
+    Parameter("csg_base_rate", D("0.9825"), TABLE_START, "CSS — abattement de 1,75 %, assiette 98,25 %"),
     Parameter("daily_net_floor", D(57), date(2023, 1, 1), "SMIC 11,27 € × 5 (hors are-rules.md)"),
     Parameter("daily_net_floor", D(58), date(2023, 5, 1), "SMIC 11,52 € × 5 (hors are-rules.md)"),
     Parameter("daily_net_floor", D(59), date(2024, 1, 1), "SMIC 11,65 € × 5 (hors are-rules.md)"),
     Parameter("daily_net_floor", D(60), date(2024, 11, 1), "SMIC 11,88 € × 35 / 7, arrondi"),
     Parameter("daily_net_floor", D(61), date(2026, 1, 1), "SMIC 12,02 € × 35 / 7, arrondi"),
-    Parameter(
-        "alsace_moselle_rate", D("0.015"), TABLE_START, "Régime local Alsace-Moselle — 1,5 %"
-    ),
+    Parameter("alsace_moselle_rate", D("0.015"), TABLE_START, "Régime local Alsace-Moselle — 1,5 %"),
     # §9 — Trop-perçus
     Parameter("overpayment_min_recovery", D(77), TABLE_START, f"{_SP} — seuil de 77 €"),
     Parameter("overpayment_max_instalments", 24, TABLE_START, f"{_SP} — 24 mensualités"),
@@ -196,9 +188,7 @@ _PARAMETERS: list[Parameter] = [
     Parameter("overpayment_plan_months", 24, TABLE_START, "allocbot — horizon du plan de retenues"),
     Parameter("overpayment_contest_months", 2, TABLE_START, f"{_SP} — 2 mois pour contester"),
     Parameter("overpayment_limitation_years", 3, TABLE_START, "Code du travail L5422-5 — 3 ans"),
-    Parameter(
-        "overpayment_limitation_years_fraud", 10, TABLE_START, "Code du travail L5422-5 — 10 ans"
-    ),
+    Parameter("overpayment_limitation_years_fraud", 10, TABLE_START, "Code du travail L5422-5 — 10 ans"),
     Parameter(
         "seizable_scale",
         (
@@ -227,12 +217,8 @@ _PARAMETERS: list[Parameter] = [
         date(2025, 1, 1),
         f"{_SAISIE} — décret 2024-1231 (hors are-rules.md)",
     ),
-    Parameter(
-        "seizable_dependent_increment", D(1690), date(2024, 1, 1), f"{_SAISIE} — 2024, par personne"
-    ),
-    Parameter(
-        "seizable_dependent_increment", D(1720), date(2025, 1, 1), f"{_SAISIE} — 2025, par personne"
-    ),
+    Parameter("seizable_dependent_increment", D(1690), date(2024, 1, 1), f"{_SAISIE} — 2024, par personne"),
+    Parameter("seizable_dependent_increment", D(1720), date(2025, 1, 1), f"{_SAISIE} — 2025, par personne"),
 ]
 
 PARAMETERS: tuple[Parameter, ...] = tuple(_PARAMETERS)
@@ -272,8 +258,7 @@ def parameter_on(name: str, day: date) -> Parameter:
     position = bisect.bisect_right([p.effective_from for p in entries], day)
     if position == 0:
         raise ParameterNotFound(
-            f"no value of {name!r} before {entries[0].effective_from.isoformat()} "
-            f"(asked for {day.isoformat()})"
+            f"no value of {name!r} before {entries[0].effective_from.isoformat()} (asked for {day.isoformat()})"
         )
     return entries[position - 1]
 

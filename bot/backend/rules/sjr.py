@@ -68,12 +68,8 @@ def reference_period(contract_end: date, age_at_contract_end: int) -> ReferenceP
     """24 months before the contract end, or 36 from the senior age of that regime."""
     senior_age = int_on("senior_reference_period_age", contract_end)
     senior = age_at_contract_end >= senior_age
-    months = int_on(
-        "reference_period_months_senior" if senior else "reference_period_months", contract_end
-    )
-    return ReferencePeriod(
-        add_months(contract_end, -months) + timedelta(days=1), contract_end, months
-    )
+    months = int_on("reference_period_months_senior" if senior else "reference_period_months", contract_end)
+    return ReferencePeriod(add_months(contract_end, -months) + timedelta(days=1), contract_end, months)
 
 
 def days_under_contract(contracts: Iterable[Contract], start: date, end: date) -> set[date]:
@@ -90,16 +86,12 @@ def _working_time_ratio(contracts: tuple[Contract, ...], days: set[date]) -> Dec
         return Decimal(1)
     total = Decimal(0)
     for day in days:
-        running = sum(
-            (c.working_time_ratio for c in contracts if c.start <= day <= c.end), Decimal(0)
-        )
+        running = sum((c.working_time_ratio for c in contracts if c.start <= day <= c.end), Decimal(0))
         total += min(running, Decimal(1))
     return total / len(days)
 
 
-def _counted_wages(
-    contracts: tuple[Contract, ...], period: ReferencePeriod
-) -> tuple[Decimal, tuple[date, ...]]:
+def _counted_wages(contracts: tuple[Contract, ...], period: ReferencePeriod) -> tuple[Decimal, tuple[date, ...]]:
     totals: dict[date, Decimal] = defaultdict(Decimal)
     for contract in contracts:
         for wage in contract.wages:

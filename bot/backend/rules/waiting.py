@@ -51,24 +51,16 @@ def _floor(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_FLOOR))
 
 
-def specific_deferral_days(
-    supra_legal_severance: Decimal, contract_end: date, economic_dismissal: bool
-) -> int:
+def specific_deferral_days(supra_legal_severance: Decimal, contract_end: date, economic_dismissal: bool) -> int:
     """Différé spécifique: supra-legal severance / divisor, rounded down, capped."""
     if supra_legal_severance <= 0:
         return 0
     divisor = decimal_on("specific_deferral_divisor", contract_end)
-    cap_name = (
-        "specific_deferral_max_days_economic"
-        if economic_dismissal
-        else "specific_deferral_max_days"
-    )
+    cap_name = "specific_deferral_max_days_economic" if economic_dismissal else "specific_deferral_max_days"
     return min(_floor(supra_legal_severance / divisor), int_on(cap_name, contract_end))
 
 
-def paid_leave_deferral_days(
-    paid_leave_compensation: Decimal, reference_wage: Decimal, contract_end: date
-) -> int:
+def paid_leave_deferral_days(paid_leave_compensation: Decimal, reference_wage: Decimal, contract_end: date) -> int:
     """Différé congés payés: ICCP / SJR, rounded down, at most 30 days."""
     if paid_leave_compensation <= 0 or reference_wage <= 0:
         return 0
@@ -106,10 +98,7 @@ def compute_deferrals(
     if specific:
         divisor = decimal_on("specific_deferral_divisor", contract_end)
         raw = _floor(supra_legal_severance / divisor)
-        detail = (
-            f"{eur(supra_legal_severance)} d'indemnités au-delà du minimum légal / "
-            f"{num(divisor)} = {days_fr(raw)}"
-        )
+        detail = f"{eur(supra_legal_severance)} d'indemnités au-delà du minimum légal / {num(divisor)} = {days_fr(raw)}"
         if raw > specific:
             reason = " en cas de licenciement économique" if economic_dismissal else ""
             detail += f", limité à {days_fr(specific)}{reason}"
@@ -141,8 +130,7 @@ def compute_deferrals(
         steps.append(
             Step(
                 "Délai d'attente",
-                f"{days_fr(waiting)} non indemnisés {start_reason}, à partir du "
-                f"{format_date_fr(waiting_start)}.",
+                f"{days_fr(waiting)} non indemnisés {start_reason}, à partir du {format_date_fr(waiting_start)}.",
             )
         )
     steps.append(

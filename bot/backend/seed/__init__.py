@@ -59,22 +59,39 @@ def _write_persona(session: Session, spec: PersonaSpec, today: date, serial: int
     if spec.target_end_of_rights is not None:
         contracts = _shift_to_end_of_rights(spec, contracts)
     person = JobSeeker(
-        identifier=spec.identifier, first_name=spec.first_name, last_name=spec.last_name,
-        birth_date=spec.birth_date, phone=spec.phone, department=spec.department,
+        identifier=spec.identifier,
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        birth_date=spec.birth_date,
+        phone=spec.phone,
+        department=spec.department,
         email=f"{spec.first_name.lower()}.{spec.last_name.lower()}@exemple.fr",
         contact_preference=ContactPreference(spec.contact_preference),
         social_security_number=social_security_number(1 + serial % 2, spec.birth_date, spec.department, serial),
-        iban=f"FR76300040000{serial:02d}00000000{serial:04d}", iban_rejected=spec.iban_rejected,
-        persona=spec.key)
+        iban=f"FR76300040000{serial:02d}00000000{serial:04d}",
+        iban_rejected=spec.iban_rejected,
+        persona=spec.key,
+    )
     session.add(person)
     session.flush()
     registration = contracts[-1].end + timedelta(days=1)
-    claim = add_claim(session, person, contracts, registration, spec.paid_leave_compensation,
-                      spec.csg_rate, spec.sanction)
-    write_history(session, person, claim, today, LifeEvents(
-        earnings=spec.earnings, missing_declarations=spec.missing_declarations,
-        awaited_payslip_for=spec.awaited_payslip_for, sanction=spec.sanction,
-        iban_rejected=spec.iban_rejected, overpayment=spec.overpayment))
+    claim = add_claim(
+        session, person, contracts, registration, spec.paid_leave_compensation, spec.csg_rate, spec.sanction
+    )
+    write_history(
+        session,
+        person,
+        claim,
+        today,
+        LifeEvents(
+            earnings=spec.earnings,
+            missing_declarations=spec.missing_declarations,
+            awaited_payslip_for=spec.awaited_payslip_for,
+            sanction=spec.sanction,
+            iban_rejected=spec.iban_rejected,
+            overpayment=spec.overpayment,
+        ),
+    )
 
 
 def _shift_to_end_of_rights(spec: PersonaSpec, contracts: tuple[ContractSpec, ...]) -> tuple[ContractSpec, ...]:
@@ -86,8 +103,16 @@ def _shift_to_end_of_rights(spec: PersonaSpec, contracts: tuple[ContractSpec, ..
         shift = (spec.target_end_of_rights - end).days
         if shift == 0:
             break
-        contracts = tuple(ContractSpec(c.employer, c.start + timedelta(days=shift), c.end + timedelta(days=shift),
-                                       c.monthly_gross, c.working_time_ratio) for c in contracts)
+        contracts = tuple(
+            ContractSpec(
+                c.employer,
+                c.start + timedelta(days=shift),
+                c.end + timedelta(days=shift),
+                c.monthly_gross,
+                c.working_time_ratio,
+            )
+            for c in contracts
+        )
     return contracts
 
 
@@ -111,8 +136,9 @@ def synthetic_identity(index: int, seed: int = 42) -> SyntheticIdentity:
 
 def generate_population(session: Session, size: int, today: date, seed: int = 42) -> int:
     """Add ``size`` synthetic job seekers (skipping those already there); returns how many were added."""
-    existing = set(session.execute(select(JobSeeker.identifier).where(
-        JobSeeker.identifier.like(f"{SYNTHETIC_PREFIX}%"))).scalars())
+    existing = set(
+        session.execute(select(JobSeeker.identifier).where(JobSeeker.identifier.like(f"{SYNTHETIC_PREFIX}%"))).scalars()
+    )
     fake = Faker("fr_FR")
     added = 0
     for index in range(size):
@@ -125,14 +151,23 @@ def generate_population(session: Session, size: int, today: date, seed: int = 42
         end = add_months(first_of_month(today), -rng.randint(1, 14)) - timedelta(days=1)
         wage = Decimal(rng.randrange(1_400, 5_500, 10))
         ratio = Decimal("0.5") if rng.random() < 0.1 else Decimal(1)
-        contract = ContractSpec(fake.company()[:120], add_months(first_of_month(end), -rng.randint(8, 24) + 1),
-                                end, wage, ratio)
+        contract = ContractSpec(
+            fake.company()[:120], add_months(first_of_month(end), -rng.randint(8, 24) + 1), end, wage, ratio
+        )
         person = JobSeeker(
-            identifier=identity.identifier, first_name=fake.first_name(), last_name=fake.last_name(),
-            birth_date=identity.birth_date, phone=identity.phone, department=department,
-            email=f"synthetique{index}@exemple.fr", contact_preference=ContactPreference.WEB,
+            identifier=identity.identifier,
+            first_name=fake.first_name(),
+            last_name=fake.last_name(),
+            birth_date=identity.birth_date,
+            phone=identity.phone,
+            department=department,
+            email=f"synthetique{index}@exemple.fr",
+            contact_preference=ContactPreference.WEB,
             social_security_number=social_security_number(1 + index % 2, identity.birth_date, department, index),
-            iban=None, iban_rejected=False, persona=None)
+            iban=None,
+            iban_rejected=False,
+            persona=None,
+        )
         session.add(person)
         session.flush()
         claim = add_claim(session, person, (contract,), end + timedelta(days=1))

@@ -49,17 +49,29 @@ class LifeEvents:
     overpayment: tuple[Decimal, Decimal, date] | None = None  # amount, monthly withholding, notified on
 
 
-def build_claim(contracts, registration_date: date, paid_leave_compensation: Decimal = Decimal(0),
-                csg_rate: str = "normal", sanction: tuple[date, date] | None = None) -> Claim:
+def build_claim(
+    contracts,
+    registration_date: date,
+    paid_leave_compensation: Decimal = Decimal(0),
+    csg_rate: str = "normal",
+    sanction: tuple[date, date] | None = None,
+) -> Claim:
     """A claim with its contracts and monthly wages, not yet attached to a person or a session."""
-    claim = Claim(registration_date=registration_date, paid_leave_compensation=paid_leave_compensation,
-                  csg_rate=csg_rate, supra_legal_severance=Decimal(0), seasonal_worker=False,
-                  economic_dismissal=False, in_training=False,
-                  sanction_from=sanction[0] if sanction else None,
-                  sanction_until=sanction[1] if sanction else None)
+    claim = Claim(
+        registration_date=registration_date,
+        paid_leave_compensation=paid_leave_compensation,
+        csg_rate=csg_rate,
+        supra_legal_severance=Decimal(0),
+        seasonal_worker=False,
+        economic_dismissal=False,
+        in_training=False,
+        sanction_from=sanction[0] if sanction else None,
+        sanction_until=sanction[1] if sanction else None,
+    )
     for spec in contracts:
-        contract = EmploymentContract(employer=spec.employer, start=spec.start, end=spec.end,
-                                      working_time_ratio=spec.working_time_ratio)
+        contract = EmploymentContract(
+            employer=spec.employer, start=spec.start, end=spec.end, working_time_ratio=spec.working_time_ratio
+        )
         month = first_of_month(spec.start)
         while month <= spec.end:
             contract.wages.append(MonthlyWageRecord(month=month, gross=_wage_of_month(spec, month)))
@@ -68,9 +80,15 @@ def build_claim(contracts, registration_date: date, paid_leave_compensation: Dec
     return claim
 
 
-def add_claim(session: Session, person: JobSeeker, contracts, registration_date: date,
-              paid_leave_compensation: Decimal = Decimal(0), csg_rate: str = "normal",
-              sanction: tuple[date, date] | None = None) -> Claim:
+def add_claim(
+    session: Session,
+    person: JobSeeker,
+    contracts,
+    registration_date: date,
+    paid_leave_compensation: Decimal = Decimal(0),
+    csg_rate: str = "normal",
+    sanction: tuple[date, date] | None = None,
+) -> Claim:
     claim = build_claim(contracts, registration_date, paid_leave_compensation, csg_rate, sanction)
     claim.job_seeker = person
     session.add(claim)
@@ -101,11 +119,17 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
         declared_on = window.opens + timedelta(days=month.month % 3)
         missing = month in events.missing_declarations
         if not missing:
-            session.add(Declaration(
-                job_seeker_id=person.id, month=month, status=DeclarationStatus.SUBMITTED,
-                submitted_at=datetime.combine(declared_on, time(10, 30), PARIS).astimezone(timezone.utc),
-                worked=earnings > 0, hours_worked=int(earnings / Decimal("11.88")) if earnings else 0,
-                gross_earnings=earnings))
+            session.add(
+                Declaration(
+                    job_seeker_id=person.id,
+                    month=month,
+                    status=DeclarationStatus.SUBMITTED,
+                    submitted_at=datetime.combine(declared_on, time(10, 30), PARIS).astimezone(timezone.utc),
+                    worked=earnings > 0,
+                    hours_worked=int(earnings / Decimal("11.88")) if earnings else 0,
+                    gross_earnings=earnings,
+                )
+            )
         computed = monthly_allowance(facts, rights, month, earnings, indemnified)
         if computed.days_payable == 0:
             break
@@ -117,26 +141,46 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
             withheld = min(overpayment.monthly_withholding, overpayment.remaining, computed.net)
             overpayment.remaining -= withheld
             lower.append(PaymentReason.OVERPAYMENT_WITHHELD.value)
-        status = PaymentStatus.BLOCKED if blocked else (
-            PaymentStatus.PAID if payment_date <= today else PaymentStatus.SCHEDULED)
-        session.add(Payment(
-            job_seeker_id=person.id, claim_id=claim.id, period=month,
-            daily_allowance=applied_daily_allowance(computed), days_paid=computed.days_paid,
-            unpaid_days=computed.unpaid_days, gross=computed.gross,
-            retirement_contribution=computed.retirement_contribution, csg=computed.csg,
-            crds=computed.crds, alsace_moselle_contribution=computed.alsace_moselle_contribution,
-            overpayment_withheld=withheld, net=computed.net - withheld, status=status,
-            reasons=blocked + lower, payment_date=None if blocked else payment_date,
-            computed_at=datetime.combine(declared_on, time(22, 0), PARIS).astimezone(timezone.utc),
-            explanation=[{"label": s.label, "detail": s.detail} for s in computed.explanation]))
+        status = (
+            PaymentStatus.BLOCKED
+            if blocked
+            else (PaymentStatus.PAID if payment_date <= today else PaymentStatus.SCHEDULED)
+        )
+        session.add(
+            Payment(
+                job_seeker_id=person.id,
+                claim_id=claim.id,
+                period=month,
+                daily_allowance=applied_daily_allowance(computed),
+                days_paid=computed.days_paid,
+                unpaid_days=computed.unpaid_days,
+                gross=computed.gross,
+                retirement_contribution=computed.retirement_contribution,
+                csg=computed.csg,
+                crds=computed.crds,
+                alsace_moselle_contribution=computed.alsace_moselle_contribution,
+                overpayment_withheld=withheld,
+                net=computed.net - withheld,
+                status=status,
+                reasons=blocked + lower,
+                payment_date=None if blocked else payment_date,
+                computed_at=datetime.combine(declared_on, time(22, 0), PARIS).astimezone(timezone.utc),
+                explanation=[{"label": s.label, "detail": s.detail} for s in computed.explanation],
+            )
+        )
         if not blocked:
             indemnified += computed.days_paid
         month = add_months(month, 1)
     if events.awaited_payslip_for is not None:
-        session.add(AwaitedDocument(
-            job_seeker_id=person.id, kind="payslip", period=events.awaited_payslip_for,
-            label="votre bulletin de salaire " + format_of_month_fr(events.awaited_payslip_for),
-            requested_on=declaration_window(events.awaited_payslip_for).opens + timedelta(days=3)))
+        session.add(
+            AwaitedDocument(
+                job_seeker_id=person.id,
+                kind="payslip",
+                period=events.awaited_payslip_for,
+                label="votre bulletin de salaire " + format_of_month_fr(events.awaited_payslip_for),
+                requested_on=declaration_window(events.awaited_payslip_for).opens + timedelta(days=3),
+            )
+        )
     if overpayment is not None and overpayment.remaining < overpayment.amount:
         overpayment.status = OverpaymentStatus.RECOVERING if overpayment.remaining else OverpaymentStatus.REPAID
     session.flush()
@@ -174,12 +218,19 @@ def _add_overpayment(session: Session, person: JobSeeker, events: LifeEvents) ->
         return None
     amount, withholding, notified_on = events.overpayment
     overpayment = Overpayment(
-        job_seeker_id=person.id, reference=f"TP-{person.identifier}",
-        cause=("Salaire déclaré inférieur au bulletin de salaire : vous aviez déclaré 0 € alors que "
-               "votre employeur a déclaré une paie pour cette période."),
-        amount=amount, remaining=amount, monthly_withholding=withholding, notified_on=notified_on,
+        job_seeker_id=person.id,
+        reference=f"TP-{person.identifier}",
+        cause=(
+            "Salaire déclaré inférieur au bulletin de salaire : vous aviez déclaré 0 € alors que "
+            "votre employeur a déclaré une paie pour cette période."
+        ),
+        amount=amount,
+        remaining=amount,
+        monthly_withholding=withholding,
+        notified_on=notified_on,
         period_start=add_months(first_of_month(notified_on), -4),
         period_end=add_months(first_of_month(notified_on), -3) - timedelta(days=1),
-        status=OverpaymentStatus.NOTIFIED)
+        status=OverpaymentStatus.NOTIFIED,
+    )
     session.add(overpayment)
     return overpayment

@@ -92,9 +92,9 @@ def rights_of(person: JobSeeker) -> tuple[ClaimFacts, Rights]:
 
 
 def payments_of(session: Session, person: JobSeeker) -> list[Payment]:
-    return list(session.execute(
-        select(Payment).where(Payment.job_seeker_id == person.id).order_by(Payment.period)
-    ).scalars())
+    return list(
+        session.execute(select(Payment).where(Payment.job_seeker_id == person.id).order_by(Payment.period)).scalars()
+    )
 
 
 def indemnified_days_before(payments: list[Payment], month: date) -> int:
@@ -191,8 +191,9 @@ def allowance(session: Session, person: JobSeeker, month: date, today: date) -> 
 
 
 def _declaration(session: Session, person: JobSeeker, month: date) -> Declaration | None:
-    return session.execute(select(Declaration).where(
-        Declaration.job_seeker_id == person.id, Declaration.month == month)).scalar_one_or_none()
+    return session.execute(
+        select(Declaration).where(Declaration.job_seeker_id == person.id, Declaration.month == month)
+    ).scalar_one_or_none()
 
 
 def rights(session: Session, person: JobSeeker, today: date) -> dict:
@@ -246,9 +247,17 @@ def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
     month = add_months(last_period, 1) if last_period else first_of_month(max(computed.first_paid_day, today))
     end = end_of_rights(computed, payments)
     if month > end:
-        return {"status": "none", "period": None, "reasons": [PaymentReason.END_OF_RIGHTS.value],
-                "reason_details": [{"code": PaymentReason.END_OF_RIGHTS.value,
-                                    "message": f"Vos droits ont pris fin le {format_date_fr(end)}."}]}
+        return {
+            "status": "none",
+            "period": None,
+            "reasons": [PaymentReason.END_OF_RIGHTS.value],
+            "reason_details": [
+                {
+                    "code": PaymentReason.END_OF_RIGHTS.value,
+                    "message": f"Vos droits ont pris fin le {format_date_fr(end)}.",
+                }
+            ],
+        }
     estimate = monthly_allowance(facts, computed, month, Decimal(0), indemnified_days_before(payments, month))
     window = declaration_window(month)
     earliest = max(window.opens, today)
@@ -256,9 +265,15 @@ def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
     reasons, details = [], []
     if computed.first_paid_day > today:
         reasons.append(PaymentReason.WAITING_PERIOD.value)
-        details.append({"code": PaymentReason.WAITING_PERIOD.value, "message": (
-            "Votre indemnisation commence le "
-            f"{format_date_fr(computed.first_paid_day)}, après les délais de carence et d'attente.")})
+        details.append(
+            {
+                "code": PaymentReason.WAITING_PERIOD.value,
+                "message": (
+                    "Votre indemnisation commence le "
+                    f"{format_date_fr(computed.first_paid_day)}, après les délais de carence et d'attente."
+                ),
+            }
+        )
     return {
         "status": "expected",
         "period": month.strftime("%Y-%m"),
@@ -272,12 +287,17 @@ def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
         "net": money(estimate.net),
         "estimate": True,
         "computed_at": datetime.now(timezone.utc).isoformat(),
-        "explanation": steps(estimate.explanation) + [{
-            "label": "Date de paiement",
-            "detail": (f"après votre actualisation de {format_month_fr(month)} (à partir du "
-                       f"{format_date_fr(window.opens)}), le paiement part en général "
-                       f"{PAYMENT_DELAY_WORKING_DAYS} jours ouvrés plus tard."),
-        }],
+        "explanation": steps(estimate.explanation)
+        + [
+            {
+                "label": "Date de paiement",
+                "detail": (
+                    f"après votre actualisation de {format_month_fr(month)} (à partir du "
+                    f"{format_date_fr(window.opens)}), le paiement part en général "
+                    f"{PAYMENT_DELAY_WORKING_DAYS} jours ouvrés plus tard."
+                ),
+            }
+        ],
     }
 
 
@@ -295,17 +315,27 @@ def _reason_message(session: Session, person: JobSeeker, payment: Payment, code:
     window = declaration_window(payment.period)
     if code == PaymentReason.MISSING_DECLARATION.value:
         if today <= window.closes:
-            return (f"Votre actualisation {of_month} n'a pas encore été faite. Faites-la avant le "
-                    f"{format_date_fr(window.closes)} minuit pour être payé.")
-        return (f"Votre actualisation {of_month} n'a pas été faite avant le "
-                f"{format_date_fr(window.closes)} : votre inscription a pris fin et les paiements "
-                "sont arrêtés. Réinscrivez-vous pour les reprendre.")
+            return (
+                f"Votre actualisation {of_month} n'a pas encore été faite. Faites-la avant le "
+                f"{format_date_fr(window.closes)} minuit pour être payé."
+            )
+        return (
+            f"Votre actualisation {of_month} n'a pas été faite avant le "
+            f"{format_date_fr(window.closes)} : votre inscription a pris fin et les paiements "
+            "sont arrêtés. Réinscrivez-vous pour les reprendre."
+        )
     if code == PaymentReason.LATE_DECLARATION.value:
         return f"Votre actualisation {of_month} a été faite en retard : le paiement est décalé."
     if code == PaymentReason.DOCUMENT_AWAITED.value:
-        document = session.execute(select(AwaitedDocument).where(
-            AwaitedDocument.job_seeker_id == person.id, AwaitedDocument.received_on.is_(None))
-        ).scalars().first()
+        document = (
+            session.execute(
+                select(AwaitedDocument).where(
+                    AwaitedDocument.job_seeker_id == person.id, AwaitedDocument.received_on.is_(None)
+                )
+            )
+            .scalars()
+            .first()
+        )
         label = document.label if document else "un justificatif"
         return f"Nous attendons {label} pour calculer votre paiement {of_month}. Envoyez-le depuis votre espace."
     if code == PaymentReason.SANCTION.value:
@@ -313,18 +343,24 @@ def _reason_message(session: Session, person: JobSeeker, payment: Payment, code:
         until = f" jusqu'au {format_date_fr(claim.sanction_until)}" if claim.sanction_until else ""
         return f"Votre allocation est suspendue{until} à la suite d'une décision de sanction."
     if code == PaymentReason.IBAN_REJECTED.value:
-        return ("Votre banque a refusé le virement : vos coordonnées bancaires (RIB) sont à mettre à jour "
-                "dans votre espace personnel.")
+        return (
+            "Votre banque a refusé le virement : vos coordonnées bancaires (RIB) sont à mettre à jour "
+            "dans votre espace personnel."
+        )
     if code == PaymentReason.OVERPAYMENT_WITHHELD.value:
-        return (f"{format_eur(Decimal(payment.overpayment_withheld))} ont été retenus sur ce paiement "
-                "pour rembourser un trop-perçu.")
+        return (
+            f"{format_eur(Decimal(payment.overpayment_withheld))} ont été retenus sur ce paiement "
+            "pour rembourser un trop-perçu."
+        )
     if code == PaymentReason.DEGRESSIVITY.value:
         return "Votre allocation journalière est réduite depuis votre 183e jour indemnisé (dégressivité)."
     if code == PaymentReason.WORK_DECLARED.value:
         return f"Vous avez déclaré une activité en {month} : une partie des jours n'est pas payée ce mois-ci."
     if code == PaymentReason.SHORT_MONTH.value:
-        return (f"{month.capitalize()} compte moins de jours : avant avril 2025, l'allocation était payée "
-                "au nombre de jours du mois.")
+        return (
+            f"{month.capitalize()} compte moins de jours : avant avril 2025, l'allocation était payée "
+            "au nombre de jours du mois."
+        )
     if code == PaymentReason.WAITING_PERIOD.value:
         return "Les délais de carence et d'attente s'appliquent avant votre premier jour indemnisé."
     if code == PaymentReason.END_OF_RIGHTS.value:
@@ -333,8 +369,11 @@ def _reason_message(session: Session, person: JobSeeker, payment: Payment, code:
 
 
 def _window_view(window) -> dict:
-    return {"month": window.month.strftime("%Y-%m"), "opens_on": window.opens.isoformat(),
-            "closes_on": window.closes.isoformat()}
+    return {
+        "month": window.month.strftime("%Y-%m"),
+        "opens_on": window.opens.isoformat(),
+        "closes_on": window.closes.isoformat(),
+    }
 
 
 def _due_month(today: date) -> date:
@@ -346,9 +385,12 @@ def _due_month(today: date) -> date:
 def declaration_calendar(today: date) -> dict:
     """The window open today, if any, and the next one (the same for every job seeker)."""
     due = declaration_window(_due_month(today))
-    return {"today": today.isoformat(), "window_open": is_open(due, today),
-            "open_window": _window_view(due) if is_open(due, today) else None,
-            "next_window": _window_view(declaration_window(add_months(due.month, 1)))}
+    return {
+        "today": today.isoformat(),
+        "window_open": is_open(due, today),
+        "open_window": _window_view(due) if is_open(due, today) else None,
+        "next_window": _window_view(declaration_window(add_months(due.month, 1))),
+    }
 
 
 def declaration_status(session: Session, person: JobSeeker, today: date) -> dict:
@@ -381,28 +423,31 @@ def declaration_status(session: Session, person: JobSeeker, today: date) -> dict
 
 
 def overpayments(session: Session, person: JobSeeker, today: date) -> list[dict]:
-    rows = session.execute(select(Overpayment).where(Overpayment.job_seeker_id == person.id)
-                           .order_by(Overpayment.notified_on)).scalars()
+    rows = session.execute(
+        select(Overpayment).where(Overpayment.job_seeker_id == person.id).order_by(Overpayment.notified_on)
+    ).scalars()
     views = []
     payments = payments_of(session, person)
     monthly_net = Decimal(payments[-1].net + payments[-1].overpayment_withheld) if payments else Decimal(0)
     for row in rows:
         schedule = overpayment_recovery(Decimal(row.remaining), row.notified_on, monthly_net, fraud=row.fraud)
-        views.append({
-            "reference": row.reference,
-            "cause": row.cause,
-            "amount": money(row.amount),
-            "remaining": money(row.remaining),
-            "monthly_withholding": money(row.monthly_withholding),
-            "notified_on": row.notified_on.isoformat(),
-            "period_start": row.period_start.isoformat(),
-            "period_end": row.period_end.isoformat(),
-            "status": row.status.value,
-            "contest_deadline": schedule.contest_deadline.isoformat(),
-            "can_contest": today <= schedule.contest_deadline and row.status == OverpaymentStatus.NOTIFIED,
-            "recoverable": schedule.recoverable,
-            "explanation": steps(schedule.explanation),
-        })
+        views.append(
+            {
+                "reference": row.reference,
+                "cause": row.cause,
+                "amount": money(row.amount),
+                "remaining": money(row.remaining),
+                "monthly_withholding": money(row.monthly_withholding),
+                "notified_on": row.notified_on.isoformat(),
+                "period_start": row.period_start.isoformat(),
+                "period_end": row.period_end.isoformat(),
+                "status": row.status.value,
+                "contest_deadline": schedule.contest_deadline.isoformat(),
+                "can_contest": today <= schedule.contest_deadline and row.status == OverpaymentStatus.NOTIFIED,
+                "recoverable": schedule.recoverable,
+                "explanation": steps(schedule.explanation),
+            }
+        )
     return views
 
 

@@ -22,7 +22,8 @@ MAX_FAILURES = 3
 LOCK_DURATION = timedelta(minutes=15)
 
 FAILED = ApiError(
-    401, "identification_failed",
+    401,
+    "identification_failed",
     "Ces informations ne nous permettent pas de vous identifier. Vérifiez-les et réessayez.",
 )
 
@@ -53,8 +54,7 @@ def normalise_phone(raw: str) -> str | None:
 
 def phone_is_linked(session: Session, raw_phone: str) -> bool:
     phone = normalise_phone(raw_phone)
-    return bool(phone) and session.execute(
-        select(JobSeeker.id).where(JobSeeker.phone == phone)).first() is not None
+    return bool(phone) and session.execute(select(JobSeeker.id).where(JobSeeker.phone == phone)).first() is not None
 
 
 def _key(secret: str, kind: str, value: str) -> str:
@@ -74,11 +74,16 @@ def identify(session: Session, secret: str, claim: IdentityClaim, now: datetime 
     """Return the job seeker, or raise 423 while locked / 401 on a mismatch."""
     now = now or datetime.now(timezone.utc)
     keys = _lock_keys(secret, claim)
-    locks = {lock.key: lock for lock in session.execute(
-        select(IdentificationLock).where(IdentificationLock.key.in_(keys))).scalars()}
+    locks = {
+        lock.key: lock
+        for lock in session.execute(select(IdentificationLock).where(IdentificationLock.key.in_(keys))).scalars()
+    }
     locked_until = max(
-        (utc_aware(lock.locked_until) for lock in locks.values()
-         if lock.locked_until and utc_aware(lock.locked_until) > now),
+        (
+            utc_aware(lock.locked_until)
+            for lock in locks.values()
+            if lock.locked_until and utc_aware(lock.locked_until) > now
+        ),
         default=None,
     )
     if locked_until:
@@ -87,8 +92,14 @@ def identify(session: Session, secret: str, claim: IdentityClaim, now: datetime 
     person = _match(session, claim)
     if person is None:
         _record_failure(session, keys, locks, now)
-        locked_until = max((utc_aware(lock.locked_until) for lock in locks.values()
-                            if lock.locked_until and utc_aware(lock.locked_until) > now), default=None)
+        locked_until = max(
+            (
+                utc_aware(lock.locked_until)
+                for lock in locks.values()
+                if lock.locked_until and utc_aware(lock.locked_until) > now
+            ),
+            default=None,
+        )
         if locked_until:
             raise _locked(locked_until, now)
         raise FAILED
@@ -99,12 +110,12 @@ def identify(session: Session, secret: str, claim: IdentityClaim, now: datetime 
 
 def _match(session: Session, claim: IdentityClaim) -> JobSeeker | None:
     if claim.identifier:
-        person = session.execute(select(JobSeeker).where(
-            JobSeeker.identifier == normalise_identifier(claim.identifier))).scalar_one_or_none()
+        person = session.execute(
+            select(JobSeeker).where(JobSeeker.identifier == normalise_identifier(claim.identifier))
+        ).scalar_one_or_none()
     elif claim.phone:
         phone = normalise_phone(claim.phone)
-        person = phone and session.execute(
-            select(JobSeeker).where(JobSeeker.phone == phone)).scalar_one_or_none()
+        person = phone and session.execute(select(JobSeeker).where(JobSeeker.phone == phone)).scalar_one_or_none()
     else:
         person = None
     if person is None or person.birth_date != claim.birth_date:
@@ -134,7 +145,8 @@ def _record_failure(session: Session, keys: list[str], locks: dict[str, Identifi
 def _locked(until: datetime, now: datetime) -> ApiError:
     minutes = max(1, int((until - now).total_seconds() // 60) + 1)
     return ApiError(
-        423, "identification_locked",
+        423,
+        "identification_locked",
         f"Trop d'essais : l'identification est bloquée pendant {minutes} minutes. "
         "Un conseiller peut vous aider entre-temps.",
         {"Retry-After": str(int((until - now).total_seconds()) + 1)},

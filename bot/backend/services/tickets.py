@@ -18,15 +18,35 @@ def new_reference() -> str:
     return "AB-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def create(session: Session, *, conversation_id: str, channel: str, reason: str, priority: str,
-           need: str | None, summary: str, transcript: list[dict], job_seeker_id: int | None) -> HandoffTicket:
+def create(
+    session: Session,
+    *,
+    conversation_id: str,
+    channel: str,
+    reason: str,
+    priority: str,
+    need: str | None,
+    summary: str,
+    transcript: list[dict],
+    job_seeker_id: int | None,
+) -> HandoffTicket:
     """One open ticket per conversation: a second handoff updates the open one."""
-    ticket = session.execute(select(HandoffTicket).where(
-        HandoffTicket.conversation_id == conversation_id,
-        HandoffTicket.status != TicketStatus.CLOSED)).scalars().first()
+    ticket = (
+        session.execute(
+            select(HandoffTicket).where(
+                HandoffTicket.conversation_id == conversation_id, HandoffTicket.status != TicketStatus.CLOSED
+            )
+        )
+        .scalars()
+        .first()
+    )
     if ticket is None:
-        ticket = HandoffTicket(reference=new_reference(), conversation_id=conversation_id,
-                               created_at=datetime.now(timezone.utc), status=TicketStatus.WAITING)
+        ticket = HandoffTicket(
+            reference=new_reference(),
+            conversation_id=conversation_id,
+            created_at=datetime.now(timezone.utc),
+            status=TicketStatus.WAITING,
+        )
         session.add(ticket)
     ticket.channel = channel
     ticket.reason = reason
@@ -70,9 +90,19 @@ def take(session: Session, reference: str, counsellor: str) -> HandoffTicket:
 def held_by(session: Session, job_seeker_id: int, counsellor: str) -> HandoffTicket | None:
     """The open ticket of this person that this counsellor has taken, if any: the only
     reason a counsellor may read the file."""
-    return session.execute(select(HandoffTicket).where(
-        HandoffTicket.job_seeker_id == job_seeker_id, HandoffTicket.status == TicketStatus.TAKEN,
-        HandoffTicket.counsellor == counsellor).order_by(HandoffTicket.taken_at.desc())).scalars().first()
+    return (
+        session.execute(
+            select(HandoffTicket)
+            .where(
+                HandoffTicket.job_seeker_id == job_seeker_id,
+                HandoffTicket.status == TicketStatus.TAKEN,
+                HandoffTicket.counsellor == counsellor,
+            )
+            .order_by(HandoffTicket.taken_at.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def release(session: Session, reference: str, counsellor: str) -> HandoffTicket:

@@ -27,8 +27,9 @@ class AccessGrant:
     expires_at: datetime
 
 
-def issue(secret: str, ttl_seconds: int, job_seeker_id: int, conversation_id: str,
-          channel: str) -> tuple[str, AccessGrant]:
+def issue(
+    secret: str, ttl_seconds: int, job_seeker_id: int, conversation_id: str, channel: str
+) -> tuple[str, AccessGrant]:
     now = datetime.now(timezone.utc)
     expires_at = now + timedelta(seconds=ttl_seconds)
     claims = {
@@ -47,8 +48,9 @@ def issue(secret: str, ttl_seconds: int, job_seeker_id: int, conversation_id: st
 def verify(secret: str, token: str) -> AccessGrant:
     """Decode and check a token; any problem is the same 401 (no hint for a forger)."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE,
-                            options={"require": ["sub", "cnv", "exp", "aud"]})
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], audience=AUDIENCE, options={"require": ["sub", "cnv", "exp", "aud"]}
+        )
         return AccessGrant(
             job_seeker_id=int(claims["sub"]),
             conversation_id=str(claims["cnv"]),

@@ -32,9 +32,7 @@ def _flat(aj):
 
 def test_days_rounded_to_the_nearest_half_up():
     # (30 × 140 − 0,7 × 500) / 140 = 3 850 / 140 = 27,5 -> 28 days.
-    result = compute_cumul(
-        30, _flat(140), Decimal(140), Decimal(500), Decimal(1000), date(2025, 8, 1)
-    )
+    result = compute_cumul(30, _flat(140), Decimal(140), Decimal(500), Decimal(1000), date(2025, 8, 1))
     assert result.days_paid == 28
 
 

@@ -72,9 +72,7 @@ def test_part_time_minimum_rounds_half_up_at_the_end():
 def test_training_uses_the_aref_minimum():
     # SJR 44 on 1 Jul 2025: formula 30,956 € is above the AREF minimum 22,99 € but
     # below the ARE minimum 32,13 €.
-    assert compute_daily_allowance(Decimal(44), JULY_2025, in_training=True).amount == Decimal(
-        "30.96"
-    )
+    assert compute_daily_allowance(Decimal(44), JULY_2025, in_training=True).amount == Decimal("30.96")
     assert minimum_daily_allowance(JULY_2025, in_training=True) == Decimal("22.99")
 
 

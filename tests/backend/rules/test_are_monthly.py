@@ -87,9 +87,7 @@ def test_declaration_status():
     assert declaration_status(july, None, date(2025, 7, 27)) is DeclarationStatus.NOT_OPEN
     assert declaration_status(july, None, date(2025, 8, 15)) is DeclarationStatus.OPEN
     assert declaration_status(july, None, date(2025, 8, 16)) is DeclarationStatus.MISSING
-    assert (
-        declaration_status(july, date(2025, 8, 15), date(2025, 9, 1)) is DeclarationStatus.ON_TIME
-    )
+    assert declaration_status(july, date(2025, 8, 15), date(2025, 9, 1)) is DeclarationStatus.ON_TIME
     assert declaration_status(july, date(2025, 8, 16), date(2025, 9, 1)) is DeclarationStatus.LATE
     with pytest.raises(ValueError):
         declaration_status(july, date(2025, 7, 20), date(2025, 9, 1))

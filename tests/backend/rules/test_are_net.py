@@ -95,9 +95,7 @@ def test_month_totals_are_rounded_at_the_end():
         Decimal("16.80"),
         Decimal("3014.87"),
     )
-    alsace = monthly_allowance(
-        replace(facts, alsace_moselle=True), rights, AUG_2025, indemnified_days_before=24
-    )
+    alsace = monthly_allowance(replace(facts, alsace_moselle=True), rights, AUG_2025, indemnified_days_before=24)
     assert alsace.alsace_moselle_contribution == Decimal("51.30")
     assert alsace.net == Decimal("2963.57")
     # The daily view the bot reads out.

@@ -18,9 +18,7 @@ def test_under_77_euros_nothing_is_recovered():
 
 
 def test_contest_deadline_is_two_months_after_notification():
-    assert overpayment_recovery(Decimal(500), NOTIFIED, Decimal(1200)).contest_deadline == date(
-        2025, 11, 10
-    )
+    assert overpayment_recovery(Decimal(500), NOTIFIED, Decimal(1200)).contest_deadline == date(2025, 11, 10)
     # 31 December + 2 months -> last day of February.
     late = overpayment_recovery(Decimal(500), date(2025, 12, 31), Decimal(1200))
     assert late.contest_deadline == date(2026, 2, 28)
@@ -29,13 +27,9 @@ def test_contest_deadline_is_two_months_after_notification():
 def test_limitation_three_years_ten_for_fraud():
     plain = overpayment_recovery(Decimal(500), NOTIFIED, Decimal(1200), paid_on=date(2024, 3, 5))
     assert plain.limitation_date == date(2027, 3, 5)
-    fraud = overpayment_recovery(
-        Decimal(500), NOTIFIED, Decimal(1200), paid_on=date(2024, 3, 5), fraud=True
-    )
+    fraud = overpayment_recovery(Decimal(500), NOTIFIED, Decimal(1200), paid_on=date(2024, 3, 5), fraud=True)
     assert fraud.limitation_date == date(2034, 3, 5)
-    prescribed = overpayment_recovery(
-        Decimal(500), NOTIFIED, Decimal(1200), paid_on=date(2022, 9, 9)
-    )
+    prescribed = overpayment_recovery(Decimal(500), NOTIFIED, Decimal(1200), paid_on=date(2022, 9, 9))
     assert not prescribed.recoverable
     assert prescribed.explanation[-1].label == "Prescription"
 

@@ -41,9 +41,7 @@ def claims(draw, min_length: int = 200):
         # An older job with a gap before the last one (non-worked days).
         gap = draw(st.integers(min_value=10, max_value=400))
         old_end = jobs[0].start - timedelta(days=gap)
-        jobs.insert(
-            0, contract(old_end - timedelta(days=draw(st.integers(30, 300))), old_end, gross)
-        )
+        jobs.insert(0, contract(old_end - timedelta(days=draw(st.integers(30, 300))), old_end, gross))
     age = draw(st.integers(min_value=18, max_value=66))
     return claim(
         *jobs,

@@ -16,9 +16,7 @@ from bot.backend.rules import (
 def test_one_year_full_time_worked_example():
     # §1: 12 × 3 000 € = 36 000 € over 365 contract days (1 Jul 2024 – 30 Jun 2025),
     # no non-worked day -> SJR = 36 000 / 365 = 98,630137 €.
-    ref = compute_reference_wage(
-        (contract(date(2024, 7, 1), date(2025, 6, 30), 3000),), date(2025, 6, 30), 40
-    )
+    ref = compute_reference_wage((contract(date(2024, 7, 1), date(2025, 6, 30), 3000),), date(2025, 6, 30), 40)
     assert ref.divisor_days == 365
     assert ref.wages == Decimal(36000)
     assert ref.amount == Decimal(36000) / 365
@@ -28,9 +26,7 @@ def test_one_year_full_time_worked_example():
 def test_explanation_reads_like_a_counsellor():
     # §1: 10 months × 2 400 € = 24 000 € for 4 Sep 2024 – 30 Jun 2025 = 300 days
     # (27 + 31 + 30 + 31 + 31 + 28 + 31 + 30 + 31 + 30) -> 80,00 €.
-    ref = compute_reference_wage(
-        (contract(date(2024, 9, 4), date(2025, 6, 30), 2400),), date(2025, 6, 30), 30
-    )
+    ref = compute_reference_wage((contract(date(2024, 9, 4), date(2025, 6, 30), 2400),), date(2025, 6, 30), 30)
     assert ref.divisor_days == 300
     assert ref.amount == Decimal(80)
     last = ref.explanation[-1]
@@ -99,9 +95,7 @@ def test_gap_under_the_cap_is_counted_whole():
 def test_monthly_wages_capped_at_four_pmss_of_their_year():
     # §1: 20 000 € in Dec 2024 and Jan 2025 count 4 × 3 864 = 15 456 € and
     # 4 × 3 925 = 15 700 €: 31 156 € over 62 days.
-    ref = compute_reference_wage(
-        (contract(date(2024, 12, 1), date(2025, 1, 31), 20000),), date(2025, 1, 31), 40
-    )
+    ref = compute_reference_wage((contract(date(2024, 12, 1), date(2025, 1, 31), 20000),), date(2025, 1, 31), 40)
     assert ref.wages == Decimal(31156)
     assert ref.capped_months == (date(2024, 12, 1), date(2025, 1, 1))
     assert ref.amount == Decimal(31156) / 62
@@ -110,12 +104,8 @@ def test_monthly_wages_capped_at_four_pmss_of_their_year():
 
 def test_two_contracts_in_one_month_share_the_ceiling():
     # §1: 10 000 € + 10 000 € in March 2025 -> one ceiling of 15 700 €.
-    a = Contract(
-        date(2025, 3, 1), date(2025, 3, 31), (MonthlyWage(date(2025, 3, 1), Decimal(10000)),)
-    )
-    b = Contract(
-        date(2025, 3, 1), date(2025, 3, 31), (MonthlyWage(date(2025, 3, 1), Decimal(10000)),)
-    )
+    a = Contract(date(2025, 3, 1), date(2025, 3, 31), (MonthlyWage(date(2025, 3, 1), Decimal(10000)),))
+    b = Contract(date(2025, 3, 1), date(2025, 3, 31), (MonthlyWage(date(2025, 3, 1), Decimal(10000)),))
     ref = compute_reference_wage((a, b), date(2025, 3, 31), 40)
     assert ref.wages == Decimal(15700)
     assert ref.divisor_days == 31
@@ -126,12 +116,9 @@ def test_month_straddling_the_period_start_counts_pro_rata():
     # with 29 Feb 2024). June 2023: 3 000 € × 15/30 inside = 1 500 €; July 2023 – May
     # 2025: 23 × 3 000 = 69 000 €; June 2025 (1-15): 1 500 €. Total 72 000 €.
     wages = tuple(
-        MonthlyWage(date(2023 + (6 + i - 1) // 12, (6 + i - 1) % 12 + 1, 1), Decimal(3000))
-        for i in range(24)
+        MonthlyWage(date(2023 + (6 + i - 1) // 12, (6 + i - 1) % 12 + 1, 1), Decimal(3000)) for i in range(24)
     ) + (MonthlyWage(date(2025, 6, 1), Decimal(1500)),)
-    ref = compute_reference_wage(
-        (Contract(date(2023, 6, 1), date(2025, 6, 15), wages),), date(2025, 6, 15), 40
-    )
+    ref = compute_reference_wage((Contract(date(2023, 6, 1), date(2025, 6, 15), wages),), date(2025, 6, 15), 40)
     assert ref.period.start == date(2023, 6, 16)
     assert ref.divisor_days == 731
     assert ref.wages == Decimal(72000)
@@ -140,9 +127,7 @@ def test_month_straddling_the_period_start_counts_pro_rata():
 def test_part_time_ratio_is_averaged_over_contract_days():
     # Half-time all year -> 0.5; two half-time jobs at once count as full time.
     half = contract(date(2024, 7, 1), date(2025, 6, 30), 1500, ratio="0.5")
-    assert compute_reference_wage((half,), date(2025, 6, 30), 40).working_time_ratio == Decimal(
-        "0.5"
-    )
+    assert compute_reference_wage((half,), date(2025, 6, 30), 40).working_time_ratio == Decimal("0.5")
     twin = contract(date(2024, 7, 1), date(2025, 6, 30), 1500, ratio="0.5")
     both = compute_reference_wage((half, twin), date(2025, 6, 30), 40)
     assert both.working_time_ratio == 1

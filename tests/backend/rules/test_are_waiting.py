@@ -80,9 +80,7 @@ def test_deferrals_run_in_order_then_the_waiting_period():
 
 
 def test_registration_during_the_deferrals_does_not_shorten_them():
-    result = compute_deferrals(
-        END, date(2025, 7, 1), Decimal(80), paid_leave_compensation=Decimal(800)
-    )
+    result = compute_deferrals(END, date(2025, 7, 1), Decimal(80), paid_leave_compensation=Decimal(800))
     # 800 / 80 = 10 days: 1–10 July; waiting 11–17 July; first paid day 18 July.
     assert result.first_paid_day == date(2025, 7, 18)
 
@@ -97,9 +95,7 @@ def test_registration_during_the_deferrals_does_not_shorten_them():
     ],
 )
 def test_waiting_period_not_applied_twice_within_12_months(previous, waiting_days):
-    result = compute_deferrals(
-        END, date(2025, 7, 1), Decimal(80), previous_waiting_period_on=previous
-    )
+    result = compute_deferrals(END, date(2025, 7, 1), Decimal(80), previous_waiting_period_on=previous)
     assert result.waiting_days == waiting_days
     assert result.first_paid_day == date(2025, 7, 1 + waiting_days)
     if waiting_days == 0:
