@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -476,7 +477,13 @@ def write_report(cv: dict | None, heldout: list[dict], stories: dict | None) -> 
     if stories:
         lines += _stories_section(stories)
     report = DOCS / "evaluation.md"
-    report.write_text("\n".join(lines))
+    # The whole-conversation and distress sections are written by bot.cli.conversations: kept as they are.
+    kept = (
+        re.search(r"<!-- conversations:start.*?<!-- conversations:end -->", report.read_text(), re.S)
+        if report.exists()
+        else None
+    )
+    report.write_text("\n".join(lines) + (f"\n\n{kept.group(0)}\n" if kept else ""))
     return report
 
 
