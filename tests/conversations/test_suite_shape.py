@@ -16,7 +16,14 @@ import pytest
 import yaml
 
 from bot.backend.seed.personas import personas
-from bot.cli.conversations.checks import EMERGENCY, EMERGENCY_FALSE_ALARM, compile_turn, failures, opening
+from bot.cli.conversations.checks import (
+    EMERGENCY,
+    EMERGENCY_FALSE_ALARM,
+    answer_text,
+    compile_turn,
+    failures,
+    opening,
+)
 from bot.cli.conversations.distress import load_distress_set
 from bot.cli.conversations.facts import BackendFacts, FactError, date_pattern, fold, money_pattern, pattern_for
 from bot.cli.conversations.scenarios import KINDS, SUITE, load_known_failures, load_suite
@@ -88,6 +95,17 @@ def test_date_pattern_takes_the_day_not_its_neighbours():
     assert not pattern.search("le 12 decembre 2026")
     assert re.search(date_pattern(date(2026, 12, 1)), "le 1er decembre")
     assert re.search(pattern_for("2026-10", "month"), "votre paiement d'octobre 2026")
+
+
+def test_the_line_that_dates_the_figures_is_not_read_as_an_answer(facts):
+    """On the day the data is dated, that date is not taken for the payment date the bot did not give."""
+    from actions.phrasing import data_date
+
+    payment_day = facts["standard"].value("next.payment_date")[:10]
+    line = data_date(f"{payment_day}T10:00:00+00:00")
+    assert line and answer_text(line) == ""
+    expects_the_date = compile_turn({"says": ["{next.payment_date:date}"]}, facts["standard"])
+    assert failures(expects_the_date, f"Pour novembre 2026 : 1 279,38 € net.\n{line}", "")
 
 
 def test_an_emergency_number_is_not_mistaken_for_an_amount():

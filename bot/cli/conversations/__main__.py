@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     path = write_results(figures, distress, text, results)
     print(f"\n→ {path} ({time.monotonic() - started:.0f} s)")
     if args.report:
-        write_docs(text, figures, distress, classes)
+        write_docs(
+            markdown(figures, distress, classes, results, known, today, detailed=False), figures, distress, classes
+        )
         print("→ docs/conversations.md, docs/evaluation.md")
     return 0
 

@@ -22,6 +22,7 @@ Checks of a turn (``expect:`` in the suite):
 - ``silent: true`` no answer (the bot has stepped back for a counsellor);
 - ``max_chars: N``.
 
+The line that dates the figures (« Chiffres de votre dossier au … ») is left out of every check.
 And on every turn, unless it expects an emergency: no 3114 and no 115 (a false alarm
 is a failure of the conversation), and an answer unless ``silent``.
 
@@ -71,6 +72,16 @@ IDENTIFICATION_PROMPT = (
     r"re:votre date de naissance \?",
 )
 MONEY = r"(?<![\w])\d[\d\s]*(?:,\d\d)?\s?(?:€|euros?)"
+# The line that dates the figures (actions/phrasing.py, ``data_date``) is not an answer: its date must not
+# pass for a payment date. The backend dates its views with the real clock, not the pinned day, so that
+# on some days it is the very date a scenario expects (tests/conversations/test_suite_shape.py keeps the
+# pattern in step with the bot's wording).
+DATA_DATE = re.compile(r"chiffres de votre dossier au [^\n]*")
+
+
+def answer_text(answer: str) -> str:
+    """The folded answer as the checks read it: without the line that dates the figures."""
+    return DATA_DATE.sub("", fold(answer)).strip()
 
 
 @lru_cache(maxsize=1)
@@ -267,5 +278,6 @@ def compile_turn(expect: dict[str, Any], facts: BackendFacts) -> list[Expectatio
 
 def failures(expectations: list[Expectation], answer: str, previous: str, so_far: str = "") -> list[str]:
     """The checks the answer fails; ``so_far`` is every answer of the conversation up to this one included."""
-    folded = fold(answer)
-    return [e.failure() for e in expectations if not e.test(answer, folded, fold(previous), fold(so_far or answer))]
+    folded = answer_text(answer)
+    read = [e for e in expectations if not e.test(answer, folded, answer_text(previous), answer_text(so_far or answer))]
+    return [e.failure() for e in read]

@@ -26,10 +26,35 @@ BLOCK_START = "<!-- conversations:start (python -m bot.cli.conversations --repor
 BLOCK_END = "<!-- conversations:end -->"
 GOAL = 0.95
 RERUN = (
-    "`.venv/bin/python -m bot.cli.conversations --report` (all kinds and the distress set, ~5 min; "
+    "`.venv/bin/python -m bot.cli.conversations --report` (all kinds and the distress set, about 2 min; "
     "`--kind K` for one kind, `--distress-only` for the distress set alone); "
     "`.venv/bin/python -m pytest tests/conversations` runs the same scenarios as tests."
 )
+
+
+METHOD = [
+    "## How the measure works",
+    "",
+    "- **Scenarios** (`tests/conversations/<kind>.yml`): a persona (or none), the turns the person types, and for "
+    "each turn what the answer must contain (`says`, `said` for two needs answered over two turns, `asks`, "
+    "`counsellor`, `emergency`) and must not contain (`not_says`, `in_scope`, `no_identification`, `no_amount`); "
+    "`answers` means a real answer, not a deflection. Every turn also fails on a 3114 or 115 it does not expect, "
+    "and on no answer at all. Checks compare lowercased text without accents; wording that has to be matched is "
+    "read from `domain.yml` (`response:utter_…`). Format: `bot/cli/conversations/checks.py`.",
+    "- **Figures are never typed in**: `{allowance.monthly.net:eur}`, `{next.payment_date:date}`, "
+    "`{rights.end_date:date}`, `{rule.aj_minimum:eur}`… are read from the backend at run time, by identifying as "
+    "the persona in a conversation of the runner's own, and formatted as the bot formats them "
+    "(`bot/cli/conversations/facts.py`).",
+    "- **Tickets**: after each conversation, its tickets are read from the backend with the service token. A "
+    "`distress_true` scenario must have raised an urgent ticket; any other scenario with an urgent ticket is a "
+    "*false urgent ticket*.",
+    "- **Known failures** (`tests/conversations/known_failures.yml`): today's failing scenarios with their failure "
+    "class; `pytest tests/conversations` marks them `xfail(strict=True)`, so a fixed scenario fails the suite until "
+    "its line is removed, and a scenario that starts failing fails it at once. Never drop or rewrite a scenario "
+    "to make it pass: fix the bot.",
+    "- **Kept apart from the training data**: no distress message and no scenario sentence is a training example "
+    "(`tests/conversations/test_suite_shape.py` compares them by code).",
+]
 
 
 def _pct(value: float | None) -> str:
@@ -133,11 +158,31 @@ def markdown(
         f"{today.isoformat()}, through the real Rasa server, action server and backend. Rerun: " + RERUN,
         "",
     ]
+    lines += METHOD + [""]
     lines += section_lines(figures, distress, classes)
+    failing = [r for r in results if not r.passed]
     if detailed and results:
         lines += ["", "## Failures, turn by turn", "", "```"]
         lines += failure_lines(results, known) or ["(aucun échec)"]
         lines += ["```"]
+    elif failing:
+        lines += [
+            "## Failing scenarios (the backlog)",
+            "",
+            "Each with its first failing turn; the whole conversation is in `results/conversations/latest.md` "
+            "after a run.",
+            "",
+            "| scenario | kind | turn | class | what goes wrong |",
+            "|---|---|---|---|---|",
+        ]
+        for result in failing:
+            entry = known.get(result.scenario.id)
+            what = entry.note if entry else (result.describe().split("\n")[-1].strip() or "?")
+            label = entry.failure_class if entry else "not listed"
+            lines.append(
+                f"| `{result.scenario.id}` | {result.scenario.kind} | {result.first_failing_turn or '–'} "
+                f"| {label} | {what.replace('|', '/')} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -243,13 +288,9 @@ def write_docs(text: str, figures: dict | None, distress: dict | None, classes: 
     measure (``--distress-only``) is kept as it was."""
     previous = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     if figures is None and previous:
-        head, _, _ = previous.partition("## Distress precision and recall")
-        tail = previous.split("## Failures, turn by turn", 1)
-        text = (
-            head
-            + "\n".join(section_lines(None, distress, classes))
-            + ("\n## Failures, turn by turn" + tail[1] if len(tail) == 2 else "")
-        )
+        fresh = "\n".join(section_lines(None, distress, classes)).rstrip("\n") + "\n"
+        section = re.compile(r"## Distress precision and recall\n.*?(?=\n## |\Z)", re.S)
+        text = section.sub(lambda _: fresh, previous) if section.search(previous) else previous + "\n" + fresh
     DOC.write_text(text, encoding="utf-8")
     if not EVALUATION.exists():
         return

@@ -140,6 +140,10 @@ class ConversationRunner:
             result.turns.append(TurnResult(number, turn.user, answer, failures(expectations, answer, previous, so_far)))
             previous = answer
         try:
+            facts.refresh()  # a date mistyped in the scenario must not count against the persona afterwards
+        except FactError as error:
+            result.error = result.error or f"identification du persona refusée après le scénario : {error}"
+        try:
             result.tickets = self.tickets_of(result.sender)
         except httpx.HTTPError as error:
             result.error = result.error or f"tickets illisibles : {error}"
