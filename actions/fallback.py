@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import hand_over
-from actions.needs import NEED_LABELS
+from bot.common.needs import LABELS as NEED_LABELS
 
 CHOICES = 2
 

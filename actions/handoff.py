@@ -29,11 +29,11 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
-from actions.needs import NEED_LABELS
 from bot import clock
+from bot.common.folding import fold
+from bot.common.needs import LABELS as NEED_LABELS
 from bot.formatting import format_date_fr
 from bot.handoff.opening_hours import configured_schedule
-from bot.nlu.folding import fold
 from bot.privacy.redaction import redact
 
 log = logging.getLogger(__name__)

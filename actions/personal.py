@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendClient, BackendRefused, BackendUnavailable, backend
 from actions.handoff import hand_over
+from bot.common import needs
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +42,9 @@ class FileAccess:
 
 PERSONAL_ACTIONS: dict[str, type[PersonalAction]] = {}
 
-# The personal needs and the action that answers each (data/rules/personal.yml says the same).
-INTENT_ACTIONS = {
-    "ask_allowance_amount": "action_answer_allowance_amount",
-    "ask_payment_date": "action_answer_payment_date",
-    "report_missing_payment": "action_answer_missing_payment",
-    "ask_amount_difference": "action_explain_amount_difference",
-    "ask_rights_duration": "action_answer_rights_duration",
-    "check_declaration_status": "action_check_declaration_status",
-    "report_missed_declaration": "action_help_missed_declaration",
-    "simulate_earnings": "action_simulate_earnings",
-    "ask_overpayment": "action_answer_overpayment",
-}
+# The personal needs and the action that answers each once the person is identified: from the
+# catalogue (bot/common/needs.py); data/rules/identification.yml starts the form for the same intents.
+INTENT_ACTIONS = needs.PERSONAL_ACTIONS
 
 
 class PersonalAction(Action, abc.ABC):

@@ -47,8 +47,10 @@ from typing import Any
 
 import yaml
 
+from bot import rasa_runtime
 from bot.cli.training import MODEL_PATH, quiet_env, train_if_stale
-from bot.config import PROJECT_ROOT
+from bot.common import needs
+from bot.common.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "results" / "evaluation"
 CV_PREDICTIONS = RESULTS / "cv_predictions.json"
@@ -66,21 +68,10 @@ FALLBACK = "nlu_fallback"
 WRONG_ANSWER_COST = 2.0
 THRESHOLDS = [round(0.05 + 0.01 * i, 2) for i in range(46)]  # 0.05 … 0.50
 AMBIGUITY_THRESHOLDS = [0.0, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25]
-OUT_OF_SCOPE = {"out_of_scope", "ask_other_benefit"}
-ALLOWANCE_ANSWERS = {
-    "ask_allowance_amount",
-    "ask_payment_date",
-    "report_missing_payment",
-    "ask_amount_difference",
-    "ask_rights_duration",
-    "ask_declaration_window",
-    "check_declaration_status",
-    "report_missed_declaration",
-    "ask_how_to_declare_work",
-    "simulate_earnings",
-    "ask_overpayment",
-    "contest_decision",
-}
+# The evaluation's groups come from the catalogue: a leak is an out-of-scope or other-benefit
+# message that gets an allowance answer.
+OUT_OF_SCOPE = needs.ELSEWHERE_INTENTS
+ALLOWANCE_ANSWERS = needs.ALLOWANCE_INTENTS
 
 
 def load_examples(path: Path) -> list[tuple[str, str]]:
@@ -111,7 +102,7 @@ def configured_thresholds(config: Path = CONFIG) -> tuple[float, float]:
 def _prediction(expected: str, result: dict) -> dict:
     """What the evaluation keeps of one parse: the classifier's ranking without the fallback."""
     ranking = [r for r in result.get("intent_ranking", []) if r["name"] != FALLBACK]
-    top = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+    top: dict[str, Any] = ranking[0] if ranking else {"name": None, "confidence": 0.0}
     second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
     return {
         "expected": expected,
@@ -277,20 +268,9 @@ def conversation_tests() -> dict:
     """``rasa test core`` on tests/stories with the trained model: stories, correct, failed."""
     out = RESULTS / "stories"
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rasa",
-            "test",
-            "core",
-            "--stories",
-            str(STORIES),
-            "--model",
-            str(MODEL_PATH),
-            "--out",
-            str(out),
-            "--no-plot",
-        ],
+        rasa_runtime.command(
+            "test", "core", "--stories", str(STORIES), "--model", str(MODEL_PATH), "--out", str(out), "--no-plot"
+        ),
         cwd=PROJECT_ROOT,
         env=quiet_env(),
         stdout=subprocess.DEVNULL,
@@ -452,7 +432,7 @@ def _data_section(examples: list[tuple[str, str]]) -> list[str]:
         "## Training data",
         "",
         f"{len(examples)} examples for {len(counts)} intents in `data/nlu/` (fewest: "
-        f"{min(counts.values())}, {min(counts, key=counts.get)}). Examples that differ from another one of the "
+        f"{min(counts.values())}, {min(counts, key=counts.__getitem__)}). Examples that differ from another one of the "
         f"same intent by a single word (possible template explosion): {sum(duplicates.values())}"
         + (" (" + ", ".join(f"{i} {n}" for i, n in duplicates.most_common(5)) + ")" if duplicates else "")
         + ".",

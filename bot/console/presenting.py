@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from actions.needs import NEED_LABELS
 from bot.clock import PARIS
+from bot.common.needs import LABELS as NEED_LABELS
 from bot.formatting import format_date_fr, format_eur, format_month_fr
 from bot.privacy.redaction import redact
 

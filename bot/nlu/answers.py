@@ -26,6 +26,7 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.common import needs
 from bot.nlu.guards import IntentGuard, impose
 from bot.nlu.normalizer import message_words
 
@@ -129,11 +130,11 @@ def answer_with_thanks(words: list[str]) -> str | None:
     says_yes = any(word in YES_WORDS for word in spoken)
     says_no = any(word in NO_WORDS for word in spoken)
     if says_yes and not says_no:
-        return "affirm"
+        return needs.AFFIRM
     if says_no and not says_yes:
-        return "deny"
+        return needs.DENY
     if not says_yes and any(word in ACKNOWLEDGEMENTS for word in spoken):
-        return "thank"
+        return needs.THANK
     return None
 
 

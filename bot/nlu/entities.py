@@ -11,7 +11,7 @@ normalizer never changes it) and adds:
 
 Each entity is ``{"entity", "value", "start", "end", "confidence": 1.0,
 "extractor": "FrenchEntityExtractor"}`` with ``start``/``end`` in the original text.
-Matching runs on ``bot.nlu.folding.fold(text)``, which has the same length.
+Matching runs on ``bot.common.folding.fold(text)``, which has the same length.
 
 When a number is an amount
 --------------------------
@@ -89,7 +89,7 @@ from rasa.shared.nlu.training_data.message import Message
 from text_to_num import alpha2digit
 
 from bot import clock
-from bot.nlu.folding import fold
+from bot.common.folding import fold
 
 AMOUNT = "amount"
 MONTH = "month"

@@ -58,7 +58,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.folding import APOSTROPHES
+from bot.common import folding
+from bot.common.folding import APOSTROPHES
 
 LEXICON: dict[str, str] = {
     # Question words: they carry the intent of most allowance questions
@@ -246,8 +247,8 @@ def message_words(message: Message) -> list[str]:
 
 def _source_fingerprint() -> str:
     digest = hashlib.sha256()
-    for name in ("normalizer.py", "folding.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    for path in (Path(__file__), Path(folding.__file__)):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -26,10 +26,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.common import needs
 from bot.nlu.guards import IntentGuard, impose
 from bot.nlu.normalizer import message_words
 
-SUICIDAL_INTENT = "express_suicidal_thoughts"
+SUICIDAL_INTENT = needs.SUICIDAL_THOUGHTS
 
 # Normalised words (lowercase, no accents, elisions split: « m'ouvrir » → « m ouvrir »).
 CUES: tuple[tuple[str, ...], ...] = tuple(

@@ -40,26 +40,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.common import needs
 from bot.nlu.guards import IntentGuard
 from bot.nlu.normalizer import message_words, normalize
 
-ALLOWANCE_INTENTS = frozenset(
-    {
-        "ask_allowance_amount",
-        "ask_payment_date",
-        "report_missing_payment",
-        "ask_amount_difference",
-        "ask_rights_duration",
-        "ask_declaration_window",
-        "check_declaration_status",
-        "report_missed_declaration",
-        "ask_how_to_declare_work",
-        "simulate_earnings",
-        "ask_overpayment",
-        "contest_decision",
-    }
-)
-"""The needs that start an identification and show the person's allowance figures."""
+ALLOWANCE_INTENTS = needs.ALLOWANCE_INTENTS
+"""The allowance questions of the catalogue (``bot.common.needs``): the ones this guard may redirect."""
 
 OTHER_BENEFITS = (
     # CAF and MSA benefits: utter_other_benefit names the CAF.
@@ -231,11 +217,11 @@ def foreign_need(words: list[str]) -> str | None:
     if _find(rest, _ALLOWANCE):
         return None
     if benefits:
-        return "ask_other_benefit"
+        return needs.OTHER_BENEFIT
     if _find(rest, _RIGHTS):
         return None
     if pension_rights or _find(rest, _ADMINISTRATIONS):
-        return "out_of_scope"
+        return needs.OUT_OF_SCOPE
     return None
 
 

@@ -27,9 +27,11 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.common.folding import fold
 from bot.nlu.entities import FrenchEntityExtractor, extract_amounts, extract_months, resolve_month
-from bot.nlu.folding import fold
 from bot.nlu.normalizer import LEXICON, FrenchTextNormalizer, normalize
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 TODAY = "2026-11-22"
 

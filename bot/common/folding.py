@@ -1,4 +1,4 @@
-"""Character folding shared by the normalizer and the entity extractor.
+"""Character folding shared by the normalizer, the entity extractor and the handover summary.
 
 ``fold`` lowercases and removes accents *one character for one character*, so that
 a match found in the folded text has the same offsets in the original text: the
