@@ -1,5 +1,5 @@
 # allocbot's two commands (see README.md). Both install what they need first.
-.PHONY: run test shell train bench
+.PHONY: run test unit shell train bench
 
 run:
 	@./scripts/bootstrap
@@ -10,8 +10,14 @@ test:
 	@.venv/bin/python -m bot.cli.check
 
 # Conveniences for counsellors and developers (not needed by the two commands).
+# The fast loop (under a minute, no server started): the tests marked `unit`.
+unit:
+	@./scripts/bootstrap
+	@.venv/bin/python -m bot.cli.check --unit
+
+# Rasa's shell through allocbot's runtime (patched, telemetry off), with the variables of .env.
 shell:
-	@set -a && . ./.env && set +a && .venv/bin/rasa shell --model models/allocbot.tar.gz --endpoints endpoints.yml
+	@set -a && . ./.env && set +a && .venv/bin/python -m bot.rasa_runtime shell --model models/allocbot.tar.gz --endpoints endpoints.yml
 
 train:
 	@./scripts/bootstrap

@@ -23,7 +23,7 @@ from bot import clock
 from bot.bench.load import Target, closed_loop, new_client
 from bot.bench.scripts import allocbot_script
 from bot.cli.stack import Stack
-from bot.config import PROJECT_ROOT
+from bot.common.config import PROJECT_ROOT
 
 OUT_DIR = PROJECT_ROOT / "var" / "bench" / "profile"
 PY_SPY = Path(sys.executable).parent / "py-spy"
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                                     str(PY_SPY),
                                     "record",
                                     "--pid",
-                                    str(service.process.pid),
+                                    str(service.pid),
                                     "--subprocesses",
                                     "--nonblocking",
                                     "--duration",

@@ -4,23 +4,25 @@ Created once with the project's own Rasa (same virtualenv, same version) under
 ``var/bench/stock/rasa-<version>/`` and trained there (DIET and TED: minutes
 on two cores); reruns reuse it, and the training time measured then is kept
 beside it in ``stock.json``. It runs as one ``rasa run --enable-api``
-process, like the stock deployment the goals were stated against.
+process, like the stock deployment the goals were stated against: unpatched
+(``bot.rasa_runtime --stock``), under the same environment rules as ours
+(telemetry off, API token from the environment).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+from bot import rasa_runtime
 from bot.cli.processes import Service
-from bot.config import PROJECT_ROOT
+from bot.cli.training import quiet_env
+from bot.common.config import PROJECT_ROOT
 
 RASA_VERSION = version("rasa")
 STOCK_DIR = PROJECT_ROOT / "var" / "bench" / "stock" / f"rasa-{RASA_VERSION}"
@@ -39,15 +41,10 @@ def stock_project(stock_dir: Path = STOCK_DIR) -> dict:
     print(f"→ création et entraînement de l'assistant Rasa de base (rasa init) dans {stock_dir}…", flush=True)
     started = time.monotonic()
     # A fresh training cache, so that the time is that of a full training.
-    env = {
-        **os.environ,
-        "RASA_CACHE_DIRECTORY": str(stock_dir / "cache"),
-        "PYTHONWARNINGS": "ignore",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-    }
+    env = {**quiet_env(), "RASA_CACHE_DIRECTORY": str(stock_dir / "cache")}
     with open(stock_dir / "init.log", "wb") as log:
         subprocess.run(
-            [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", "project"],
+            rasa_runtime.command("init", "--no-prompt", "--init-dir", "project", stock=True),
             cwd=stock_dir,
             env=env,
             stdout=log,
@@ -70,14 +67,10 @@ def stock_service(project: dict, port: int, token: str, log_dir: Path) -> Servic
     root = Path(project["project"])
     return Service(
         "stock-rasa",
-        [
-            sys.executable,
-            "-m",
-            "rasa",
+        # Unpatched Rasa, under the same rules as ours: telemetry off, the token from the environment.
+        rasa_runtime.command(
             "run",
             "--enable-api",
-            "--auth-token",
-            token,
             "--port",
             str(port),
             "--interface",
@@ -88,8 +81,9 @@ def stock_service(project: dict, port: int, token: str, log_dir: Path) -> Servic
             str(root / "credentials.yml"),
             "--endpoints",
             str(root / "endpoints.yml"),
-        ],
+            stock=True,
+        ),
         f"http://127.0.0.1:{port}/status?token={token}",
         log_dir / "stock-rasa.log",
-        {},
+        {rasa_runtime.TOKEN_VARIABLE: token},
     )

@@ -32,10 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot import clock
+from bot import clock, rasa_runtime
 from bot.bench import report
 from bot.bench.load import ScenarioResult, Target, closed_loop, new_client, open_loop
 from bot.bench.memory import PeakMemory, cpu_by_session
@@ -44,7 +45,7 @@ from bot.bench.stock import RASA_VERSION, stock_project, stock_service
 from bot.cli.processes import Service, start_all
 from bot.cli.stack import Stack, free_port
 from bot.cli.training import MODEL_PATH, quiet_env, train_if_stale
-from bot.config import PROJECT_ROOT
+from bot.common.config import PROJECT_ROOT
 
 BENCH_DIR = PROJECT_ROOT / "var" / "bench"
 DOCS_DIR = PROJECT_ROOT / "docs" / "benchmarks"
@@ -93,18 +94,7 @@ def measure_training() -> dict:
         log = BENCH_DIR / "training.log"
         with open(log, "wb") as out:
             done = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa",
-                    "train",
-                    "--fixed-model-name",
-                    "bench",
-                    "--out",
-                    tmp,
-                    "--force",
-                    "--quiet",
-                ],
+                rasa_runtime.command("train", "--fixed-model-name", "bench", "--out", tmp, "--force", "--quiet"),
                 cwd=PROJECT_ROOT,
                 env=env,
                 stdout=out,
@@ -157,16 +147,15 @@ async def run_load(targets: list[Target], args: argparse.Namespace) -> tuple[lis
     """Every scenario on every system, one after the other; returns the summaries and the raw turns."""
     summaries, raw = [], []
     async with new_client(args.timeout) as client:
-        scenarios = [
-            (f"N={n}", lambda target, n=n: closed_loop(client, target, n, args.warmup, args.duration))
-            for n in args.concurrency
-        ]
-        scenarios.append(
-            (
-                f"{args.rate:g} msg/s",
-                lambda target: open_loop(client, target, args.rate, args.open_warmup, args.open_duration),
-            )
-        )
+
+        def closed(n: int) -> Callable[[Target], Awaitable[ScenarioResult]]:
+            return lambda target: closed_loop(client, target, n, args.warmup, args.duration)
+
+        def opened(target: Target) -> Awaitable[ScenarioResult]:
+            return open_loop(client, target, args.rate, args.open_warmup, args.open_duration)
+
+        scenarios = [(f"N={n}", closed(n)) for n in args.concurrency]
+        scenarios.append((f"{args.rate:g} msg/s", opened))
         for label, run in scenarios:
             print(f"→ charge {label}", flush=True)
             for target in targets:
@@ -247,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     def watch(system: str, process: str):
         def on_start(service: Service) -> None:
             names[service.name] = (system, process if process else service.name)
-            memory.watch(service.name, service.process.pid)
+            memory.watch(service.name, service.pid)
 
         return on_start
 
@@ -265,9 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             print(f"   prêt en {ready:.1f} s (actions + Rasa), backend {backend_s:.1f} s", flush=True)
             targets = [
-                Target(
-                    stack.rasa_url, allocbot_script(args.population), {s.name: s.process.pid for s in stack.services}
-                )
+                Target(stack.rasa_url, allocbot_script(args.population), {s.name: s.pid for s in stack.services})
             ]
             if stock:
                 print("→ démarrage du Rasa de base…", flush=True)
@@ -276,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 stock_ready = start_all([stock_proc], START_TIMEOUT_SECONDS, on_start=watch("stock", "rasa"))
                 results["cold_start"]["stock"] = {"ready_s": round(stock_ready, 1), "detail": "(rasa run)"}
                 print(f"   prêt en {stock_ready:.1f} s", flush=True)
-                targets.append(Target(f"http://127.0.0.1:{port}", stock_script(), {"rasa": stock_proc.process.pid}))
+                targets.append(Target(f"http://127.0.0.1:{port}", stock_script(), {"rasa": stock_proc.pid}))
             summaries, raw = asyncio.run(run_load(targets, args))
         finally:
             memory.sample()

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import httpx
 
+from bot import rasa_runtime
 from bot.cli.training import MODEL_PATH
-from bot.config import PROJECT_ROOT
+from bot.common.config import PROJECT_ROOT
 
 
 @dataclass
@@ -37,11 +38,21 @@ class Service:
         self.process = subprocess.Popen(
             self.command,
             cwd=PROJECT_ROOT,
-            env={**os.environ, **self.env},
+            env=rasa_runtime.environment({**os.environ, **self.env}),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise RuntimeError(f"{self.name} n'est pas démarré.")
+        return self.process.pid
+
+    def exited(self) -> bool:
+        """True once started and stopped (a service never started has not exited)."""
+        return self.process is not None and self.process.poll() is not None
 
     def is_ready(self) -> bool:
         try:
@@ -126,17 +137,13 @@ def rasa_service(
     credentials: str = "credentials.yml",
     endpoints: str = "endpoints.yml",
 ) -> Service:
+    """allocbot's Rasa, through the runtime module (patched, telemetry off); the API token goes by
+    ``ALLOCBOT_RASA_TOKEN`` in its environment, never on its command line (visible in ``ps``)."""
     return Service(
         "rasa",
-        # bot.rasa_server is Rasa's command with a faster check of the action server's answers (see there).
-        [
-            python_bin(),
-            "-m",
-            "bot.rasa_server",
+        rasa_runtime.command(
             "run",
             "--enable-api",
-            "--auth-token",
-            token,
             "--port",
             str(port),
             "--interface",
@@ -149,10 +156,10 @@ def rasa_service(
             endpoints,
             "--cors",
             "*",
-        ],
+        ),
         f"http://127.0.0.1:{port}/status?token={token}",
         log_dir / "rasa.log",
-        env,
+        {**env, rasa_runtime.TOKEN_VARIABLE: token},
     )
 
 
@@ -171,7 +178,7 @@ def start_all(
     pending = list(services)
     while pending:
         for service in list(pending):
-            if service.process.poll() is not None:
+            if service.exited():
                 stop_all(services)
                 raise RuntimeError(f"{service.name} s'est arrêté au démarrage : voir {service.log_path}")
             if service.is_ready():

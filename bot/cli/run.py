@@ -18,7 +18,7 @@ from bot.cli.processes import (
     stop_all,
 )
 from bot.cli.training import train_if_stale
-from bot.config import PROJECT_ROOT, load_settings
+from bot.common.config import PROJECT_ROOT, load_settings
 from bot.console.accounts import DEMO_COUNSELLORS
 
 
@@ -82,7 +82,7 @@ Ctrl-C arrête tout.
     try:
         while True:
             for service in services:
-                if service.process.poll() is not None:
+                if service.exited():
                     print(f"✗ {service.name} s'est arrêté : voir {service.log_path}", file=sys.stderr)
                     return 1
             time.sleep(1)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot import rasa_runtime
+from bot.common.config import PROJECT_ROOT
 
 MODEL_DIR = PROJECT_ROOT / "models"
 MODEL_NAME = "allocbot"
@@ -24,8 +26,9 @@ FINGERPRINT_PATH = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
 
 
 def quiet_env() -> dict[str, str]:
-    """Rasa's dependencies print pages of deprecation warnings that hide what matters."""
-    return {**os.environ, "PYTHONWARNINGS": "ignore", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    """The environment of a Rasa command (telemetry off), without the pages of deprecation warnings
+    Rasa's dependencies print, which hide what matters."""
+    return rasa_runtime.environment({**os.environ, "PYTHONWARNINGS": "ignore", "TF_CPP_MIN_LOG_LEVEL": "3"})
 
 
 def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
@@ -34,7 +37,19 @@ def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
     nlu_code = root / "bot" / "nlu"
     if nlu_code.exists():
         files += sorted(nlu_code.rglob("*.py"))
+        files += shared_modules_of(files, root)
     return files
+
+
+def shared_modules_of(code: list[Path], root: Path = PROJECT_ROOT) -> list[Path]:
+    """The ``bot.common`` modules the NLU code imports (the catalogue of needs, the folding): the
+    model's components behave by them too."""
+    names = set()
+    for path in code:
+        if path.suffix == ".py":
+            names.update(re.findall(r"^\s*from bot\.common(?:\.(\w+))? import (\w+)", path.read_text(), re.M))
+    modules = {module or name for module, name in names}
+    return sorted(path for name in modules if (path := root / "bot" / "common" / f"{name}.py").exists())
 
 
 def fingerprint(root: Path = PROJECT_ROOT) -> str:
@@ -70,18 +85,7 @@ def _train_if_stale(force: bool) -> float | None:
     started = time.monotonic()
     expected = fingerprint()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rasa",
-            "train",
-            "--fixed-model-name",
-            MODEL_NAME,
-            "--out",
-            str(MODEL_DIR),
-            "--force",
-            "--quiet",
-        ],
+        rasa_runtime.command("train", "--fixed-model-name", MODEL_NAME, "--out", str(MODEL_DIR), "--force", "--quiet"),
         cwd=PROJECT_ROOT,
         check=True,
         env=quiet_env(),

@@ -55,7 +55,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from bot.privacy import log_redaction, unreachable_actions
+from bot.common.config import required
 from bot.privacy.redaction import EMAIL, IBAN, NIR, PHONE, redact, redact_event, redact_value
 from bot.privacy.tracker_db import create_tracker_engine, tracker_db_url
 
@@ -73,10 +73,7 @@ PHONE_CONVERSATION_PREFIXES = ("sms-", "wa-", "phone-")  # bot/channels/phone.py
 
 
 def tracker_key() -> bytes:
-    secret = os.environ.get("ALLOCBOT_TRACKER_KEY")
-    if not secret or secret == "change-me":
-        raise RuntimeError("La variable d'environnement ALLOCBOT_TRACKER_KEY doit être définie (voir .env.example).")
-    return secret.encode()
+    return required("ALLOCBOT_TRACKER_KEY").encode()
 
 
 class Sealer:
@@ -265,8 +262,6 @@ class RedactingTrackerStore(SQLTrackerStore):
         for unused in ("dialect", "db", "username", "password", "port", "login_db", "query"):
             kwargs.pop(unused, None)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
-        unreachable_actions.install()  # this store is what Rasa imports of ours: see that module
-        log_redaction.install()  # Rasa has configured its log handlers by now
         self.url = tracker_db_url(url or host)
         self.sealer = Sealer(tracker_key())
         self.engine = create_tracker_engine(self.url)

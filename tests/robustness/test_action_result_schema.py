@@ -9,7 +9,9 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa_sdk.events import ActionExecuted, ActiveLoop, BotUttered, FollowupAction, SessionStarted, SlotSet
 
-from bot.rasa_server import action_result_errors
+from bot.rasa_runtime import action_result_errors
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 SCHEMA = RemoteAction.action_response_format_spec()
 RASA = validator_for(SCHEMA)(SCHEMA)

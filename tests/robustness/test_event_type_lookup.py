@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 
-from bot.rasa_server import install_event_type_lookup
+from bot.rasa_runtime import install_event_type_lookup
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 install_event_type_lookup()
 

@@ -1,0 +1,304 @@
+"""The one place where allocbot starts Rasa and the only one that changes it.
+
+Every Rasa the project starts is ``python -m bot.rasa_runtime <rasa command>``:
+the server (``bot/cli/processes.py``, for ``make run``, the tests and the
+benchmark), ``make shell``, training (``bot/cli/training.py``), ``rasa data
+validate`` and ``rasa test`` (``bot/cli/check.py``). ``--stock`` first runs
+Rasa unpatched (the benchmark's stock assistant, ``bot/bench/stock.py``).
+
+For every Rasa, patched or not (``environment``, ``main``):
+
+- **telemetry off**: ``RASA_TELEMETRY_ENABLED=false`` in this process and in every
+  process started with ``environment()``; Rasa otherwise sends usage events to
+  its servers and crash reports to Sentry with a persistent user id
+  (docs/privacy.md);
+- **the HTTP API token from the environment**: Rasa 3.6 reads it only from
+  ``--auth-token``, and a command line is visible in ``ps`` to every local user.
+  Here ``ALLOCBOT_RASA_TOKEN`` is given to Rasa's parsed arguments in the
+  process, through Rasa's own ``configure_commandline`` plugin hook;
+  ``--auth-token`` on the command line is refused, and so is ``--enable-api``
+  without the variable (an API without a token is open to anyone).
+
+For allocbot's Rasa only, and only on Rasa ``SUPPORTED_RASA`` (``install_patches``;
+each replaces a private internal, so another version is refused with a clear
+message rather than patched blindly; each has its own test against Rasa's
+unpatched behaviour in ``tests/unit/test_rasa_runtime.py``):
+
+1. ``install_cached_action_validation``: the action server's answers checked with
+   validators built once (Rasa rebuilt and meta-checked the schema on every call:
+   about 40 % of the Rasa server's CPU under load, measured with ``bot.bench.profile``);
+2. ``install_event_type_lookup``: event classes found by name in a table;
+3. ``install_unreachable_action_answer``: when the action server cannot be reached,
+   Rasa says so in French instead of staying silent;
+4. identifiers redacted from Rasa's log lines (``bot.privacy.log_redaction``), on
+   Rasa's handlers once Rasa has configured them (the same plugin hook).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from importlib.metadata import version
+from typing import Any
+
+import pluggy
+
+SUPPORTED_RASA = "3.6.21"
+TELEMETRY_VARIABLE = "RASA_TELEMETRY_ENABLED"
+TOKEN_VARIABLE = "ALLOCBOT_RASA_TOKEN"
+PROCESS_ENV = {TELEMETRY_VARIABLE: "false"}
+"""What every process allocbot starts gets in its environment, whatever the caller's environment says."""
+
+logger = logging.getLogger(__name__)
+
+
+class UnsupportedRasa(RuntimeError):
+    """The installed Rasa is not the one the patches were written and tested for."""
+
+
+def environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``base`` (this process's environment by default) with Rasa's telemetry off."""
+    return {**(os.environ if base is None else base), **PROCESS_ENV}
+
+
+def command(*rasa_args: str, stock: bool = False) -> list[str]:
+    """The command line that runs ``rasa <rasa_args>`` through this module."""
+    return [sys.executable, "-m", "bot.rasa_runtime", *(["--stock"] if stock else []), *rasa_args]
+
+
+def keep_telemetry_off() -> None:
+    """Telemetry off in this process, before Rasa reads its configuration."""
+    os.environ.update(PROCESS_ENV)
+
+
+def check_rasa_version(installed: str | None = None) -> None:
+    """Refuse to patch a Rasa other than ``SUPPORTED_RASA``."""
+    installed = installed or version("rasa")
+    if installed != SUPPORTED_RASA:
+        raise UnsupportedRasa(
+            f"Les correctifs d'allocbot (bot/rasa_runtime.py) ont été écrits et testés pour Rasa {SUPPORTED_RASA}, "
+            f"mais Rasa {installed} est installé : ils remplacent des fonctions internes de Rasa et ne sont pas "
+            f"appliqués à une autre version. Réinstallez l'environnement verrouillé (./scripts/bootstrap), ou "
+            f"vérifiez chaque correctif contre Rasa {installed} (tests/unit/test_rasa_runtime.py) avant de changer "
+            f"SUPPORTED_RASA."
+        )
+
+
+def unpatched(function: Callable) -> Callable:
+    """What Rasa had before one of these patches replaced it (``function`` itself if it is Rasa's): each
+    patch's test compares the two."""
+    return getattr(function, "_allocbot_original", function)
+
+
+def install_patches(installed: str | None = None) -> None:
+    """Every patch of allocbot's Rasa, after the version check; idempotent."""
+    check_rasa_version(installed)
+    install_cached_action_validation()
+    install_event_type_lookup()
+    install_unreachable_action_answer()
+
+
+def action_result_errors(schema: dict[str, Any]) -> Callable[[Any], Iterator[Exception]]:
+    """The errors of an action server's answer against Rasa's response schema, found faster.
+
+    Rasa's schema checks each event against a ``oneOf`` of 23 event schemas, each
+    fixing ``event`` to its own constant: every event was matched against all 23
+    (about 2 ms per answer, 7 % of the Rasa server's CPU under load). Exactly one
+    branch can match a given ``event`` value, so checking the event against that
+    branch alone accepts and rejects the same answers.
+    """
+    from copy import deepcopy
+
+    from jsonschema import ValidationError
+    from jsonschema.validators import validator_for
+
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)  # what jsonschema.validate did on every call, done once
+    base = deepcopy(schema)
+    branches = base["properties"]["events"]["items"].pop("oneOf")
+    by_event = {branch["properties"]["event"]["const"]: validator_class(branch) for branch in branches}
+    base_validator = validator_class(base)
+
+    def errors(result: Any) -> Iterator[Exception]:
+        yield from base_validator.iter_errors(result)
+        events = result.get("events") if isinstance(result, dict) else None
+        for event in events if isinstance(events, list) else ():
+            if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+                continue  # reported by the base schema (an object with a string "event")
+            branch = by_event.get(event["event"])
+            if branch is None:
+                yield ValidationError(f"{event['event']!r} is not valid under any of the given schemas")
+            else:
+                yield from branch.iter_errors(event)
+
+    return errors
+
+
+def install_cached_action_validation() -> None:
+    """Replace ``RemoteAction._validate_action_result`` with the same check on validators built once.
+
+    Rasa 3.6 calls ``jsonschema.validate(result, schema)`` for every custom action, and that
+    function checks the schema itself against the JSON Schema meta-schema each time before
+    checking the answer: about 130 ms per call on this machine, against 8 ms with a validator
+    built once (docs/performance.md). Same schema, same verdicts, the same exception with Rasa's hint
+    appended; its first line may name the failing event rather than the whole answer.
+    """
+    from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
+    from rasa.core.actions.action import DOCS_BASE_URL, RemoteAction
+
+    if getattr(RemoteAction._validate_action_result, "_allocbot_cached", False):
+        return
+    original = RemoteAction._validate_action_result
+    errors = action_result_errors(RemoteAction.action_response_format_spec())
+
+    def _validate_action_result(self, result: dict[str, Any]) -> bool:
+        error = best_match(errors(result))
+        if error is None:
+            return True
+        if not isinstance(error, ValidationError):  # best_match returns the validator's own error type
+            raise error
+        error.message += (
+            ". Failed to validate Action server response from API, "
+            "make sure your response from the Action endpoint is valid. "
+            "For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+    _validate_action_result._allocbot_cached = True  # type: ignore[attr-defined]
+    _validate_action_result._allocbot_original = original  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def install_event_type_lookup() -> None:
+    """Find an event's class by its name in a table instead of walking every subclass of ``Event``.
+
+    Rasa 3.6 rebuilds the list of all ``Event`` subclasses for every event it reads
+    back (each stored event, each event an action returns): 3 to 4 % of the Rasa
+    server's CPU under load. Only names that resolve are remembered, so an unknown
+    name still raises (or gets the default) exactly as before.
+    """
+    from rasa.shared.core.events import Event
+
+    if getattr(Event.resolve_by_type, "_allocbot_table", False):
+        return
+    original = Event.resolve_by_type
+    found: dict[str, type] = {}
+
+    def resolve_by_type(type_name, default=None):
+        cls = found.get(type_name)
+        if cls is None:
+            cls = original(type_name, default)
+            if cls is not None and cls is not default:
+                found[type_name] = cls
+        return cls
+
+    resolve_by_type._allocbot_table = True  # type: ignore[attr-defined]
+    resolve_by_type._allocbot_original = original  # type: ignore[attr-defined]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+SAY_INSTEAD = ("utter_backend_unavailable", "utter_offer_human")
+
+
+def install_unreachable_action_answer() -> None:
+    """When the action server cannot be reached, Rasa says so in French instead of staying silent.
+
+    Rasa 3.6 logs a failed custom action and goes on with no message: the person
+    would get an empty answer while the action server restarts. This wraps
+    ``RemoteAction.run`` so that a failed call (connection refused, timeout, 5xx,
+    refused token) yields ``utter_backend_unavailable`` and ``utter_offer_human``
+    (the 3949 number and "conseiller") instead. Form validation rejections still
+    go through untouched.
+    """
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
+    from rasa.shared.exceptions import RasaException
+
+    if getattr(RemoteAction.run, "_allocbot_wrapped", False):
+        return
+    original = RemoteAction.run
+
+    async def run(self, output_channel, nlg, tracker, domain):
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except RasaException:
+            logger.error("Serveur d'actions injoignable pendant « %s » : réponse de secours envoyée.", self.name())
+            events = []
+            for response in SAY_INSTEAD:
+                message = await nlg.generate(response, tracker, output_channel.name())
+                if message:
+                    events.append(create_bot_utterance(message))
+            return events
+
+    run._allocbot_wrapped = True  # type: ignore[attr-defined]
+    run._allocbot_original = original  # type: ignore[attr-defined]
+    RemoteAction.run = run
+
+
+class CommandLine:
+    """Rasa's ``configure_commandline`` plugin hook: called by Rasa's ``main`` with the parsed
+    arguments, after Rasa has configured its logging and before it runs the command."""
+
+    def __init__(self, redact_logs: bool):
+        self.redact_logs = redact_logs
+
+    @pluggy.HookimplMarker("rasa")
+    def configure_commandline(self, cmdline_arguments: Any) -> None:
+        give_api_token(cmdline_arguments, os.environ.get(TOKEN_VARIABLE))
+        if self.redact_logs:
+            from bot.privacy import log_redaction
+
+            log_redaction.install()
+        return None
+
+
+def give_api_token(arguments: Any, token: str | None) -> None:
+    """Hand the API token to Rasa's parsed arguments; refuse it on the command line, and an API without one."""
+    if getattr(arguments, "auth_token", None):
+        raise SystemExit(
+            f"Le jeton de l'API Rasa ne se passe pas sur la ligne de commande (--auth-token est visible dans ps) : "
+            f"mettez-le dans la variable d'environnement {TOKEN_VARIABLE}."
+        )
+    if not getattr(arguments, "enable_api", False):
+        return
+    if not token or token == "change-me":
+        raise SystemExit(
+            f"L'API HTTP de Rasa (--enable-api) exige un jeton : définissez {TOKEN_VARIABLE} (voir .env.example)."
+        )
+    arguments.auth_token = token
+
+
+def register_hook(redact_logs: bool) -> None:
+    from rasa.plugin import plugin_manager
+
+    manager = plugin_manager()
+    if manager.get_plugin("allocbot") is None:
+        manager.register(CommandLine(redact_logs), name="allocbot")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bot.rasa_runtime [--stock] <rasa command and options>``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    stock = args[:1] == ["--stock"]
+    if stock:
+        args = args[1:]
+    keep_telemetry_off()
+    if not stock:
+        try:
+            install_patches()
+        except UnsupportedRasa as error:
+            raise SystemExit(str(error)) from None
+    register_hook(redact_logs=not stock)
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *args]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
