@@ -27,7 +27,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.exceptions import SanicException
 
-import bot.config  # noqa: F401 - loads .env when started by hand
+from bot.common.config import required  # importing it loads .env when started by hand
 from bot.privacy import log_redaction
 
 logger = logging.getLogger("bot.actions_server")
@@ -35,10 +35,7 @@ OPEN_PATHS = frozenset({"/health"})
 
 
 def actions_token() -> str:
-    token = os.environ.get("ALLOCBOT_ACTIONS_TOKEN")
-    if not token or token == "change-me":
-        raise RuntimeError("La variable d'environnement ALLOCBOT_ACTIONS_TOKEN doit être définie (voir .env.example).")
-    return token
+    return required("ALLOCBOT_ACTIONS_TOKEN")
 
 
 def build_app(token: str, package: str = "actions") -> Sanic:

@@ -1,51 +1,5 @@
-"""Settings read from the environment (and a local, never committed, ``.env``).
+"""Kept so that code not yet moved keeps working: the settings live in ``bot.common.config``."""
 
-Every secret and URL comes from here so that the same code runs on a laptop
-(SQLite, one process each) and in production (PostgreSQL, Redis, real keys).
-"""
+from bot.common.config import PLACEHOLDER, PROJECT_ROOT, Settings, load_settings, required
 
-from __future__ import annotations
-
-import os
-from dataclasses import dataclass
-from pathlib import Path
-
-from dotenv import load_dotenv
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-load_dotenv(PROJECT_ROOT / ".env", override=False)
-
-
-def _env(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None or value == "":
-        raise RuntimeError(f"La variable d'environnement {name} doit être définie (voir .env.example).")
-    return value
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Configuration of every allocbot process; read once at start-up."""
-
-    database_url: str
-    backend_url: str
-    backend_service_token: str
-    access_token_secret: str
-    access_token_ttl_seconds: int
-    backend_timeout_seconds: float
-    today_override: str | None
-    site_token_secret: str | None = None
-
-
-def load_settings() -> Settings:
-    return Settings(
-        database_url=_env("ALLOCBOT_DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'backend.db'}"),
-        backend_url=_env("ALLOCBOT_BACKEND_URL", "http://127.0.0.1:8000"),
-        backend_service_token=_env("ALLOCBOT_BACKEND_SERVICE_TOKEN"),
-        access_token_secret=_env("ALLOCBOT_ACCESS_TOKEN_SECRET"),
-        access_token_ttl_seconds=int(_env("ALLOCBOT_ACCESS_TOKEN_TTL_SECONDS", "900")),
-        backend_timeout_seconds=float(_env("ALLOCBOT_BACKEND_TIMEOUT_SECONDS", "5")),
-        today_override=os.environ.get("ALLOCBOT_TODAY") or None,
-        site_token_secret=os.environ.get("ALLOCBOT_SITE_TOKEN_SECRET") or None,
-    )
+__all__ = ["PLACEHOLDER", "PROJECT_ROOT", "Settings", "load_settings", "required"]

@@ -23,7 +23,7 @@ from bot.cli.processes import (
     site_service,
     start_all,
 )
-from bot.config import PROJECT_ROOT
+from bot.common.config import PROJECT_ROOT
 
 
 def free_port() -> int:

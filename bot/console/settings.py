@@ -1,18 +1,11 @@
-"""The console's settings, read once from the environment (and ``.env`` through bot.config)."""
+"""The console's settings, read once from the environment (and ``.env``, loaded by ``bot.common.config``)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
-import bot.config  # noqa: F401 - importing it loads .env
-
-
-def _required(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if not value or value == "change-me":
-        raise RuntimeError(f"La variable d'environnement {name} doit être définie (voir .env.example).")
-    return value
+from bot.common.config import required
 
 
 @dataclass(frozen=True)
@@ -29,12 +22,12 @@ class ConsoleSettings:
 
 def load() -> ConsoleSettings:
     return ConsoleSettings(
-        backend_url=_required("ALLOCBOT_BACKEND_URL", "http://127.0.0.1:8000").rstrip("/"),
-        service_token=_required("ALLOCBOT_BACKEND_SERVICE_TOKEN"),
-        rasa_url=_required("ALLOCBOT_RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
-        rasa_token=_required("ALLOCBOT_RASA_TOKEN"),
-        secret=_required("ALLOCBOT_CONSOLE_SECRET"),
-        counsellor_password=_required("ALLOCBOT_COUNSELLOR_PASSWORD"),
+        backend_url=required("ALLOCBOT_BACKEND_URL", "http://127.0.0.1:8000").rstrip("/"),
+        service_token=required("ALLOCBOT_BACKEND_SERVICE_TOKEN"),
+        rasa_url=required("ALLOCBOT_RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        rasa_token=required("ALLOCBOT_RASA_TOKEN"),
+        secret=required("ALLOCBOT_CONSOLE_SECRET"),
+        counsellor_password=required("ALLOCBOT_COUNSELLOR_PASSWORD"),
         timeout_seconds=float(os.environ.get("ALLOCBOT_CONSOLE_TIMEOUT_SECONDS", "5")),
         # Behind TLS in production the cookie must be Secure; the demo and the tests run on plain http.
         secure_cookies=os.environ.get("ALLOCBOT_CONSOLE_SECURE_COOKIES", "") == "1",

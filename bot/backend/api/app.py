@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import clock, site_token
+from bot import clock
 from bot.backend.api.deps import PersonAccess, db_session, person_access, service_caller, settings
 from bot.backend.api.limits import BodySizeLimit, SecurityHeaders
 from bot.backend.api.schemas import (
@@ -35,7 +35,8 @@ from bot.backend.models import JobSeeker, TicketStatus
 from bot.backend.rules import dates
 from bot.backend.rules.parameters import ParameterNotFound
 from bot.backend.services import access_log, file, identification, tickets, tokens
-from bot.config import Settings, load_settings
+from bot.common import site_token
+from bot.common.config import Settings, load_settings
 from bot.privacy import records as privacy_records
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from bot.backend.db import session_scope
 from bot.backend.errors import ApiError, forbidden, not_found, unauthorized
 from bot.backend.models import JobSeeker
 from bot.backend.services import tokens
-from bot.config import Settings
+from bot.common.config import Settings
 
 
 def settings(request: Request) -> Settings:

@@ -9,7 +9,7 @@ from bot import clock
 from bot.backend.db import session_scope
 from bot.backend.schema import upgrade
 from bot.backend.seed import generate_population, seed_demo
-from bot.config import load_settings
+from bot.common.config import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
