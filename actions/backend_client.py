@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.config import load_settings
+from bot.common.config import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,20 @@ class BackendRefused(Exception):
 
 
 class BackendClient:
-    def __init__(self, base_url: str, service_token: str, timeout_seconds: float):
+    """``transport``: how requests reach the backend; httpx's network transport by default, the backend
+    application itself in process for the fast tests (``httpx.ASGITransport``, tests/unit/)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        service_token: str,
+        timeout_seconds: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
         self._base_url = base_url.rstrip("/")
         self._service_token = service_token
         self._timeout = httpx.Timeout(timeout_seconds, connect=min(2.0, timeout_seconds))
+        self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -53,6 +63,7 @@ class BackendClient:
                 timeout=self._timeout,
                 headers={"X-Service-Token": self._service_token},
                 limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+                transport=self._transport,
             )
             self._loop = loop
         return self._client
@@ -171,9 +182,15 @@ _client: BackendClient | None = None
 
 
 def backend() -> BackendClient:
-    """The process-wide client (created on first use, from the environment)."""
+    """The process-wide client (created on first use, from the environment, unless ``use_backend`` gave one)."""
     global _client
     if _client is None:
         settings = load_settings()
         _client = BackendClient(settings.backend_url, settings.backend_service_token, settings.backend_timeout_seconds)
     return _client
+
+
+def use_backend(client: BackendClient | None) -> None:
+    """Make ``backend()`` return ``client`` (None: the environment's again, created on next use)."""
+    global _client
+    _client = client

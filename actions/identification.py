@@ -231,7 +231,7 @@ class ActionResumeAfterIdentification(Action):
             return events
         # The form has said why; a locked identity or a backend down go to a counsellor.
         outcome = tracker.get_slot("identification_outcome")
-        events: list[EventType] = [SlotSet("identifier", None), SlotSet("birth_date", None)]
+        events = [SlotSet("identifier", None), SlotSet("birth_date", None)]
         if outcome == "locked":
             events += await hand_over(dispatcher, tracker, "identification_locked")
         elif outcome == "backend_unavailable":

@@ -9,6 +9,8 @@ import pytest
 from bot.clock import PARIS
 from bot.handoff.opening_hours import DEFAULT_HOURS, InvalidSchedule, is_public_holiday, parse
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=PARIS)

@@ -9,6 +9,8 @@ import pytest
 from bot.channels.phone import PhoneIdentity, in_service_window, keyword
 from bot.channels.state import ChannelStore, utcnow
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

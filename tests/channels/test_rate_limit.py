@@ -6,6 +6,8 @@ import pytest
 
 from bot.channels.rate_limit import SenderRateLimiter
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 class Clock:
     def __init__(self) -> None:

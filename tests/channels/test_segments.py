@@ -16,6 +16,8 @@ from bot.channels.segments import (
     split_sms,
 )
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 @pytest.mark.parametrize(
     ("text", "encoding", "units", "segments"),

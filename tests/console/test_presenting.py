@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from bot.console import presenting
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 NOW = datetime(2026, 11, 22, 13, 30, tzinfo=timezone.utc)
 

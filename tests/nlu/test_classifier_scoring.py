@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +12,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from bot.nlu.classifier import LinearScorer, featurizer_blocks
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 FEATURES, CLASSES = 300, 12
 

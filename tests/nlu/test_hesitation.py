@@ -11,6 +11,8 @@ from bot.nlu.hesitation import HesitationGuard, is_hesitation
 from bot.nlu.normalizer import normalize
 from tests.nlu.guard_harness import classified, guard_components
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 @pytest.mark.parametrize(
     "text",

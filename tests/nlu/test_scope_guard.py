@@ -17,6 +17,8 @@ from bot.nlu.normalizer import normalize
 from bot.nlu.scope import ALLOWANCE_INTENTS, ScopeGuard, foreign_need
 from tests.nlu.guard_harness import classified, guard_components
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

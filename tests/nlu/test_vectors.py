@@ -14,6 +14,8 @@ from bot.nlu.classifier import softmax_scores
 from bot.nlu.normalizer import normalize
 from bot.nlu.vectors import WordVectors, from_package
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 @pytest.fixture(scope="module")
 def table() -> WordVectors:

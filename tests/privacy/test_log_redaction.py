@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 import logging
 
+import pytest
+
 from bot.privacy import log_redaction
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 
 def test_messages_arguments_and_tracebacks_are_redacted() -> None:

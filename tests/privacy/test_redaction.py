@@ -16,6 +16,8 @@ from stdnum.fr import nir as stdnum_nir
 from bot.formatting import format_date_fr, format_eur
 from bot.privacy.redaction import DATE, EMAIL, IBAN, IDENTIFIER, LABELS, NIR, PHONE, redact, redact_event
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 MONTHS = [
     "janvier",
     "février",

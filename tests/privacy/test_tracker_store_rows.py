@@ -18,6 +18,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.config import PROJECT_ROOT
 from bot.privacy.tracker_store import RedactingTrackerStore
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 SENDER = "web-5f3a9c2e"
 

@@ -3,9 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from are_builders import claim, contract
 
 from bot.backend.rules import compute_cumul, compute_rights, monthly_allowance, payment_schedule
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 
 def _claim_3000():

@@ -7,6 +7,8 @@ import pytest
 
 from bot.backend.rules import AllowanceRule, compute_daily_allowance, minimum_daily_allowance
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 JULY_2025 = date(2025, 7, 1)
 
 

@@ -14,6 +14,8 @@ from bot.backend.rules import (
     reduced_daily_allowance,
 )
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 JULY_2025 = date(2025, 7, 1)
 
 

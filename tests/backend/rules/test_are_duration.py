@@ -9,6 +9,8 @@ from are_builders import contract
 from bot.backend.rules import check_eligibility, max_duration, reference_period, rights_duration
 from bot.backend.rules.duration import worked_days
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 @pytest.mark.parametrize(
     ("divisor", "expected"),

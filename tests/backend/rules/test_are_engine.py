@@ -16,6 +16,8 @@ from bot.backend.rules import (
     payment_schedule,
 )
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 def test_rights_of_a_one_year_contract():
     # §1 SJR 36 000 / 365 = 98,63 €; §2 AJ max(40,4 % × 98,63 + 13,18 = 53,03,

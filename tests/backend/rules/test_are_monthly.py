@@ -17,6 +17,8 @@ from bot.backend.rules import (
     rights_end_date,
 )
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 @pytest.mark.parametrize(
     ("month", "first_paid", "remaining", "expected"),

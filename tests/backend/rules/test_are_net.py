@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from are_builders import claim, contract
 
 from bot.backend.rules import (
@@ -15,6 +16,8 @@ from bot.backend.rules import (
     monthly_allowance,
 )
 from bot.backend.rules.net import rounded_daily_net
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 AUG_2025 = date(2025, 8, 1)
 

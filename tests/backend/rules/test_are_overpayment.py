@@ -7,6 +7,8 @@ import pytest
 
 from bot.backend.rules import overpayment_recovery, seizable_part
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 NOTIFIED = date(2025, 9, 10)
 
 

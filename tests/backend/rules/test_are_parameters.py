@@ -15,6 +15,8 @@ from bot.backend.rules import (
     value_on,
 )
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 
 def test_every_entry_has_a_source_and_a_start_date():
     for parameter in PARAMETERS:

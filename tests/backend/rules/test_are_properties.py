@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from are_builders import born_aged, claim, contract
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from bot.backend.rules import (
 )
 from bot.backend.rules.dates import add_months, month_start
 from bot.formatting import to_cents
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 HEAVY = settings(max_examples=40, deadline=None)
 

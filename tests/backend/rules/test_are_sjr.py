@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from are_builders import contract
 
 from bot.backend.rules import (
@@ -11,6 +12,8 @@ from bot.backend.rules import (
     compute_reference_wage,
     reference_period,
 )
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 
 def test_one_year_full_time_worked_example():

@@ -8,6 +8,8 @@ import pytest
 from bot.backend.rules import compute_deferrals
 from bot.backend.rules.waiting import paid_leave_deferral_days, specific_deferral_days
 
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
 END = date(2025, 6, 30)
 
 
