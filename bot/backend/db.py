@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import create_engine, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+
+from bot.common.sqlite import use_wal
 
 # SQLite stores NUMERIC as REAL; amounts are quantized to the cent on the way
 # back (Numeric(12, 2)), so the warning SQLAlchemy gives about it is noise.
@@ -32,21 +34,8 @@ def make_engine(url: str) -> Engine:
             pool_size=10,
             max_overflow=10,
         )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
-            cursor = dbapi_connection.cursor()
-            # WAL lets readers go on while a ticket is written; foreign keys are off by default.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # Every file read writes an access-log row: with WAL, NORMAL syncs at checkpoints instead of
-            # on each commit (still crash-safe; only an OS crash can lose the last commits). Profiled
-            # under load: the per-commit fsync held the write lock (docs/performance.md).
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=15000")
-            cursor.close()
-
-        return engine
+        # Every file read writes an access-log row: WAL and NORMAL sync keep that off the readers' way.
+        return use_wal(engine, busy_timeout_seconds=15, foreign_keys=True)
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 

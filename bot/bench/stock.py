@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bot import rasa_runtime
-from bot.cli.processes import Service
+from bot.cli.processes import Service, rasa_server_command
 from bot.cli.training import quiet_env
 from bot.common.config import PROJECT_ROOT
 
@@ -68,20 +68,8 @@ def stock_service(project: dict, port: int, token: str, log_dir: Path) -> Servic
     return Service(
         "stock-rasa",
         # Unpatched Rasa, under the same rules as ours: telemetry off, the token from the environment.
-        rasa_runtime.command(
-            "run",
-            "--enable-api",
-            "--port",
-            str(port),
-            "--interface",
-            "127.0.0.1",
-            "--model",
-            project["model"],
-            "--credentials",
-            str(root / "credentials.yml"),
-            "--endpoints",
-            str(root / "endpoints.yml"),
-            stock=True,
+        rasa_server_command(
+            port, project["model"], str(root / "credentials.yml"), str(root / "endpoints.yml"), stock=True
         ),
         f"http://127.0.0.1:{port}/status?token={token}",
         log_dir / "stock-rasa.log",

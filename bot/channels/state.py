@@ -36,14 +36,14 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
-    event,
     insert,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 
-from bot.config import PROJECT_ROOT
+from bot.common.config import PROJECT_ROOT
+from bot.common.sqlite import use_wal
 
 metadata = MetaData()
 
@@ -103,7 +103,7 @@ class ChannelStore:
             connect_args={"check_same_thread": False, "timeout": 5} if url.startswith("sqlite") else {},
         )
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            use_wal(self.engine, busy_timeout_seconds=5)
         metadata.create_all(self.engine)
         self._inserts = 0
 
@@ -218,12 +218,3 @@ class ChannelStore:
         if self._inserts % 500 == 0:
             with self.engine.begin() as connection:
                 connection.execute(delete(seen_messages).where(seen_messages.c.received_at < now - SEEN_RETENTION))
-
-
-def _sqlite_pragmas(connection, _record) -> None:
-    """WAL: readers never wait for the writer; NORMAL sync is durable across a process crash (not a power cut)."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

@@ -128,6 +128,29 @@ def site_service(port: int, env: Mapping[str, str], log_dir: Path) -> Service:
     return web_service("site", "bot.site.app:create_app", port, env, log_dir)
 
 
+def rasa_server_command(
+    port: int, model: Path | str, credentials: str, endpoints: str, *options: str, stock: bool = False
+) -> list[str]:
+    """``rasa run`` with its HTTP API on 127.0.0.1, through the runtime module (the token comes from the
+    environment: ``rasa_runtime.TOKEN_VARIABLE``)."""
+    return rasa_runtime.command(
+        "run",
+        "--enable-api",
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--model",
+        str(model),
+        "--credentials",
+        credentials,
+        "--endpoints",
+        endpoints,
+        *options,
+        stock=stock,
+    )
+
+
 def rasa_service(
     port: int,
     token: str,
@@ -141,22 +164,7 @@ def rasa_service(
     ``ALLOCBOT_RASA_TOKEN`` in its environment, never on its command line (visible in ``ps``)."""
     return Service(
         "rasa",
-        rasa_runtime.command(
-            "run",
-            "--enable-api",
-            "--port",
-            str(port),
-            "--interface",
-            "127.0.0.1",
-            "--model",
-            str(model),
-            "--credentials",
-            credentials,
-            "--endpoints",
-            endpoints,
-            "--cors",
-            "*",
-        ),
+        rasa_server_command(port, model, credentials, endpoints, "--cors", "*"),
         f"http://127.0.0.1:{port}/status?token={token}",
         log_dir / "rasa.log",
         {**env, rasa_runtime.TOKEN_VARIABLE: token},

@@ -8,15 +8,7 @@ import subprocess
 import sys
 import time
 
-from bot.cli.processes import (
-    action_service,
-    backend_service,
-    console_service,
-    rasa_service,
-    site_service,
-    start_all,
-    stop_all,
-)
+from bot.cli import processes
 from bot.cli.training import train_if_stale
 from bot.common.config import PROJECT_ROOT, load_settings
 from bot.console.accounts import DEMO_COUNSELLORS
@@ -35,17 +27,18 @@ def main() -> int:
     env = {"ALLOCBOT_BACKEND_URL": settings.backend_url}
     site_port = int(os.environ.get("ALLOCBOT_SITE_PORT", "8200"))
     services = [
-        backend_service(backend_port, env, logs),
-        action_service(actions_port, env, logs),
-        rasa_service(rasa_port, token, env, logs),
+        processes.backend_service(backend_port, env, logs),
+        processes.action_service(actions_port, env, logs),
+        processes.rasa_service(rasa_port, token, env, logs),
         # The widget in the browser talks to this Rasa (ALLOCBOT_WIDGET_SOCKET_URL overrides it).
-        site_service(site_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}, logs),
+        processes.site_service(site_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}, logs),
     ]
     console_port = int(os.environ.get("ALLOCBOT_CONSOLE_PORT", "8100"))
-    services.append(console_service(console_port, {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}, logs))
+    console_env = {**env, "ALLOCBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}
+    services.append(processes.console_service(console_port, console_env, logs))
     print("→ démarrage du backend, du serveur d'actions et de Rasa…", flush=True)
     try:
-        start_all(services)
+        processes.start_all(services)
     except RuntimeError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1
@@ -90,7 +83,7 @@ Ctrl-C arrête tout.
         print("\n→ arrêt de tous les processus…", flush=True)
         return 0
     finally:
-        stop_all(services)
+        processes.stop_all(services)
         print("→ arrêté.")
 
 

@@ -11,7 +11,8 @@ import os
 
 import sqlalchemy as sa
 
-from bot.config import PROJECT_ROOT
+from bot.common.config import PROJECT_ROOT
+from bot.common.sqlite import use_wal
 
 DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
 
@@ -37,9 +38,7 @@ def tracker_db_url(configured: str | None = None) -> str:
 def create_tracker_engine(url: str) -> sa.engine.Engine:
     """An engine on the tracker database.
 
-    SQLite: WAL mode so that readers never wait for a writer, and
-    ``synchronous=NORMAL``, which in WAL mode stays consistent and survives a crash
-    of the process (only a power cut can lose the last commits); connections are
+    SQLite: WAL and ``synchronous=NORMAL`` (``bot.common.sqlite``); connections are
     kept in a pool. Opening a connection and syncing the disk at every commit were
     a third of the Rasa server's CPU under load (``python -m bot.bench.profile``).
     """
@@ -54,14 +53,5 @@ def create_tracker_engine(url: str) -> sa.engine.Engine:
             pool_size=4,
             max_overflow=4,
         )
-
-        @sa.event.listens_for(engine, "connect")
-        def _wal(connection, _record) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=2000")
-            cursor.close()
-
-        return engine
+        return use_wal(engine, busy_timeout_seconds=2)
     return sa.create_engine(url, pool_pre_ping=True)

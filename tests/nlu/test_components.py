@@ -30,6 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.common.folding import fold
 from bot.nlu.entities import FrenchEntityExtractor, extract_amounts, extract_months, resolve_month
 from bot.nlu.normalizer import LEXICON, FrenchTextNormalizer, normalize
+from tests.nlu import pipeline
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -611,55 +612,31 @@ def test_written_amount_round_trip(value: Decimal, currency: str) -> None:
 
 
 # --------------------------------------------------------------- whole pipeline
-PIPELINE = """
-recipe: default.v1
-language: fr
-assistant_id: test
-pipeline:
-  - name: WhitespaceTokenizer
-  - name: bot.nlu.normalizer.FrenchTextNormalizer
-  - name: CountVectorsFeaturizer
-  - name: bot.nlu.entities.FrenchEntityExtractor
-policies: []
-"""
-
-NLU = """
-version: "3.1"
-nlu:
-- intent: ask_allowance_amount
-  examples: |
-    - cb je touche
-    - cb pour l'alloc en décembre
-- intent: ask_payment_date
-  examples: |
-    - qd arrive le virement
-    - c'est quand le paiement
-"""
+EXTRACTOR = "bot.nlu.entities.FrenchEntityExtractor"
+EXAMPLES = {
+    "ask_allowance_amount": ["cb je touche", "cb pour l'alloc en décembre"],
+    "ask_payment_date": ["qd arrive le virement", "c'est quand le paiement"],
+}
 
 
 def test_normalizer_must_come_after_a_tokenizer() -> None:
-    import yaml
     from rasa.engine.exceptions import GraphSchemaValidationException
     from rasa.engine.validation import validate
     from rasa.shared.data import TrainingType
 
-    config = yaml.safe_load(PIPELINE)
-    pipeline = config["pipeline"]
-    config["pipeline"] = [pipeline[1], pipeline[0], *pipeline[2:]]
+    config = pipeline.config(EXTRACTOR)
+    components = config["pipeline"]
+    config["pipeline"] = [components[1], components[0], *components[2:]]
     model_configuration = DefaultV1Recipe().graph_config_for_recipe(config, {}, TrainingType.NLU)
     with pytest.raises(GraphSchemaValidationException, match="require a Tokenizer.*FrenchTextNormalizer"):
         validate(model_configuration)
 
 
-async def test_trained_pipeline_keeps_the_person_s_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_trained_pipeline_keeps_the_person_s_words(tmp_path: Path) -> None:
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
-    from rasa.model_training import train_nlu
 
-    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path / "cache"))
-    (tmp_path / "config.yml").write_text(PIPELINE)
-    (tmp_path / "nlu.yml").write_text(NLU)
-    model = train_nlu(str(tmp_path / "config.yml"), str(tmp_path / "nlu.yml"), str(tmp_path / "models"))
+    model = pipeline.train(tmp_path, [EXTRACTOR], EXAMPLES)
 
     # The featurizer was trained on the normalised words, not on the SMS spelling.
     with tarfile.open(model) as archive:

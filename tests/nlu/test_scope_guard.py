@@ -15,6 +15,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from bot.cli.evaluate import ALLOWANCE_ANSWERS
 from bot.nlu.normalizer import normalize
 from bot.nlu.scope import ALLOWANCE_INTENTS, ScopeGuard, foreign_need
+from tests.nlu import pipeline
 from tests.nlu.guard_harness import classified, guard_components
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
@@ -114,46 +115,19 @@ def test_guard_leaves_other_messages(components: tuple, text: str, ranking: list
     assert [e["name"] for e in message.get(INTENT_RANKING_KEY)] == [name for name, _ in ranking]
 
 
-PIPELINE = """
-recipe: default.v1
-language: fr
-assistant_id: test
-pipeline:
-  - name: WhitespaceTokenizer
-  - name: bot.nlu.normalizer.FrenchTextNormalizer
-  - name: CountVectorsFeaturizer
-  - name: bot.nlu.classifier.TfidfLogisticRegressionClassifier
-    random_state: 42
-  - name: bot.nlu.scope.ScopeGuard
-  - name: FallbackClassifier
-    threshold: 0.2
-policies: []
-"""
-
-NLU = """
-version: "3.1"
-nlu:
-- intent: ask_payment_date
-  examples: |
-    - quand est versée mon allocation
-    - qd tombe le paiement
-    - c'est quand le versement
-- intent: out_of_scope
-  examples: |
-    - quel temps fait il
-    - raconte une blague
-    - une recette de crepes
-"""
-
-
-async def test_trained_pipeline_routes_other_administrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rasa.core.agent import Agent
-    from rasa.model_training import train_nlu
-
-    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path / "cache"))
-    (tmp_path / "config.yml").write_text(PIPELINE)
-    (tmp_path / "nlu.yml").write_text(NLU)
-    agent = Agent.load(train_nlu(str(tmp_path / "config.yml"), str(tmp_path / "nlu.yml"), str(tmp_path / "models")))
+async def test_trained_pipeline_routes_other_administrations(tmp_path: Path) -> None:
+    agent = pipeline.agent(
+        tmp_path,
+        [
+            {"name": "bot.nlu.classifier.TfidfLogisticRegressionClassifier", "random_state": 42},
+            "bot.nlu.scope.ScopeGuard",
+            {"name": "FallbackClassifier", "threshold": 0.2},
+        ],
+        {
+            "ask_payment_date": ["quand est versée mon allocation", "qd tombe le paiement", "c'est quand le versement"],
+            "out_of_scope": ["quel temps fait il", "raconte une blague", "une recette de crepes"],
+        },
+    )
 
     ours = await agent.parse_message("qd est versé le paiement de mon allocation")
     assert ours["intent"]["name"] == "ask_payment_date"

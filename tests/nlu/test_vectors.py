@@ -13,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from bot.nlu.classifier import softmax_scores
 from bot.nlu.normalizer import normalize
 from bot.nlu.vectors import WordVectors, from_package
+from tests.nlu import pipeline
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -96,56 +97,27 @@ def test_softmax_scores_are_predict_proba(row: list[float]) -> None:
         assert np.allclose(softmax_scores(features, regression), expected, rtol=0, atol=1e-12)
 
 
-PIPELINE = """
-recipe: default.v1
-language: fr
-assistant_id: test
-pipeline:
-  - name: WhitespaceTokenizer
-  - name: bot.nlu.normalizer.FrenchTextNormalizer
-  - name: CountVectorsFeaturizer
-  - name: bot.nlu.classifier.TfidfLogisticRegressionClassifier
-    random_state: 42
-    vector_weight: {weight}
-policies: []
-"""
-
-NLU = """
-version: "3.1"
-nlu:
-- intent: affirm
-  examples: |
-    - oui
-    - absolument
-    - tout à fait
-    - exactement
-- intent: express_distress
-  examples: |
-    - je n'ai plus rien à manger
-    - on va nous mettre dehors
-    - le loyer est impayé depuis trois mois
-    - je dors dans ma voiture
-"""
+EXAMPLES = {
+    "affirm": ["oui", "absolument", "tout à fait", "exactement"],
+    "express_distress": [
+        "je n'ai plus rien à manger",
+        "on va nous mettre dehors",
+        "le loyer est impayé depuis trois mois",
+        "je dors dans ma voiture",
+    ],
+}
 
 
 async def parse_with(weight: float, directory: Path, text: str) -> dict:
-    from rasa.core.agent import Agent
-    from rasa.model_training import train_nlu
-
-    directory.mkdir(parents=True)
-    (directory / "config.yml").write_text(PIPELINE.format(weight=weight))
-    (directory / "nlu.yml").write_text(NLU)
-    model = train_nlu(str(directory / "config.yml"), str(directory / "nlu.yml"), str(directory / "models"))
-    return await Agent.load(model).parse_message(text)
+    classifier = {"name": "bot.nlu.classifier.TfidfLogisticRegressionClassifier", "random_state": 42}
+    agent = pipeline.agent(directory, [{**classifier, "vector_weight": weight}], EXAMPLES, directory.parent / "cache")
+    return await agent.parse_message(text)
 
 
-async def test_words_absent_from_the_data_count_through_their_vectors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_words_absent_from_the_data_count_through_their_vectors(tmp_path: Path) -> None:
     # « carrément » and « certainement » are in no example: without vectors the model has nothing
     # to go on (the intercepts only); with them, they are near « absolument » and « exactement ».
     # Each trained model is saved, loaded and then asked.
-    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path / "cache"))
     for text in ("carrément", "certainement"):
         without = await parse_with(0.0, tmp_path / f"{text}-0", text)
         with_vectors = await parse_with(0.5, tmp_path / f"{text}-1", text)
