@@ -50,7 +50,7 @@ class PaymentStatus(str, enum.Enum):
 
 
 class PaymentReason(str, enum.Enum):
-    """Why a payment is missing or lower (are-rules.md §10), as the backend states it."""
+    """Why a payment is missing or lower (docs/are-rules.md §10), as the backend states it."""
 
     MISSING_DECLARATION = "missing_declaration"
     LATE_DECLARATION = "late_declaration"

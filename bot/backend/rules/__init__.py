@@ -3,7 +3,7 @@ dégressivité, monthly payment, cumul, deductions and overpayments.
 
 Every figure comes with an explanation (``Step`` tuples in plain French) and every
 number comes from the effective-dated table of ``parameters``. ``engine`` is the
-entry point of the HTTP API. See ``../shared/are-rules.md`` for the rules.
+entry point of the HTTP API. See ``docs/are-rules.md`` for the rules.
 """
 
 from .cumul import Cumul, compute_cumul, monthly_ceiling

@@ -4,7 +4,7 @@ Days paid = (monthly ARE − 70 % × gross earnings) / AJ, rounded to the neares
 day (half up), between 0 and the payable days; allowance + earnings may not exceed
 the monthly reference wage (SJR × 30 from April 2025, SJR × 30.42 before).
 
-Interpretation choices (are-rules.md §7, règlement général annexé à la convention de 2024):
+Interpretation choices (docs/are-rules.md §7, règlement général annexé à la convention de 2024):
 
 - "Monthly ARE" is the gross allowance of the payable days of the month (30 days
   for a full month from April 2025, fewer in a first or last month).

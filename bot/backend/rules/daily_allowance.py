@@ -3,7 +3,7 @@
 AJ = max(40.4 % × SJR + fixed part, 57 % × SJR), raised to the minimum, and in
 every case capped at 75 % × SJR; rounded to the cent (half up) only at the end.
 
-Interpretation choices (are-rules.md §2, Unédic fiche 2):
+Interpretation choices (docs/are-rules.md §2, Unédic fiche 2):
 
 - The fixed part and minimum are those in force on the day of the allowance: a
   revaluation of 1 July applies to the allowances of July onwards, for ongoing

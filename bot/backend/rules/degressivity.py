@@ -3,7 +3,7 @@
 From the 183rd day of indemnisation, AJ × 0.7 for claimants under the age limit
 whose AJ exceeds the threshold; the threshold is also the floor of the reduced AJ.
 
-Interpretation choices (are-rules.md §4, Unédic fiche dégressivité):
+Interpretation choices (docs/are-rules.md §4, Unédic fiche dégressivité):
 
 - The age limit is that of the contract end's regime (under 55 from 1 April 2025,
   under 57 before), with the age at the contract end.

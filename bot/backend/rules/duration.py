@@ -1,6 +1,6 @@
 """§3 — Eligibility (affiliation) and duration of rights.
 
-Interpretation choices (are-rules.md §3, Unédic fiches 1 and 3):
+Interpretation choices (docs/are-rules.md §3, Unédic fiches 1 and 3):
 
 - Worked days for the 130-day condition are counted per calendar week (Monday to
   Sunday): the days under contract in the week, at most 5, as France Travail counts

@@ -1,6 +1,6 @@
 """§6 — Monthly payment: days payable in a month, end of rights, declaration, payment date.
 
-Interpretation choices (are-rules.md §6, France Travail "mensualisation" of April 2025):
+Interpretation choices (docs/are-rules.md §6, France Travail "mensualisation" of April 2025):
 
 - From April 2025 a month fully covered by the rights is paid 30 days, whatever its
   length (February too); a partly covered month (first or last month of the rights)

@@ -3,7 +3,7 @@
 All deductions are computed per paid day (the floors are daily), in full precision;
 monthly totals multiply them by the days and are rounded to the cent at the end.
 
-Interpretation choices (are-rules.md §8, Unédic fiche 2, CSS L131-2):
+Interpretation choices (docs/are-rules.md §8, Unédic fiche 2, CSS L131-2):
 
 - Retirement contribution: 3 % of the SJR per day, reduced (not dropped) so that the
   allowance after it does not fall under the claimant's own minimum AJ in force that

@@ -1,6 +1,6 @@
 """§9 — Overpayments (trop-perçus): whether and how an amount is recovered.
 
-Interpretation choices (are-rules.md §9, service-public.fr A17953, Code du travail
+Interpretation choices (docs/are-rules.md §9, service-public.fr A17953, Code du travail
 L5426-8-1 and R3252-2):
 
 - Under 77 € nothing is recovered; an amount older than the limitation period (3 years

@@ -10,7 +10,7 @@ contributions, monthly basis), the month of the wage for the PMSS.
 
 ``TABLE_START`` (1 Feb 2023, when the 0.75 duration coefficient started) is the
 first date this table vouches for the rules that have no dated history in
-``are-rules.md``; a lookup before an entry's first date raises ``ParameterNotFound``
+``docs/are-rules.md``; a lookup before an entry's first date raises ``ParameterNotFound``
 rather than guessing. Entries marked "hors are-rules.md" are public values added so
 that reference periods and claims reaching back before 2024 can be computed.
 """
@@ -165,10 +165,10 @@ _PARAMETERS: list[Parameter] = [
     # §7 — Cumul allocation et salaire
     Parameter("cumul_earnings_rate", D("0.70"), TABLE_START, f"{_RG_2024} — 70 % du salaire"),
     Parameter("cumul_ceiling_days", D("30.42"), TABLE_START, f"{_RG_2024} — SJR × 30,42"),
-    Parameter("cumul_ceiling_days", D(30), REFORM_2025, "are-rules.md §7 — SJR × 30 (non confirmé)"),
+    Parameter("cumul_ceiling_days", D(30), REFORM_2025, "docs/are-rules.md §7 — SJR × 30 (non confirmé)"),
     # Whether the ceiling above is a published value; the bot must say when it is not.
     Parameter("cumul_ceiling_confirmed", True, TABLE_START, f"{_RG_2024} — SJR × 30,42"),
-    Parameter("cumul_ceiling_confirmed", False, REFORM_2025, "are-rules.md §7 — non confirmé"),
+    Parameter("cumul_ceiling_confirmed", False, REFORM_2025, "docs/are-rules.md §7 — non confirmé"),
     # §8 — Prélèvements
     Parameter("retirement_rate", D("0.03"), TABLE_START, f"{_UNEDIC_2} — retraite complém. 3 %"),
     Parameter("csg_rate_normal", D("0.062"), TABLE_START, "CSS L136-8 — CSG 6,2 %"),

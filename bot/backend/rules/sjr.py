@@ -3,7 +3,7 @@
 SJR = wages of the reference period / days from the first day of the first contract
 to the last day of the last contract in that period, non-worked days being capped.
 
-Interpretation choices (are-rules.md §1, Unédic fiche 1):
+Interpretation choices (docs/are-rules.md §1, Unédic fiche 1):
 
 - The reference period is the 24 months (36 from the senior age) that end on the
   last day of the last contract; ages and regimes are keyed on that date.

@@ -4,7 +4,7 @@ Applied in this order from the day after the contract end: the différé spécif
 (supra-legal severance / divisor, max 150 days, 75 for an economic dismissal), the
 différé congés payés (ICCP / SJR, max 30 days), then the délai d'attente of 7 days.
 
-Interpretation choices (are-rules.md §5, Unédic fiche différés):
+Interpretation choices (docs/are-rules.md §5, Unédic fiche différés):
 
 - Both différés are rounded down to whole days and run back to back from the day
   after the contract end, whatever the registration date.

@@ -35,7 +35,7 @@ def test_each_entry_is_in_force_from_its_first_day_until_the_next():
 
 def test_values_on_their_effective_dates():
     cases = [
-        # are-rules.md §2 table: the July revaluation starts on 1 July.
+        # docs/are-rules.md §2 table: the July revaluation starts on 1 July.
         ("aj_minimum", date(2025, 6, 30), Decimal("31.97")),
         ("aj_minimum", date(2025, 7, 1), Decimal("32.13")),
         ("aj_fixed_part", date(2023, 4, 1), Decimal("12.71")),
@@ -71,7 +71,7 @@ def test_unknown_name_and_too_early_day_raise():
 
 
 def test_every_number_of_the_rules_is_in_the_table():
-    # One sample per section of are-rules.md: the rules read these, never literals.
+    # One sample per section of docs/are-rules.md: the rules read these, never literals.
     values = {p.value for p in PARAMETERS if not isinstance(p.value, tuple)}
     for number in [
         Decimal("0.404"), Decimal("0.57"), Decimal("0.75"), Decimal("0.70"), 182, 548, 685,
