@@ -125,24 +125,28 @@ def _literal_piece(text: str) -> str:
     return (r"\s*" if text[0].isspace() else "") + core + (r"\s*" if text[-1].isspace() and core else "")
 
 
+Check = Callable[[str, str, str, str], bool]
+"""(raw answer, folded answer, folded previous, folded so far) -> ok"""
+
+
 @dataclass(frozen=True)
 class Expectation:
     """One compiled check of a turn: its name, what the suite wrote, and the test on the answer."""
 
     name: str
     wrote: str
-    test: Callable[[str, str, str, str], bool]  # (raw answer, folded answer, folded previous, folded so far) -> ok
+    test: Check
 
     def failure(self) -> str:
         return f"{self.name}: {self.wrote}"
 
 
-def _found(pattern: str) -> Callable[[str, str, str], bool]:
+def _found(pattern: str) -> Check:
     compiled = re.compile(pattern)
     return lambda raw, folded, previous, so_far: compiled.search(folded) is not None
 
 
-def _absent(pattern: str) -> Callable[[str, str, str], bool]:
+def _absent(pattern: str) -> Check:
     compiled = re.compile(pattern)
     return lambda raw, folded, previous, so_far: compiled.search(folded) is None
 
@@ -165,11 +169,13 @@ def _said(value: Any, facts: BackendFacts) -> list[Expectation]:
     found = []
     for item in _items(value):
         alternatives = _items(item)
-        compiled = re.compile("|".join(f"(?:{item_pattern(str(a), facts)})" for a in alternatives))
-        found.append(
-            Expectation("said", " | ".join(map(str, alternatives)), lambda r, f, p, s, c=compiled: bool(c.search(s)))
-        )
+        found.append(Expectation("said", " | ".join(map(str, alternatives)), _found_so_far(alternatives, facts)))
     return found
+
+
+def _found_so_far(alternatives: list[Any], facts: BackendFacts) -> Check:
+    compiled = re.compile("|".join(f"(?:{item_pattern(str(a), facts)})" for a in alternatives))
+    return lambda raw, folded, previous, so_far: compiled.search(so_far) is not None
 
 
 def _not_says(value: Any, facts: BackendFacts) -> list[Expectation]:
