@@ -7,8 +7,6 @@ in context. Without context the bot asks what the person means.
 
 from __future__ import annotations
 
-from datetime import date
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,15 +16,14 @@ from actions.amount_difference import describe_difference
 from actions.earnings import describe_simulation
 from actions.personal import FileAccess, PersonalAction
 from actions.phrasing import data_date, mentions
-from bot.backend.calendar import add_months
-from bot.clock import today
+from bot.common.calendar import following_month, month_of, period_of
+from bot.common.clock import today
 
 MAX_STEPS = 6
 
 
 def next_month_of(period: str | None) -> str:
-    base = date.fromisoformat(f"{period}-01") if period else today().replace(day=1)
-    return add_months(base, 1).strftime("%Y-%m")
+    return period_of(following_month(month_of(period) if period else today()))
 
 
 class ActionAnswerFollowup(PersonalAction):

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from bot.backend.rules.dates import is_public_holiday
-from bot.clock import PARIS
+from bot.common.calendar import is_public_holiday
+from bot.common.clock import PARIS
 
 DEFAULT_HOURS = "lun-ven 08:30-17:00"
 DAYS = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]

@@ -24,7 +24,7 @@ IDENTIFIER = re.compile(r"^\d{7}[A-Z0-9]$")
 def export(identifier: str, fmt: str, database_url: str | None = None) -> str | None:
     """The log as CSV or JSON text; None if no file has this identifier."""
     from bot.backend.db import session_scope
-    from bot.privacy.records import access_log_of
+    from bot.backend.services.privacy import access_log_of
 
     with session_scope(database_url or backend_db_url()) as session:
         entries = access_log_of(session, identifier)

@@ -65,7 +65,7 @@ def purge_conversations(engine: sa.engine.Engine, before_epoch: float, dry_run: 
 
 def purge_tickets(database_url: str, before: datetime, dry_run: bool = False) -> int:
     from bot.backend.db import session_scope
-    from bot.privacy.records import purge_closed_tickets
+    from bot.backend.services.privacy import purge_closed_tickets
 
     with session_scope(database_url) as session:
         removed = purge_closed_tickets(session, before)

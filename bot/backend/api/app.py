@@ -17,7 +17,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import clock
 from bot.backend.api.deps import PersonAccess, db_session, person_access, service_caller, settings
 from bot.backend.api.limits import BodySizeLimit, SecurityHeaders
 from bot.backend.api.schemas import (
@@ -29,15 +28,14 @@ from bot.backend.api.schemas import (
     SiteTokenIdentificationRequest,
     TicketRequest,
 )
-from bot.backend.calendar import first_of_month, month_of
 from bot.backend.errors import ApiError, forbidden, not_found
 from bot.backend.models import JobSeeker, TicketStatus
 from bot.backend.rules import dates
 from bot.backend.rules.parameters import ParameterNotFound
-from bot.backend.services import access_log, file, identification, tickets, tokens
-from bot.common import site_token
+from bot.backend.services import access_log, file, identification, privacy, tickets, tokens
+from bot.common import clock, site_token
+from bot.common.calendar import month_of
 from bot.common.config import Settings, load_settings
-from bot.privacy import records as privacy_records
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +129,7 @@ def _grant(
 
 def _month_or_current(month: str | None) -> date:
     if month is None:
-        return first_of_month(clock.today())
+        return clock.today().replace(day=1)
     return _month(month)
 
 
@@ -265,7 +263,7 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         session: Session = Depends(db_session),
     ):
         person = read(access, session, "simulation", "simulation d'un revenu d'activité")
-        result = file.simulate_earnings(session, person, _month(body.month), body.gross_earnings)
+        result = file.simulate_earnings(session, person, _month(body.month), body.gross_earnings, clock.today())
         return committed(session, result)
 
     @app.post("/v1/handoff-tickets", tags=["tickets"], dependencies=service, status_code=201)
@@ -311,7 +309,7 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         session: Session = Depends(db_session),
     ):
         """Erasure asked by the person in the conversation: its tickets go; the access log keeps only the fact."""
-        return committed(session, privacy_records.erase_conversation(session, conversation_id))
+        return committed(session, privacy.erase_conversation(session, conversation_id))
 
     @app.get("/v1/counsellor/job-seekers/{job_seeker_id}/summary", tags=["conseillers"], dependencies=service)
     def counsellor_summary(

@@ -1,9 +1,10 @@
 """ARE rules as pure functions: SJR, daily allowance, duration, waiting periods,
-dégressivité, monthly payment, cumul, deductions and overpayments.
+dégressivité, monthly payment, cumul, deductions, overpayments, and the claim's timeline.
 
-Every figure comes with an explanation (``Step`` tuples in plain French) and every
-number comes from the effective-dated table of ``parameters``. ``engine`` is the
-entry point of the HTTP API. See ``docs/are-rules.md`` for the rules.
+Every figure comes with an explanation (``Step`` facts: a code and the figures used,
+said in French by ``bot.backend.wording``) and every number comes from the
+effective-dated table of ``parameters``. The rules import nothing of the project
+but their own package. See ``docs/are-rules.md`` for the rules.
 """
 
 from .cumul import Cumul, compute_cumul, monthly_ceiling
@@ -13,19 +14,12 @@ from .daily_allowance import (
     compute_daily_allowance,
     minimum_daily_allowance,
 )
-from .degressivity import Degressivity, compute_degressivity, reduced_daily_allowance
+from .degressivity import age_condition, reduced_daily_allowance
 from .duration import Duration, Eligibility, check_eligibility, max_duration, rights_duration
-from .engine import (
-    MonthlyAllowance,
-    PaymentSchedule,
-    Rights,
-    compute_rights,
-    daily_net,
-    monthly_allowance,
-    payment_schedule,
-)
-from .explanation import Explanation, Step, as_text
+from .engine import MonthlyAllowance, Rights, compute_rights, daily_net, monthly_allowance
+from .explanation import Explanation, Step, step
 from .facts import ClaimFacts, Contract, CsgRate, MonthlyWage
+from .money import to_cents
 from .monthly import (
     DeclarationStatus,
     DeclarationWindow,
@@ -37,8 +31,8 @@ from .monthly import (
     payment_dates,
     rights_end_date,
 )
-from .net import DailyDeductions, DailyNet, daily_deductions
-from .overpayment import Instalment, RecoverySchedule, overpayment_recovery, seizable_part
+from .net import DailyDeductions, DailyNet, apportion, daily_deductions
+from .overpayment import Instalment, OverpaymentStatus, overpayment_status, seizable_part
 from .parameters import (
     PARAMETERS,
     Parameter,
@@ -50,11 +44,22 @@ from .parameters import (
     value_on,
 )
 from .sjr import ReferencePeriod, ReferenceWage, compute_reference_wage, reference_period
+from .timeline import (
+    ClaimEvents,
+    DeclaredMonth,
+    DegressivityStart,
+    MonthStatus,
+    Sanction,
+    Timeline,
+    TimelineMonth,
+    claim_timeline,
+)
 from .waiting import Deferrals, compute_deferrals
 
 __all__ = [
     "PARAMETERS",
     "AllowanceRule",
+    "ClaimEvents",
     "ClaimFacts",
     "Contract",
     "CsgRate",
@@ -64,30 +69,35 @@ __all__ = [
     "DailyNet",
     "DeclarationStatus",
     "DeclarationWindow",
+    "DeclaredMonth",
     "Deferrals",
-    "Degressivity",
+    "DegressivityStart",
     "Duration",
     "Eligibility",
     "Explanation",
     "Instalment",
+    "MonthStatus",
     "MonthlyAllowance",
     "MonthlyWage",
+    "OverpaymentStatus",
     "Parameter",
     "ParameterNotFound",
     "PayableDays",
     "PaymentDates",
-    "PaymentSchedule",
-    "RecoverySchedule",
     "ReferencePeriod",
     "ReferenceWage",
     "Rights",
+    "Sanction",
     "Step",
-    "as_text",
+    "Timeline",
+    "TimelineMonth",
+    "age_condition",
+    "apportion",
     "check_eligibility",
+    "claim_timeline",
     "compute_cumul",
     "compute_daily_allowance",
     "compute_deferrals",
-    "compute_degressivity",
     "compute_reference_wage",
     "compute_rights",
     "daily_deductions",
@@ -100,16 +110,17 @@ __all__ = [
     "minimum_daily_allowance",
     "monthly_allowance",
     "monthly_ceiling",
-    "overpayment_recovery",
+    "overpayment_status",
     "parameter_names",
     "parameter_on",
     "payable_days",
     "payment_dates",
-    "payment_schedule",
     "reduced_daily_allowance",
     "reference_period",
     "rights_duration",
     "rights_end_date",
     "seizable_part",
+    "step",
+    "to_cents",
     "value_on",
 ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .explanation import Explanation, Step, days_fr, eur, num, pct
+from .explanation import Explanation, step
 from .parameters import decimal_on, flag_on
 
 
@@ -72,34 +72,26 @@ def compute_cumul(
     capped = days < formula_days
 
     steps = [
-        Step(
-            "Reprise d'activité",
-            f"Vous avez déclaré {eur(declared_earnings)} de salaire brut. "
-            f"({eur(monthly_are)} − {pct(rate)} × {eur(declared_earnings)}) / "
-            f"{eur(daily_allowance)} = {num(raw.quantize(Decimal('0.01')))}, "
-            f"soit {days_fr(formula_days)} indemnisés sur {payable_days}.",
-        )
+        step(
+            "work_declared",
+            earnings=declared_earnings,
+            monthly_allowance=monthly_are,
+            earnings_rate=rate,
+            daily_allowance=daily_allowance,
+            quotient=raw,
+            formula_days=formula_days,
+            payable_days=payable_days,
+        ),
+        step(
+            "cumul_ceiling",
+            ceiling_days=decimal_on("cumul_ceiling_days", month),
+            reference_wage=reference_wage,
+            ceiling=ceiling,
+            confirmed=flag_on("cumul_ceiling_confirmed", month),
+            days_paid=days if capped else None,
+        ),
     ]
-    days_text = num(decimal_on("cumul_ceiling_days", month))
-    ceiling_text = (
-        f"Votre allocation et votre salaire ensemble ne peuvent pas dépasser votre salaire "
-        f"mensuel de référence, {days_text} fois votre salaire journalier de référence "
-        f"({eur(reference_wage)}), soit {eur(ceiling)}."
-    )
-    if not flag_on("cumul_ceiling_confirmed", month):
-        ceiling_text += (
-            f" Depuis avril 2025 nous retenons {days_text} jours au lieu de 30,42 : cette "
-            "valeur n'est pas encore confirmée officiellement."
-        )
-    if capped:
-        ceiling_text += f" Seuls {days_fr(days)} sont donc indemnisés ce mois-ci."
-    steps.append(Step("Plafond du cumul", ceiling_text))
     unpaid = payable_days - days
     if unpaid:
-        steps.append(
-            Step(
-                "Jours reportés",
-                f"Les {days_fr(unpaid)} non payés ne sont pas perdus : ils repoussent d'autant la fin de vos droits.",
-            )
-        )
+        steps.append(step("unpaid_days_carried", days=unpaid))
     return Cumul(days, formula_days, ceiling, capped, tuple(steps))

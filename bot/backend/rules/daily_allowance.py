@@ -20,9 +20,8 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from bot.formatting import format_date_fr, to_cents
-
-from .explanation import Explanation, Step, eur, pct
+from .explanation import Explanation, step
+from .money import to_cents
 from .parameters import decimal_on, parameter_on
 
 
@@ -82,40 +81,23 @@ def compute_daily_allowance(
         best, rule = cap, AllowanceRule.CAP
     amount = to_cents(best)
 
-    fixed_text = eur(fixed)
-    if working_time_ratio != 1:
-        fixed_text += f" (partie fixe réduite à {pct(working_time_ratio)} pour temps partiel)"
     steps = [
-        Step(
-            "Calcul de l'allocation journalière",
-            f"{pct(variable_rate)} × {eur(sjr)} + {fixed_text} = {eur(variable)} ; "
-            f"{pct(alternative_rate)} × {eur(sjr)} = {eur(alternative)}. "
-            f"Le montant le plus élevé est retenu : {eur(max(variable, alternative))}.",
+        step(
+            "daily_allowance_formula",
+            variable_rate=variable_rate,
+            reference_wage=sjr,
+            fixed_part=fixed,
+            working_time_ratio=working_time_ratio,
+            variable=variable,
+            alternative_rate=alternative_rate,
+            alternative=alternative,
         )
     ]
-    minimum_label = "minimum en formation (AREF)" if in_training else "minimum"
     if raised:
-        steps.append(
-            Step(
-                "Allocation minimale",
-                f"Ce montant est relevé au {minimum_label} de {eur(minimum)} par jour.",
-            )
-        )
+        steps.append(step("daily_allowance_minimum", minimum=minimum, in_training=in_training))
     if rule is AllowanceRule.CAP:
-        steps.append(
-            Step(
-                "Plafond",
-                f"L'allocation ne peut pas dépasser {pct(cap_rate)} de votre salaire journalier "
-                f"de référence : {pct(cap_rate)} × {eur(sjr)} = {eur(cap)}.",
-            )
-        )
-    steps.append(
-        Step(
-            "Allocation journalière brute",
-            f"{eur(amount)} par jour, selon le barème en vigueur depuis le "
-            f"{format_date_fr(parameter_on('aj_fixed_part', on).effective_from)}.",
-        )
-    )
+        steps.append(step("daily_allowance_cap", cap_rate=cap_rate, reference_wage=sjr, cap=cap))
+    steps.append(step("daily_allowance", amount=amount, scale_from=parameter_on("aj_fixed_part", on).effective_from))
     return DailyAllowance(
         amount=amount,
         unrounded=best,

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .dates import days_between
-from .explanation import Explanation, Step, days_fr, num
+from .explanation import Explanation, step
 from .facts import Contract
 from .parameters import decimal_on, int_on
 from .sjr import ReferencePeriod, days_under_contract
@@ -82,23 +82,15 @@ def check_eligibility(
     days = worked_days(days_under_contract(contracts, period.start, period.end), contract_end)
     hours = _hours_in_period(contracts, period)
     eligible = days >= required_days or hours >= required_hours
-    who = "pour un travailleur saisonnier, " if seasonal_worker else ""
-    if eligible:
-        detail = (
-            f"Vous avez travaillé {days_fr(days)}"
-            + (f" ({num(hours)} heures)" if hours else "")
-            + f" dans la période de référence ; il en faut au moins {num(required_days)} "
-            f"{who}ou {num(required_hours)} heures."
-        )
-    else:
-        detail = (
-            f"Vous avez travaillé {days_fr(days)}"
-            + (f" ({num(hours)} heures)" if hours else "")
-            + f" dans la période de référence ; il faut {who}au moins {num(required_days)} "
-            f"jours ou {num(required_hours)} heures pour ouvrir un droit."
-        )
-    label = "Conditions remplies" if eligible else "Conditions non remplies"
-    return Eligibility(eligible, days, hours, required_days, required_hours, (Step(label, detail),))
+    fact = step(
+        "eligibility" if eligible else "not_eligible",
+        worked_days=days,
+        hours=hours,
+        required_days=required_days,
+        required_hours=required_hours,
+        seasonal_worker=seasonal_worker,
+    )
+    return Eligibility(eligible, days, hours, required_days, required_hours, (fact,))
 
 
 def max_duration(age_at_contract_end: int, contract_end: date) -> int:
@@ -118,20 +110,10 @@ def rights_duration(divisor_days: int, age_at_contract_end: int, contract_end: d
     maximum = max_duration(age_at_contract_end, contract_end)
     days = min(max(computed, minimum), maximum)
 
-    steps = [
-        Step(
-            "Durée calculée",
-            f"{days_fr(divisor_days)} retenus × {num(coefficient)} = {days_fr(computed)} (arrondi au jour supérieur).",
-        )
-    ]
+    steps = [step("duration_computed", divisor_days=divisor_days, coefficient=coefficient, computed=computed)]
     if computed < minimum:
-        steps.append(Step("Durée minimale", f"La durée ne peut pas être inférieure à {days_fr(minimum)}."))
+        steps.append(step("duration_minimum", minimum=minimum))
     if computed > maximum:
-        steps.append(
-            Step(
-                "Durée maximale",
-                f"À {age_at_contract_end} ans à la fin de votre contrat, la durée est limitée à {days_fr(maximum)}.",
-            )
-        )
-    steps.append(Step("Durée de vos droits", f"{days_fr(days)} d'indemnisation."))
+        steps.append(step("duration_maximum", age=age_at_contract_end, maximum=maximum))
+    steps.append(step("duration", days=days))
     return Duration(days, computed, minimum, maximum, tuple(steps))

@@ -1,45 +1,43 @@
 """The ARE rules engine: rights of a claim, allowance of a month, net per day.
 
-This is what the HTTP API calls. It strings the section modules together (SJR, AJ,
-duration, différés, dégressivité, monthly basis, cumul, deductions) and gathers
-their explanation steps into one readable account.
+It strings the section modules together (SJR, AJ, duration, différés, dégressivité,
+monthly basis, cumul, deductions) and gathers their explanation steps into one
+account. The month-by-month life of a claim (what is paid when, the end of rights,
+the dégressivité date) is ``timeline``, built on ``monthly_allowance``.
 
 Conventions:
 
 - Amounts in results are in cents, except ``Rights.reference_wage`` (full precision,
   as every later computation uses it; ``reference_wage_cents`` is for display).
 - The fixed part, minimum and thresholds applied to a month are those in force on
-  the first day of that month (a July revaluation applies to July allowances).
+  the first day of that month (a July revaluation applies to July allowances; every
+  revaluation starts on the 1st, so this is also the value in force on each day of it).
 - ``indemnified_days_before`` is the number of paid days already consumed from the
   rights before the month; it bounds what is left of the rights. The dégressivité
   count uses it too unless ``degressivity_days_before`` says otherwise (days in
   approved training do not count toward day 183).
+- The month's net is its gross minus its full-precision deductions, rounded once;
+  the deductions shown add up to gross − net (``net.apportion``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.formatting import format_date_fr, format_month_fr, to_cents
-
 from .cumul import compute_cumul
 from .daily_allowance import compute_daily_allowance, minimum_daily_allowance
-from .dates import age_on, month_start, next_month
-from .degressivity import (
-    Degressivity,
-    age_condition,
-    compute_degressivity,
-    full_rate_days_left,
-    reduced_daily_allowance,
-)
+from .dates import age_on, month_start
+from .degressivity import age_condition, full_rate_days_left, reduced_daily_allowance
 from .duration import Eligibility, check_eligibility, rights_duration
-from .explanation import Explanation, Step, days_fr, eur
+from .explanation import Explanation, Step, step
 from .facts import ClaimFacts
-from .monthly import payable_days, rights_end_date
-from .net import DailyDeductions, DailyNet, daily_deductions, rounded_daily_net
+from .money import to_cents
+from .monthly import Period, payable_days, rights_end_date
+from .net import DailyDeductions, DailyNet, daily_deductions, net_of, rounded_daily_net
+from .parameters import int_on
 from .sjr import ReferenceWage, compute_reference_wage
 from .waiting import Deferrals, compute_deferrals
 
@@ -57,9 +55,8 @@ class Rights:
     daily_allowance: Decimal  # gross AJ in cents, on the first paid day
     duration_days: int
     first_paid_day: date  # after différés + délai d'attente
-    end_date: date  # last day of rights before any push-back by unpaid days
-    degressivity_applies: bool
-    reduced_daily_allowance: Decimal | None  # AJ from day 183, floored at the threshold
+    end_date: date  # last day of rights if every payable day is paid (the timeline has the file's)
+    degressivity_age_condition: bool  # young enough for the reduction from day 183
     deferrals: Deferrals
     explanation: Explanation
     reference_wage_cents: Decimal = ZERO
@@ -70,7 +67,7 @@ class Rights:
     worked_days: int = 0
     hours_worked: int = 0
     working_time_ratio: Decimal = Decimal(1)
-    ineligibility_reason: str | None = None
+    ineligibility: Step | None = None  # why no right is open (the eligibility fact)
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,7 @@ class MonthlyAllowance:
     daily_allowance: Decimal  # applied on the first payable day (after dégressivité)
     days_payable: int
     days_paid: int
-    unpaid_days: int  # they push back the end date
+    unpaid_days: int  # not paid because of work: they push back the end date
     declared_earnings: Decimal
     gross: Decimal
     retirement_contribution: Decimal
@@ -96,31 +93,27 @@ class MonthlyAllowance:
     reduced_daily_allowance: Decimal | None = None
     ceiling: Decimal = ZERO  # allowance + earnings may not exceed it
     rights_exhausted_on: date | None = None  # set in the month the rights run out
+    suspended_days: int = 0  # not paid because of a sanction: they push back the end date
+    full_rate_daily_allowance: Decimal = ZERO  # the AJ of the month before any reduction
+    reduced_from: date | None = None  # first day paid at the reduced rate, in this month
+    degressivity_day_on: date | None = None  # the day the 183rd paid day falls on, in this month
+    paid_dates: tuple[date, ...] = ()  # the calendar day of each paid day, in order (``monthly.paid_day_date``)
 
-
-@dataclass(frozen=True)
-class PaymentSchedule:
-    """Month after month allowances until the rights run out."""
-
-    months: tuple[MonthlyAllowance, ...]
-    end_date: date  # actual last day of rights, unpaid days included
-    total_gross: Decimal
-    total_net: Decimal
+    @property
+    def applied_daily_allowance(self) -> Decimal:
+        """The daily rate of the month: the reduced one once the whole month is past day 183."""
+        if self.reduced_daily_allowance is not None and self.reduced_rate_days and not self.full_rate_days:
+            return self.reduced_daily_allowance
+        return self.daily_allowance
 
 
 def compute_rights(facts: ClaimFacts) -> Rights:
-    """Rights opened by the claim: SJR, AJ, duration, first paid day, dégressivité."""
+    """Rights opened by the claim: SJR, AJ, duration, first paid day, theoretical end date."""
     end = facts.contract_end
     age = age_on(facts.birth_date, end)
     reference = compute_reference_wage(facts.contracts, end, age)
     eligibility = check_eligibility(facts.contracts, reference.period, end, facts.seasonal_worker)
-    steps: list[Step] = [
-        Step(
-            "Fin du dernier contrat",
-            f"Votre dernier contrat a pris fin le {format_date_fr(end)} ; vous aviez alors {age} ans.",
-        ),
-        *eligibility.explanation,
-    ]
+    steps: list[Step] = [step("contract_end", day=end, age=age), *eligibility.explanation]
     if not eligibility.eligible:
         start = max(end + timedelta(days=1), facts.registration_date)
         return _rights(
@@ -131,7 +124,6 @@ def compute_rights(facts: ClaimFacts) -> Rights:
             daily_allowance=ZERO,
             duration_days=0,
             end_date=start - timedelta(days=1),
-            degressivity=None,
             deferrals=Deferrals(0, 0, 0, start, start, ()),
             steps=steps,
         )
@@ -152,18 +144,9 @@ def compute_rights(facts: ClaimFacts) -> Rights:
     )
     duration = rights_duration(reference.divisor_days, age, end)
     end_date = rights_end_date(first_paid_day, duration.days)
-    degressivity = compute_degressivity(allowance.amount, age, end, first_paid_day, duration.days, facts.in_training)
     steps.extend(allowance.explanation)
     steps.extend(duration.explanation)
     steps.extend(deferrals.explanation)
-    steps.append(
-        Step(
-            "Fin de vos droits",
-            f"Vos droits vont jusqu'au {format_date_fr(end_date)} si tous vos jours sont payés ; "
-            "les jours non payés parce que vous travaillez repoussent cette date.",
-        )
-    )
-    steps.extend(degressivity.explanation)
     return _rights(
         facts,
         age,
@@ -172,7 +155,6 @@ def compute_rights(facts: ClaimFacts) -> Rights:
         daily_allowance=allowance.amount,
         duration_days=duration.days,
         end_date=end_date,
-        degressivity=degressivity,
         deferrals=deferrals,
         steps=steps,
     )
@@ -187,7 +169,6 @@ def _rights(
     daily_allowance: Decimal,
     duration_days: int,
     end_date: date,
-    degressivity: Degressivity | None,
     deferrals: Deferrals,
     steps: list[Step],
 ) -> Rights:
@@ -200,8 +181,7 @@ def _rights(
         duration_days=duration_days,
         first_paid_day=deferrals.first_paid_day,
         end_date=end_date,
-        degressivity_applies=degressivity is not None and degressivity.applies,
-        reduced_daily_allowance=degressivity.reduced_daily_allowance if degressivity else None,
+        degressivity_age_condition=age_condition(age, facts.contract_end),
         deferrals=deferrals,
         explanation=tuple(steps),
         reference_wage_cents=reference.amount_cents,
@@ -212,11 +192,11 @@ def _rights(
         worked_days=eligibility.worked_days,
         hours_worked=eligibility.hours,
         working_time_ratio=reference.working_time_ratio,
-        ineligibility_reason=None if eligibility.eligible else eligibility.explanation[0].detail,
+        ineligibility=None if eligibility.eligible else eligibility.explanation[0],
     )
 
 
-def _zero_month(month: date, earnings: Decimal, steps: Explanation) -> MonthlyAllowance:
+def _zero_month(month: date, earnings: Decimal, steps: Explanation, suspended_days: int = 0) -> MonthlyAllowance:
     return MonthlyAllowance(
         month=month,
         daily_allowance=ZERO,
@@ -232,6 +212,7 @@ def _zero_month(month: date, earnings: Decimal, steps: Explanation) -> MonthlyAl
         net=ZERO,
         capped_by_reference_wage=False,
         explanation=steps,
+        suspended_days=suspended_days,
     )
 
 
@@ -242,46 +223,54 @@ def monthly_allowance(
     declared_earnings: Decimal = ZERO,
     indemnified_days_before: int = 0,
     degressivity_days_before: int | None = None,
+    suspended: Iterable[Period] = (),
 ) -> MonthlyAllowance:
     """Allowance of ``month`` given the gross earnings declared for it.
 
     ``indemnified_days_before`` is the number of days already paid from these rights
     before ``month`` (it bounds what is left and counts toward day 183);
     ``degressivity_days_before`` overrides the latter count when some of those days
-    were in approved training.
+    were in approved training; ``suspended`` are the periods of a sanction (nothing
+    is paid for their days, which stay on the rights).
     """
     first = month_start(month)
     if declared_earnings < 0 or indemnified_days_before < 0:
         raise ValueError("declared earnings and days before cannot be negative")
     if not rights.eligible:
-        reason = rights.ineligibility_reason or "Vous n'avez pas de droit ouvert."
-        return _zero_month(first, declared_earnings, (Step("Pas de droit ouvert", reason),))
+        reason = rights.ineligibility or step("no_rights")
+        return _zero_month(first, declared_earnings, (reason,))
 
     remaining = rights.duration_days - indemnified_days_before
-    payable = payable_days(first, rights.first_paid_day, remaining)
+    payable = payable_days(first, rights.first_paid_day, remaining, tuple(suspended))
     if payable.days == 0:
-        return _zero_month(first, declared_earnings, payable.explanation)
+        return _zero_month(first, declared_earnings, payable.explanation, payable.suspended_days)
 
     ratio = rights.working_time_ratio
     allowance = compute_daily_allowance(rights.reference_wage, first, ratio, facts.in_training)
     aj = allowance.amount
-    degressive = age_condition(rights.age_at_contract_end, rights.contract_end)
-    reduced = reduced_daily_allowance(aj, first) if degressive and not facts.in_training else None
+    degressive = rights.degressivity_age_condition and not facts.in_training
+    reduced = reduced_daily_allowance(aj, first) if degressive else None
     counted_before = indemnified_days_before if degressivity_days_before is None else degressivity_days_before
-    full_left = full_rate_days_left(counted_before, first) if reduced is not None else payable.days
+    full_left = full_rate_days_left(counted_before, first) if degressive else payable.days
+    full_left_if_reduced = full_left if reduced is not None else payable.days
 
     def split(days: int) -> tuple[int, int]:
-        full = min(days, full_left)
+        full = min(days, full_left_if_reduced)
         return full, days - full
 
     def gross_for_days(days: int) -> Decimal:
         full, red = split(days)
         return full * aj + red * (reduced if reduced is not None else aj)
 
-    first_rate = aj if full_left > 0 or reduced is None else reduced
+    first_rate = aj if full_left_if_reduced > 0 or reduced is None else reduced
     cumul = compute_cumul(payable.days, gross_for_days, first_rate, declared_earnings, rights.reference_wage, first)
     paid = cumul.days_paid
     full_days, reduced_days = split(paid)
+    start_day = int_on("degressivity_start_day", first)
+    day_183_on = None
+    if degressive and counted_before < start_day <= counted_before + paid:
+        day_183_on = payable.paid_day_date(start_day - counted_before)
+    reduced_from = payable.paid_day_date(full_days + 1) if reduced is not None and reduced_days else None
 
     minimum = minimum_daily_allowance(first, ratio, facts.in_training)
     per_day_full = daily_deductions(aj, rights.reference_wage, minimum, first, facts.csg_rate, facts.alsace_moselle)
@@ -295,59 +284,46 @@ def monthly_allowance(
         amount = full_days * getattr(per_day_full, field)
         if per_day_reduced is not None:
             amount += reduced_days * getattr(per_day_reduced, field)
-        return to_cents(amount)
+        return amount
 
-    gross = to_cents(gross_for_days(paid))
-    retirement, csg, crds = total("retirement"), total("csg"), total("crds")
-    alsace = total("alsace_moselle")
-    net = gross - retirement - csg - crds - alsace
+    gross, net, (retirement, csg, crds, alsace) = net_of(
+        gross_for_days(paid), (total("retirement"), total("csg"), total("crds"), total("alsace_moselle"))
+    )
     exhausted_on = payable.window_end if paid == remaining else None
 
-    steps: list[Step] = []
-    rate_text = f"{eur(aj)} brut par jour en {format_month_fr(first)}"
-    if aj != rights.daily_allowance:
-        rate_text += f" (au lieu de {eur(rights.daily_allowance)} : barème revalorisé)"
-    steps.append(Step("Allocation journalière", rate_text + "."))
-    steps.extend(payable.explanation)
+    steps: list[Step] = [
+        step("monthly_rate", daily_allowance=aj, month=first, notified=rights.daily_allowance),
+        *payable.explanation,
+    ]
     if reduced is not None and reduced_days:
         steps.append(
-            Step(
-                "Dégressivité",
-                f"À partir du 183e jour indemnisé, votre allocation est réduite à {eur(reduced)} "
-                f"par jour : {days_fr(reduced_days)} à ce montant ce mois-ci.",
+            step(
+                "degressivity_month",
+                start_day=start_day,
+                reduced=reduced,
+                days=reduced_days,
+                day_183_on=day_183_on,
             )
         )
     steps.extend(cumul.explanation)
-    parts = []
-    if full_days:
-        parts.append(f"{days_fr(full_days)} × {eur(aj)}")
-    if reduced_days and reduced is not None:
-        parts.append(f"{days_fr(reduced_days)} × {eur(reduced)}")
-    steps.append(Step("Montant brut du mois", f"{' + '.join(parts) or '0 jour'} = {eur(gross)}."))
+    rates = tuple((days, rate) for days, rate in ((full_days, aj), (reduced_days, reduced)) if days and rate)
+    steps.append(step("monthly_gross", parts=rates, gross=gross))
     if paid:
         # Show the per-day deductions of the rate most of the month was paid at.
         main = per_day_reduced if per_day_reduced and reduced_days > full_days else per_day_full
         steps.extend(main.explanation)
         steps.append(
-            Step(
-                "Montant net du mois",
-                " − ".join(
-                    [f"{eur(gross)} brut"]
-                    + [
-                        f"{eur(amount)} {label}"
-                        for amount, label in (
-                            (retirement, "de retraite complémentaire"),
-                            (csg + crds, "de CSG et CRDS"),
-                            (alsace, "de cotisation Alsace-Moselle"),
-                        )
-                        if amount
-                    ]
-                )
-                + f" = {eur(net)} net.",
+            step(
+                "monthly_net",
+                gross=gross,
+                retirement=retirement,
+                csg_crds=csg + crds,
+                alsace_moselle=alsace,
+                net=net,
             )
         )
     if exhausted_on is not None:
-        steps.append(Step("Fin de vos droits", f"Vos droits s'arrêtent le {format_date_fr(exhausted_on)}."))
+        steps.append(step("rights_exhausted", day=exhausted_on))
     return MonthlyAllowance(
         month=first,
         daily_allowance=first_rate,
@@ -368,6 +344,11 @@ def monthly_allowance(
         reduced_daily_allowance=reduced,
         ceiling=to_cents(cumul.ceiling),
         rights_exhausted_on=exhausted_on,
+        suspended_days=payable.suspended_days,
+        full_rate_daily_allowance=aj,
+        reduced_from=reduced_from,
+        degressivity_day_on=day_183_on,
+        paid_dates=tuple(payable.paid_day_date(k) for k in range(1, paid + 1)),
     )
 
 
@@ -378,37 +359,3 @@ def daily_net(facts: ClaimFacts, rights: Rights, day_allowance: Decimal, on: dat
         day_allowance, rights.reference_wage, minimum, on, facts.csg_rate, facts.alsace_moselle
     )
     return rounded_daily_net(deductions)
-
-
-MAX_SCHEDULE_MONTHS = 120
-
-
-def payment_schedule(
-    facts: ClaimFacts,
-    rights: Rights,
-    declared_earnings: Mapping[date, Decimal] | None = None,
-) -> PaymentSchedule:
-    """Every month from the first paid day until the rights run out.
-
-    ``declared_earnings`` maps the first day of a month to the gross earnings declared
-    for it; months not listed have none.
-    """
-    earnings = declared_earnings or {}
-    if not rights.eligible:
-        return PaymentSchedule((), rights.end_date, ZERO, ZERO)
-    months: list[MonthlyAllowance] = []
-    consumed = 0
-    month = month_start(rights.first_paid_day)
-    for _ in range(MAX_SCHEDULE_MONTHS):
-        result = monthly_allowance(facts, rights, month, earnings.get(month, ZERO), indemnified_days_before=consumed)
-        months.append(result)
-        consumed += result.days_paid
-        if result.rights_exhausted_on is not None:
-            return PaymentSchedule(
-                tuple(months),
-                result.rights_exhausted_on,
-                sum((m.gross for m in months), ZERO),
-                sum((m.net for m in months), ZERO),
-            )
-        month = next_month(month)
-    raise ValueError(f"rights not exhausted after {MAX_SCHEDULE_MONTHS} months")

@@ -3,13 +3,17 @@
 Interpretation choices (docs/are-rules.md §6, France Travail "mensualisation" of April 2025):
 
 - From April 2025 a month fully covered by the rights is paid 30 days, whatever its
-  length (February too); a partly covered month (first or last month of the rights)
-  is paid its calendar days covered, at most 30. Before April 2025 every month is paid
-  its calendar days covered.
+  length (February too); a partly covered month (first or last month of the rights,
+  or a month partly under a sanction) is paid its calendar days covered, at most 30.
+  Before April 2025 every month is paid its calendar days covered.
 - Rights are a capital of ``duration_days`` paid days: each month consumes the days it
   pays, so with 30-day months the end of rights falls a little later than the first
   paid day + duration in calendar days. ``rights_end_date`` gives that date when every
-  payable day is paid; unpaid days (work in the month) push it back further.
+  payable day is paid; unpaid days (work in the month, a sanction) push it back further.
+- The paid days of a month are its first days: the k-th paid day of a whole month on
+  the 30-day basis is the k-th of the month (the 29th and 30th paid days of February
+  are dated 28 or 29 February), the k-th paid day of a partly covered month is its
+  k-th calendar day covered. ``paid_day_date`` says which day that is.
 - The declaration (actualisation) for a month opens on the 28th (26th in February)
   and closes on the 15th of the next month at midnight (the 15th is still on time).
 - A month's allowance is paid once the month is over: on average 3 working days (at
@@ -19,11 +23,10 @@ Interpretation choices (docs/are-rules.md §6, France Travail "mensualisation" o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-
-from bot.formatting import format_date_fr, format_month_fr
 
 from .dates import (
     add_working_days,
@@ -33,8 +36,10 @@ from .dates import (
     month_start,
     next_month,
 )
-from .explanation import Explanation, Step, days_fr
+from .explanation import Explanation, step
 from .parameters import flag_on, int_on
+
+Period = tuple[date, date]  # first and last day, both included
 
 
 @dataclass(frozen=True)
@@ -43,54 +48,103 @@ class PayableDays:
 
     days: int
     window_start: date | None  # first day of the month covered by the rights
-    window_end: date | None  # last day covered (rights exhausted on it if nothing remains)
+    window_end: date | None  # last day paid (rights exhausted on it if nothing remains)
     whole_month: bool
     flat_basis: bool  # the 30-day basis of April 2025 applies
     explanation: Explanation
+    suspended_days: int = 0  # calendar days of the month under a sanction, at most its basis
+    covered: tuple[date, ...] = ()  # the calendar days paid, for a partly covered month
+
+    def paid_day_date(self, number: int) -> date:
+        """The calendar day of the ``number``-th paid day of the month (1 is the first)."""
+        if not 1 <= number <= self.days or self.window_start is None:
+            raise ValueError(f"paid day {number} is not among the {self.days} days of this month")
+        if self.covered:
+            return self.covered[number - 1]
+        return min(self.window_start + timedelta(days=number - 1), month_end(self.window_start))
 
 
-def payable_days(month: date, first_paid_day: date, remaining_days: int) -> PayableDays:
-    """Days payable in ``month`` for rights starting on ``first_paid_day``."""
+def _days_in(periods: Iterable[Period], first: date, last: date) -> set[date]:
+    days: set[date] = set()
+    for start, end in periods:
+        low, high = max(start, first), min(end, last)
+        days.update(low + timedelta(days=i) for i in range(days_between(low, high)))
+    return days
+
+
+def payable_days(
+    month: date, first_paid_day: date, remaining_days: int, suspended: Iterable[Period] = ()
+) -> PayableDays:
+    """Days payable in ``month`` for rights starting on ``first_paid_day``.
+
+    ``suspended`` are the periods of a sanction: their days are not paid and not taken
+    from the rights (they push the end of rights back).
+    """
     first, last = month_start(month), month_end(month)
     flat = flag_on("monthly_flat_basis", first)
+    basis = int_on("flat_month_days", first) if flat else None
     window_start = max(first, first_paid_day)
     if remaining_days <= 0 or window_start > last:
-        reason = (
-            f"Votre indemnisation commence le {format_date_fr(first_paid_day)}."
-            if remaining_days > 0
-            else "Vos droits sont épuisés."
-        )
-        return PayableDays(0, None, None, False, flat, (Step("Jours indemnisables", reason),))
+        reason = "before_start" if remaining_days > 0 else "exhausted"
+        fact = step("payable_days", kind=reason, first_paid_day=first_paid_day, month=first)
+        return PayableDays(0, None, None, False, flat, (fact,))
     available = days_between(window_start, last)
+    off = _days_in(suspended, window_start, last)
+    if off:
+        return _partly_suspended(first, window_start, last, remaining_days, off, flat, basis)
     whole = window_start == first and remaining_days >= available
-    if flat:
-        basis = int_on("flat_month_days", first)
+    if basis is not None:
         days = min(basis, remaining_days) if whole else min(available, remaining_days, basis)
     else:
         days = min(available, remaining_days)
     window_end = last if whole else window_start + timedelta(days=days - 1)
-
-    name = format_month_fr(first)
-    title = name[:1].upper() + name[1:]
-    if flat and whole:
-        detail = f"{title} est un mois complet : il est indemnisé sur {days_fr(basis)}"
-        if days < basis:
-            detail += f", limités aux {days_fr(days)} qui restent sur vos droits"
-        detail += "."
-    elif whole:
-        detail = f"{title} compte {days_fr(days)}, tous indemnisés (avant avril 2025, chaque mois"
-        detail += " était indemnisé sur son nombre réel de jours)."
+    if whole:
+        kind = "whole_flat" if basis is not None else "whole_calendar"
     else:
-        detail = (
-            f"{days_fr(days)} indemnisés en {name}, du {format_date_fr(window_start)} au {format_date_fr(window_end)}."
-        )
-        if days < available and days == remaining_days:
-            detail += " Ce sont les derniers jours de vos droits."
-    return PayableDays(days, window_start, window_end, whole, flat, (Step("Jours indemnisables", detail),))
+        kind = "partial"
+    fact = step(
+        "payable_days",
+        kind=kind,
+        month=first,
+        days=days,
+        basis=basis,
+        start=window_start,
+        end=window_end,
+        last_days=days < available and days == remaining_days,
+    )
+    return PayableDays(days, window_start, window_end, whole, flat, (fact,))
+
+
+def _partly_suspended(
+    first: date, window_start: date, last: date, remaining: int, off: set[date], flat: bool, basis: int | None
+) -> PayableDays:
+    """A month with sanction days: paid its calendar days outside the sanction, at most 30."""
+    open_days = [window_start + timedelta(days=i) for i in range(days_between(window_start, last))]
+    open_days = [day for day in open_days if day not in off]
+    cap = basis if basis is not None else len(open_days)
+    days = min(len(open_days), remaining, cap)
+    if basis is not None and window_start == first and len(off) == days_between(first, last):
+        suspended = basis  # a whole month under the sanction: the 30 days it would have paid
+    else:
+        suspended = min(len(off), basis) if basis is not None else len(off)
+    covered = tuple(open_days[:days])
+    window_end = covered[-1] if covered else None
+    fact = step(
+        "payable_days",
+        kind="suspended" if not days else "partly_suspended",
+        month=first,
+        days=days,
+        suspended_days=suspended,
+        start=covered[0] if covered else None,
+        end=window_end,
+        suspended_from=min(off),
+        suspended_until=max(off),
+    )
+    return PayableDays(days, window_start, window_end, False, flat, (fact,), suspended, covered)
 
 
 def rights_end_date(first_paid_day: date, duration_days: int) -> date:
-    """Last day of rights when every payable day is paid (no work declared)."""
+    """Last day of rights when every payable day is paid (no work declared, no sanction)."""
     if duration_days <= 0:
         return first_paid_day - timedelta(days=1)
     remaining = duration_days
@@ -129,12 +183,9 @@ def declaration_window(month: date) -> DeclarationWindow:
     name = "declaration_opens_day_february" if first.month == 2 else "declaration_opens_day"
     opens = first.replace(day=int_on(name, first))
     closes = next_month(first).replace(day=int_on("declaration_closes_day", first))
-    detail = (
-        f"Vous pouvez déclarer votre situation de {format_month_fr(first)} du "
-        f"{format_date_fr(opens)} au {format_date_fr(closes)} à minuit. Sans déclaration, votre "
-        "inscription prend fin et vos paiements s'arrêtent jusqu'à votre réinscription."
+    return DeclarationWindow(
+        first, opens, closes, (step("declaration_window", month=first, opens=opens, closes=closes),)
     )
-    return DeclarationWindow(first, opens, closes, (Step("Actualisation", detail),))
 
 
 def declaration_status(month: date, declared_on: date | None, today: date) -> DeclarationStatus:
@@ -172,12 +223,14 @@ def payment_dates(month: date, declared_on: date) -> PaymentDates:
     maximum = int_on("payment_delay_working_days_max", declared_on)
     expected = max(add_working_days(declared_on, average), not_before)
     latest = max(add_working_days(declared_on, maximum), expected)
-    detail = (
-        f"Déclaration faite le {format_date_fr(declared_on)} : le paiement de "
-        f"{format_month_fr(first)} est émis en moyenne {average} jours ouvrés plus tard, "
-        f"vers le {format_date_fr(expected)}, et au plus tard le {format_date_fr(latest)}."
-    )
     until = int_on("payment_first_days_until", declared_on)
-    if month_start(expected) == next_month(first) and expected.day <= until:
-        detail += f" Les premiers paiements du mois ont lieu entre le 1er et le {until}."
-    return PaymentDates(expected, latest, (Step("Date de paiement", detail),))
+    fact = step(
+        "payment_date",
+        month=first,
+        declared_on=declared_on,
+        delay=average,
+        expected=expected,
+        latest=latest,
+        first_days_until=until if month_start(expected) == next_month(first) and expected.day <= until else None,
+    )
+    return PaymentDates(expected, latest, (fact,))

@@ -1,7 +1,10 @@
 """§8 — From gross to net: retirement contribution, CSG, CRDS, Alsace-Moselle.
 
 All deductions are computed per paid day (the floors are daily), in full precision;
-monthly totals multiply them by the days and are rounded to the cent at the end.
+monthly totals multiply them by the days. The net is rounded to the cent once, from
+the full-precision gross minus the full-precision deductions; the deductions shown
+are rounded so that they add up exactly to gross − net (``apportion``), each within
+a cent of its full-precision value.
 
 Interpretation choices (docs/are-rules.md §8, Unédic fiche 2, CSS L131-2):
 
@@ -20,12 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
-from bot.formatting import to_cents
-
-from .explanation import Explanation, Step, eur, pct
+from .explanation import Explanation, Step, step
 from .facts import CsgRate
+from .money import CENT, to_cents
 from .parameters import decimal_on
 
 ZERO = Decimal(0)
@@ -84,13 +86,16 @@ def daily_deductions(
     retirement_rate = decimal_on("retirement_rate", on)
     full_retirement = retirement_rate * reference_wage
     retirement = min(full_retirement, max(ZERO, gross - minimum_daily))
-    text = f"{pct(retirement_rate)} × {eur(reference_wage)} = {eur(full_retirement)} par jour"
-    if retirement < full_retirement:
-        text += (
-            f", limitée à {eur(retirement)} pour que votre allocation ne passe pas sous le "
-            f"minimum de {eur(minimum_daily)}"
+    steps.append(
+        step(
+            "retirement_contribution",
+            rate=retirement_rate,
+            reference_wage=reference_wage,
+            full=full_retirement,
+            taken=retirement,
+            minimum=minimum_daily,
         )
-    steps.append(Step("Retraite complémentaire", text + "."))
+    )
 
     floor = decimal_on("daily_net_floor", on)
     exempt = csg_rate is CsgRate.EXEMPT
@@ -102,41 +107,61 @@ def daily_deductions(
     room = max(ZERO, gross - retirement - floor)
     crds = min(full_crds, room)
     csg = min(full_csg, room - crds)
-    if exempt:
-        steps.append(Step("CSG et CRDS", "Votre foyer est exonéré de CSG et de CRDS."))
-    else:
-        text = (
-            f"CSG {pct(rate)} et CRDS {pct(crds_rate)} sur {pct(base_rate)} de "
-            f"{eur(gross)} : {eur(full_csg)} + {eur(full_crds)} par jour"
+    steps.append(
+        step(
+            "csg_crds",
+            exempt=exempt,
+            csg_rate=rate,
+            crds_rate=crds_rate,
+            base_rate=base_rate,
+            gross=gross,
+            full=full_csg + full_crds,
+            full_csg=full_csg,
+            full_crds=full_crds,
+            taken=csg + crds,
+            floor=floor,
         )
-        if csg + crds == 0:
-            text += f". Elles ne sont pas prélevées : votre allocation nette passerait sous {eur(floor)} par jour"
-        elif csg + crds < full_csg + full_crds:
-            text += f", limitées à {eur(csg + crds)} pour que votre allocation nette reste à {eur(floor)} par jour"
-        steps.append(Step("CSG et CRDS", text + "."))
+    )
 
     alsace = ZERO
     if alsace_moselle and not exempt:
         am_rate = decimal_on("alsace_moselle_rate", on)
         full_alsace = am_rate * gross
         alsace = min(full_alsace, max(ZERO, gross - retirement - csg - crds - floor))
-        text = f"{pct(am_rate)} × {eur(gross)} = {eur(full_alsace)} par jour"
-        if alsace < full_alsace:
-            text += f", limitée à {eur(alsace)} (plancher de {eur(floor)} par jour)"
-        steps.append(Step("Cotisation Alsace-Moselle", text + "."))
+        steps.append(
+            step("alsace_moselle_contribution", rate=am_rate, gross=gross, full=full_alsace, taken=alsace, floor=floor)
+        )
     return DailyDeductions(gross, retirement, csg, crds, alsace, tuple(steps))
 
 
+def apportion(total: Decimal, parts: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    """``parts`` rounded to the cent so that they add up to ``total`` (largest remainders).
+
+    ``total`` is in cents and within half a cent of the sum of ``parts``: each part is
+    rounded down, and the cents still missing go to the parts that lost the most.
+    """
+    floors = [part.quantize(CENT, rounding=ROUND_FLOOR) for part in parts]
+    missing = int((total - sum(floors, ZERO)) / CENT)
+    if not 0 <= missing <= len(parts):
+        raise ValueError("the total is not the rounded sum of the parts")
+    by_loss = sorted(range(len(parts)), key=lambda i: parts[i] - floors[i], reverse=True)
+    for i in by_loss[:missing]:
+        floors[i] += CENT
+    return tuple(floors)
+
+
+def net_of(gross: Decimal, deductions: tuple[Decimal, ...]) -> tuple[Decimal, Decimal, tuple[Decimal, ...]]:
+    """Gross and net in cents, and the deductions as shown: the net is rounded once."""
+    gross_cents = to_cents(gross)
+    net = to_cents(gross - sum(deductions, ZERO))
+    return gross_cents, net, apportion(gross_cents - net, deductions)
+
+
 def rounded_daily_net(deductions: DailyDeductions) -> DailyNet:
-    """One day's deductions rounded to the cent, the net being gross minus the rounded parts."""
-    retirement = to_cents(deductions.retirement)
-    csg = to_cents(deductions.csg)
-    crds = to_cents(deductions.crds)
-    alsace = to_cents(deductions.alsace_moselle)
-    gross = to_cents(deductions.gross)
-    net = gross - retirement - csg - crds - alsace
-    steps = (
-        *deductions.explanation,
-        Step("Allocation journalière nette", f"{eur(gross)} brut, soit {eur(net)} net par jour."),
+    """One day's allowance in cents: the net rounded once, the deductions adding up to it."""
+    gross, net, (retirement, csg, crds, alsace) = net_of(
+        deductions.gross,
+        (deductions.retirement, deductions.csg, deductions.crds, deductions.alsace_moselle),
     )
+    steps = (*deductions.explanation, step("daily_net", gross=gross, net=net))
     return DailyNet(gross, retirement, csg, crds, alsace, net, steps)

@@ -1,33 +1,37 @@
-"""§9 — Overpayments (trop-perçus): whether and how an amount is recovered.
+"""§9 — Overpayments (trop-perçus): what was notified, what is left, how it is recovered.
 
 Interpretation choices (docs/are-rules.md §9, service-public.fr A17953, Code du travail
-L5426-8-1 and R3252-2):
+L5422-5, L5426-8-1 and R3252-2):
 
-- Under 77 € nothing is recovered; an amount older than the limitation period (3 years
-  from the payment, 10 for fraud) is not recovered either.
-- The person has 2 months from the notification to contest; recovery starts with the
-  allowances of the month after that deadline.
-- Without an agreed schedule, France Travail withholds each month at most the seizable
-  part of the monthly net allowance: the salary-seizure scale (barème des saisies sur
-  rémunérations, yearly thresholds / 12, raised per dependent) applied to it.
-- With an agreed schedule (up to 24 monthly instalments), the amount is split into
-  equal instalments, the last one absorbing the cents.
-- A withholding plan lists at most 24 months; what would remain after them is given
-  as ``balance_after_plan`` (withholding goes on while allowances are paid, or the
-  person agrees a schedule).
+- The 77 € threshold applies to the amount notified: under it nothing is recovered;
+  what remains of a larger debt is recovered to the last cent. An amount notified
+  after the limitation period (3 years from the payment, 10 for fraud) is not
+  recovered either.
+- The person has 2 months from the notification to contest. After that deadline a
+  contest is no longer possible, but a remise gracieuse (waiver, for hardship) can
+  still be asked and the médiateur of France Travail can be seized.
+- Withholding applies to the payments made after the contest deadline. When the file
+  records a monthly withholding, that is what is withheld (said as applied, never as a
+  new proposal). Otherwise at most the seizable part of each monthly net allowance:
+  the salary-seizure scale in force the month of the payment (yearly thresholds / 12,
+  raised per dependent).
+- With an agreed schedule (up to 24 monthly instalments), the amount left is split
+  into equal instalments, the last one absorbing the cents.
+- The plan lists the withholdings the allowances still to come allow (at most 24);
+  what they do not cover is ``balance_after_plan`` (to repay directly).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import NamedTuple
 
-from bot.formatting import format_date_fr, format_month_fr, to_cents
-
-from .dates import add_months, add_years, next_month
-from .explanation import Explanation, Step, eur
+from .dates import add_months, add_years, month_start, next_month
+from .explanation import Explanation, Step, step
+from .money import CENT, to_cents
 from .parameters import decimal_on, int_on, value_on
 
 ZERO = Decimal(0)
@@ -35,29 +39,38 @@ MONTHS_PER_YEAR = 12
 
 
 class Instalment(NamedTuple):
-    """One monthly withholding or repayment."""
+    """One monthly withholding or repayment: the month of the payment it is taken from."""
 
     month: date
     amount: Decimal
 
 
 @dataclass(frozen=True)
-class RecoverySchedule:
-    """How an overpayment will be recovered, if at all."""
+class OverpaymentStatus:
+    """An overpayment on a given day: notified, withheld so far, left, and how it goes on."""
 
-    amount: Decimal
+    amount: Decimal  # notified
+    withheld: Decimal  # already recovered
+    remaining: Decimal
     recoverable: bool
+    not_recovered_because: str | None  # "below_threshold", "prescribed"
     contest_deadline: date
+    can_contest: bool  # on the day of the status
     limitation_date: date
-    instalments: tuple[Instalment, ...]
+    monthly_withholding: Decimal | None  # per month: the one applied, or the seizable part
+    withholding_applied: bool  # the file records a withholding (not a proposal)
+    instalments: tuple[Instalment, ...]  # what is still to come
+    balance_after_plan: Decimal
     explanation: Explanation
-    monthly_withholding_limit: Decimal | None = None  # seizable part, when withheld
-    balance_after_plan: Decimal = ZERO  # not covered by the listed instalments
 
     @property
     def total(self) -> Decimal:
-        """Sum of the instalments (equals the amount when recoverable and scheduled)."""
+        """Sum of the instalments still to come."""
         return sum((i.amount for i in self.instalments), ZERO)
+
+    @property
+    def last_instalment(self) -> Instalment | None:
+        return self.instalments[-1] if self.instalments else None
 
 
 def seizable_part(monthly_net: Decimal, on: date, dependents: int = 0) -> Decimal:
@@ -79,132 +92,130 @@ def seizable_part(monthly_net: Decimal, on: date, dependents: int = 0) -> Decima
             break
         lower = upper
     # Never withhold more than the law allows: the cent is rounded down here.
-    return seizable.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return seizable.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def _split(amount: Decimal, count: int) -> list[Decimal]:
-    share = (amount / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    share = (amount / count).quantize(CENT, rounding=ROUND_DOWN)
     return [share] * (count - 1) + [amount - share * (count - 1)]
 
 
-def overpayment_recovery(
+def overpayment_status(
     amount: Decimal,
     notified_on: date,
-    monthly_net_allowance: Decimal,
+    today: date,
+    withheld: Sequence[Instalment] = (),
+    upcoming: Sequence[Instalment] = (),
+    monthly_withholding: Decimal | None = None,
     instalments: int | None = None,
     fraud: bool = False,
     paid_on: date | None = None,
     dependents: int = 0,
-) -> RecoverySchedule:
-    """Recovery of an overpayment notified on ``notified_on``.
+) -> OverpaymentStatus:
+    """The overpayment notified on ``notified_on`` as it stands on ``today``.
 
-    ``paid_on`` is the date of the overpaid allowance (start of the limitation period,
-    the notification date when unknown); ``instalments`` an agreed number of monthly
-    repayments, otherwise the overpayment is withheld from the allowances.
+    ``withheld`` are the withholdings already made; ``upcoming`` the net allowances
+    still to come (date of the payment, net before any withholding); ``monthly_withholding``
+    the withholding the file records, if any; ``instalments`` an agreed number of
+    monthly repayments; ``paid_on`` the date of the overpaid allowance (start of the
+    limitation period, the notification date when unknown).
     """
-    if amount < 0 or monthly_net_allowance < 0 or dependents < 0:
+    if amount < 0 or dependents < 0 or any(w.amount < 0 for w in withheld):
         raise ValueError("amounts and dependents cannot be negative")
     amount = to_cents(amount)
+    recovered = to_cents(sum((w.amount for w in withheld), ZERO))
+    if recovered > amount:
+        raise ValueError("more was withheld than was notified")
+    remaining = amount - recovered
     max_instalments = int_on("overpayment_max_instalments", notified_on)
     if instalments is not None and not 1 <= instalments <= max_instalments:
         raise ValueError(f"instalments must be between 1 and {max_instalments}")
-    contest_deadline = add_months(notified_on, int_on("overpayment_contest_months", notified_on))
+    deadline = add_months(notified_on, int_on("overpayment_contest_months", notified_on))
     years_name = "overpayment_limitation_years_fraud" if fraud else "overpayment_limitation_years"
-    limitation_date = add_years(paid_on or notified_on, int_on(years_name, notified_on))
+    limitation = add_years(paid_on or notified_on, int_on(years_name, notified_on))
     threshold = decimal_on("overpayment_min_recovery", notified_on)
-
-    steps = [
-        Step(
-            "Trop-perçu",
-            f"France Travail vous a notifié un trop-perçu de {eur(amount)} le "
-            f"{format_date_fr(notified_on)}. Vous pouvez le contester jusqu'au "
-            f"{format_date_fr(contest_deadline)}.",
+    can_contest = today <= deadline
+    steps: list[Step] = [
+        step(
+            "overpayment_notified",
+            amount=amount,
+            notified_on=notified_on,
+            contest_deadline=deadline,
+            can_contest=can_contest,
+            withheld=recovered,
+            remaining=remaining,
         )
     ]
 
     def result(
-        recoverable: bool, plan: list[Instalment], limit: Decimal | None, balance: Decimal = ZERO
-    ) -> RecoverySchedule:
-        return RecoverySchedule(
+        because: str | None,
+        monthly: Decimal | None = None,
+        plan: Sequence[Instalment] = (),
+        balance: Decimal = ZERO,
+    ) -> OverpaymentStatus:
+        return OverpaymentStatus(
             amount,
-            recoverable,
-            contest_deadline,
-            limitation_date,
+            recovered,
+            remaining,
+            because is None,
+            because,
+            deadline,
+            can_contest,
+            limitation,
+            monthly,
+            monthly_withholding is not None,
             tuple(plan),
-            tuple(steps),
-            limit,
             balance,
+            tuple(steps),
         )
 
     if amount < threshold:
-        steps.append(
-            Step(
-                "Pas de récupération",
-                f"Les montants de moins de {eur(threshold)} ne sont pas récupérés.",
-            )
-        )
-        return result(False, [], None)
-    if notified_on > limitation_date:
-        steps.append(
-            Step(
-                "Prescription",
-                f"Le délai pour récupérer cette somme a expiré le {format_date_fr(limitation_date)}.",
-            )
-        )
-        return result(False, [], None)
+        steps.append(step("overpayment_below_threshold", threshold=threshold))
+        return result("below_threshold")
+    if notified_on > limitation:
+        steps.append(step("overpayment_prescribed", limitation_date=limitation))
+        return result("prescribed")
+    if remaining == 0:
+        steps.append(step("overpayment_repaid"))
+        return result(None, monthly_withholding)
 
-    first_month = next_month(contest_deadline)
     if instalments is not None:
-        amounts = _split(amount, instalments)
-        plan = [Instalment(add_months(first_month, i), a) for i, a in enumerate(amounts)]
-        steps.append(
-            Step(
-                "Échéancier",
-                f"Remboursement en {instalments} mensualité"
-                + ("s" if instalments > 1 else "")
-                + f" de {eur(amounts[0])} à partir de {format_month_fr(first_month)}"
-                + (f" (dernière : {eur(amounts[-1])})." if amounts[-1] != amounts[0] else "."),
-            )
-        )
-        return result(True, plan, None)
+        first = max(next_month(deadline), next_month(month_start(today)))
+        amounts = _split(remaining, instalments)
+        plan = [Instalment(add_months(first, i), a) for i, a in enumerate(amounts)]
+        steps.append(step("overpayment_schedule", count=instalments, first=plan[0], last=plan[-1]))
+        return result(None, None, plan)
 
-    limit = seizable_part(monthly_net_allowance, first_month, dependents)
-    if limit <= 0:
-        steps.append(
-            Step(
-                "Remboursement",
-                "Aucune retenue n'est possible sur vos allocations : France Travail vous "
-                f"demandera de rembourser directement, en une fois ou jusqu'à {max_instalments} "
-                "mensualités.",
-            )
-        )
-        return result(True, [], limit)
     plan = []
-    remaining = amount
-    month = first_month
-    for _ in range(int_on("overpayment_plan_months", notified_on)):
-        if remaining <= 0:
+    left = remaining
+    applied = monthly_withholding is not None
+    monthly: Decimal | None = monthly_withholding
+    for month, net in upcoming[: int_on("overpayment_plan_months", notified_on)]:
+        if left <= 0:
             break
-        withheld = min(limit, remaining)
-        plan.append(Instalment(month, withheld))
-        remaining -= withheld
-        month = add_months(month, 1)
+        if month <= deadline:
+            continue
+        limit = monthly_withholding if applied else seizable_part(net, month, dependents)
+        if monthly is None:
+            monthly = limit
+        withheld_now = min(limit or ZERO, left, max(net, ZERO))
+        if withheld_now > 0:
+            plan.append(Instalment(month_start(month), withheld_now))
+            left -= withheld_now
     steps.append(
-        Step(
-            "Retenues sur vos allocations",
-            f"Sans contestation, France Travail retient au plus {eur(limit)} par mois sur votre "
-            f"allocation nette de {eur(monthly_net_allowance)} (part saisissable), à partir de "
-            f"{format_month_fr(first_month)} : {len(plan)} retenue"
-            + ("s" if len(plan) > 1 else "")
-            + f". Vous pouvez aussi demander un échéancier jusqu'à {max_instalments} mensualités.",
+        step(
+            "overpayment_withholding",
+            applied=applied,
+            monthly=monthly,
+            withheld=recovered,
+            count=len(plan),
+            first=plan[0] if plan else None,
+            last=plan[-1] if plan else None,
+            max_instalments=max_instalments,
         )
     )
-    if remaining > 0:
-        steps.append(
-            Step(
-                "Reste à rembourser",
-                f"Après ces {len(plan)} retenues, il resterait {eur(remaining)} : les retenues "
-                "continuent tant que vous êtes indemnisé, ou vous pouvez demander un échéancier.",
-            )
-        )
-    return result(True, plan, limit, remaining)
+    if left > 0:
+        steps.append(step("overpayment_balance", balance=left, max_instalments=max_instalments))
+    if not can_contest:
+        steps.append(step("overpayment_contest_closed", contest_deadline=deadline))
+    return result(None, monthly, plan, left)

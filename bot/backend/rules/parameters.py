@@ -189,6 +189,35 @@ _PARAMETERS: list[Parameter] = [
     Parameter("overpayment_contest_months", 2, TABLE_START, f"{_SP} — 2 mois pour contester"),
     Parameter("overpayment_limitation_years", 3, TABLE_START, "Code du travail L5422-5 — 3 ans"),
     Parameter("overpayment_limitation_years_fraud", 10, TABLE_START, "Code du travail L5422-5 — 10 ans"),
+    # Looked up on the month of each withholding; the 3-year limitation reaches back to 2023.
+    Parameter(
+        "seizable_scale",
+        (
+            (D(3940), D(1) / 20),
+            (D(7690), D(1) / 10),
+            (D(11460), D(1) / 5),
+            (D(15200), D(1) / 4),
+            (D(18950), D(1) / 3),
+            (D(22770), D(2) / 3),
+            (None, D(1)),
+        ),
+        date(2022, 1, 1),
+        f"{_SAISIE} — barème 2022, remplacé par le décret 2022-1648 (hors are-rules.md)",
+    ),
+    Parameter(
+        "seizable_scale",
+        (
+            (D(4170), D(1) / 20),
+            (D(8140), D(1) / 10),
+            (D(12130), D(1) / 5),
+            (D(16080), D(1) / 4),
+            (D(20050), D(1) / 3),
+            (D(24090), D(2) / 3),
+            (None, D(1)),
+        ),
+        date(2023, 1, 1),
+        f"{_SAISIE} — décret 2022-1648 du 23 décembre 2022 (hors are-rules.md)",
+    ),
     Parameter(
         "seizable_scale",
         (
@@ -201,7 +230,7 @@ _PARAMETERS: list[Parameter] = [
             (None, D(1)),
         ),
         date(2024, 1, 1),
-        f"{_SAISIE} — décret 2023-1228 (hors are-rules.md)",
+        f"{_SAISIE} — décret 2023-1228 du 20 décembre 2023 (hors are-rules.md)",
     ),
     Parameter(
         "seizable_scale",
@@ -217,6 +246,8 @@ _PARAMETERS: list[Parameter] = [
         date(2025, 1, 1),
         f"{_SAISIE} — décret 2024-1231 (hors are-rules.md)",
     ),
+    Parameter("seizable_dependent_increment", D(1520), date(2022, 1, 1), f"{_SAISIE} — 2022, par personne"),
+    Parameter("seizable_dependent_increment", D(1610), date(2023, 1, 1), f"{_SAISIE} — 2023, par personne"),
     Parameter("seizable_dependent_increment", D(1690), date(2024, 1, 1), f"{_SAISIE} — 2024, par personne"),
     Parameter("seizable_dependent_increment", D(1720), date(2025, 1, 1), f"{_SAISIE} — 2025, par personne"),
 ]

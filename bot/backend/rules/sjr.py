@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from bot.formatting import format_date_fr, format_month_fr, to_cents
-
 from .dates import add_months, days_between, days_in_month, month_end
-from .explanation import Explanation, Step, days_fr, eur, num, pct
+from .explanation import Explanation, Step, step
 from .facts import Contract
+from .money import to_cents
 from .parameters import decimal_on, int_on
 
 
@@ -136,50 +135,37 @@ def compute_reference_wage(
     amount = wages / divisor if divisor else Decimal(0)
     ratio = _working_time_ratio(contracts, days)
 
-    steps = [
-        Step(
-            "Période de référence",
-            f"Nous prenons en compte les {period.months} mois qui précèdent la fin de votre "
-            f"dernier contrat : du {format_date_fr(period.start)} au {format_date_fr(period.end)}."
-            + (
-                f" La période est de {period.months} mois car vous aviez {senior_age} ans ou plus."
-                if age_at_contract_end >= senior_age
-                else ""
-            ),
-        ),
+    steps: list[Step] = [
+        step(
+            "reference_period",
+            start=period.start,
+            end=period.end,
+            months=period.months,
+            senior_age=senior_age if age_at_contract_end >= senior_age else None,
+        )
     ]
     if days:
-        counted_text = (
-            f"{days_fr(contract_days)} sous contrat et {days_fr(non_worked)} sans contrat "
-            f"entre le {format_date_fr(min(days))} et le {format_date_fr(max(days))}."
-        )
-        if non_worked > cap:
-            counted_text += (
-                f" Les jours sans contrat sont retenus dans la limite de {pct(cap_rate)} des "
-                f"jours sous contrat, soit {days_fr(cap)}."
+        steps.append(
+            step(
+                "counted_days",
+                contract_days=contract_days,
+                non_worked_days=non_worked,
+                first_day=min(days),
+                last_day=max(days),
+                cap_rate=cap_rate,
+                cap=cap if non_worked > cap else None,
+                divisor=divisor,
             )
-        counted_text += f" Total retenu : {days_fr(divisor)}."
-        steps.append(Step("Jours retenus", counted_text))
-    wage_text = (
-        f"{eur(wages)} de salaires bruts retenus (sans les indemnités de rupture ni "
-        "l'indemnité compensatrice de congés payés)."
-    )
-    if capped:
-        months_text = ", ".join(format_month_fr(m) for m in capped)
-        wage_text += (
-            f" Les salaires de {months_text} sont limités à "
-            f"{num(int_on('wage_cap_pmss_multiple', contract_end))} fois le plafond mensuel de la "
-            "sécurité sociale."
         )
-    steps.append(Step("Salaires retenus", wage_text))
     steps.append(
-        Step(
-            "Salaire journalier de référence",
-            f"{eur(wages)} de salaires / {days_fr(divisor)} = {eur(amount)}"
-            if divisor
-            else "Aucun jour sous contrat dans la période : pas de salaire de référence.",
+        step(
+            "counted_wages",
+            wages=wages,
+            capped_months=capped,
+            pmss_multiple=int_on("wage_cap_pmss_multiple", contract_end),
         )
     )
+    steps.append(step("reference_wage", wages=wages, divisor=divisor, amount=amount))
     return ReferenceWage(
         period=period,
         contract_days=contract_days,

@@ -23,10 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from bot.formatting import format_date_fr
-
 from .dates import add_months
-from .explanation import Explanation, Step, days_fr, eur, num
+from .explanation import Explanation, Step, step
 from .parameters import decimal_on, int_on
 
 
@@ -97,46 +95,40 @@ def compute_deferrals(
     steps: list[Step] = []
     if specific:
         divisor = decimal_on("specific_deferral_divisor", contract_end)
-        raw = _floor(supra_legal_severance / divisor)
-        detail = f"{eur(supra_legal_severance)} d'indemnités au-delà du minimum légal / {num(divisor)} = {days_fr(raw)}"
-        if raw > specific:
-            reason = " en cas de licenciement économique" if economic_dismissal else ""
-            detail += f", limité à {days_fr(specific)}{reason}"
-        steps.append(Step("Différé d'indemnisation spécifique", detail + "."))
-    if paid_leave:
-        raw = _floor(paid_leave_compensation / reference_wage)
-        detail = (
-            f"{eur(paid_leave_compensation)} d'indemnité de congés payés / "
-            f"{eur(reference_wage)} de salaire journalier = {days_fr(raw)}"
+        steps.append(
+            step(
+                "specific_deferral",
+                severance=supra_legal_severance,
+                divisor=divisor,
+                computed_days=_floor(supra_legal_severance / divisor),
+                days=specific,
+                economic_dismissal=economic_dismissal,
+            )
         )
-        if raw > paid_leave:
-            detail += f", limité à {days_fr(paid_leave)}"
-        steps.append(Step("Différé congés payés", detail + "."))
+    if paid_leave:
+        steps.append(
+            step(
+                "paid_leave_deferral",
+                compensation=paid_leave_compensation,
+                reference_wage=reference_wage,
+                computed_days=_floor(paid_leave_compensation / reference_wage),
+                days=paid_leave,
+            )
+        )
     if waived and previous_waiting_period_on is not None:
         steps.append(
-            Step(
-                "Délai d'attente",
-                "Pas de délai d'attente : il a déjà été appliqué le "
-                f"{format_date_fr(previous_waiting_period_on)}, il y a moins de "
-                f"{int_on('waiting_period_reuse_months', waiting_start)} mois.",
+            step(
+                "waiting_period_waived",
+                applied_on=previous_waiting_period_on,
+                months=int_on("waiting_period_reuse_months", waiting_start),
             )
         )
     else:
-        start_reason = (
-            "à partir de votre inscription"
+        after = (
+            "registration"
             if registration_date > after_deferrals
-            else ("après les différés" if specific or paid_leave else "après la fin du contrat")
+            else ("deferrals" if specific or paid_leave else "contract_end")
         )
-        steps.append(
-            Step(
-                "Délai d'attente",
-                f"{days_fr(waiting)} non indemnisés {start_reason}, à partir du {format_date_fr(waiting_start)}.",
-            )
-        )
-    steps.append(
-        Step(
-            "Premier jour indemnisé",
-            f"Votre indemnisation commence le {format_date_fr(first_paid_day)}.",
-        )
-    )
+        steps.append(step("waiting_period", days=waiting, start=waiting_start, after=after))
+    steps.append(step("first_paid_day", day=first_paid_day))
     return Deferrals(specific, paid_leave, waiting, waiting_start, first_paid_day, tuple(steps))

@@ -19,12 +19,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from stdnum.fr import nir
 
-from bot.backend.calendar import add_months, first_of_month
 from bot.backend.models import BackendMeta, ContactPreference, JobSeeker
 from bot.backend.rules import compute_rights
+from bot.backend.rules.dates import add_months, month_start
 from bot.backend.seed.history import LifeEvents, add_claim, build_claim, write_history
 from bot.backend.seed.personas import ContractSpec, PersonaSpec, personas
-from bot.backend.services.file import claim_facts
+from bot.backend.services.claim import claim_facts
 
 SEED_DAY_KEY = "demo_seed_day"
 SYNTHETIC_PREFIX = "9"  # synthetic identifiers are 9xxxxxxL, never a persona's
@@ -148,11 +148,11 @@ def generate_population(session: Session, size: int, today: date, seed: int = 42
         rng = random.Random(seed * 7_919 + index)
         fake.seed_instance(seed * 104_729 + index)
         department = rng.choice(["75", "13", "69", "59", "33", "31", "44", "67", "57", "93", "06", "35"])
-        end = add_months(first_of_month(today), -rng.randint(1, 14)) - timedelta(days=1)
+        end = add_months(month_start(today), -rng.randint(1, 14)) - timedelta(days=1)
         wage = Decimal(rng.randrange(1_400, 5_500, 10))
         ratio = Decimal("0.5") if rng.random() < 0.1 else Decimal(1)
         contract = ContractSpec(
-            fake.company()[:120], add_months(first_of_month(end), -rng.randint(8, 24) + 1), end, wage, ratio
+            fake.company()[:120], add_months(month_start(end), -rng.randint(8, 24) + 1), end, wage, ratio
         )
         person = JobSeeker(
             identifier=identity.identifier,
@@ -171,7 +171,7 @@ def generate_population(session: Session, size: int, today: date, seed: int = 42
         session.add(person)
         session.flush()
         claim = add_claim(session, person, (contract,), end + timedelta(days=1))
-        last_month = add_months(first_of_month(today), -1)
+        last_month = add_months(month_start(today), -1)
         earnings = {last_month: Decimal(rng.randrange(200, 1_200, 50))} if rng.random() < 0.4 else {}
         write_history(session, person, claim, today, LifeEvents(earnings=earnings))
         added += 1

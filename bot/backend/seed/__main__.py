@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot import clock
 from bot.backend.db import session_scope
 from bot.backend.schema import upgrade
 from bot.backend.seed import generate_population, seed_demo
+from bot.common import clock
 from bot.common.config import load_settings
 
 

@@ -1,8 +1,9 @@
 """Write a person's file: claim, contracts, declarations and the payments the rules give.
 
-Payments are never invented: each month goes through ``monthly_allowance`` of
-the rules, and the seed only decides the life events (work declared, a missing
-declaration, a payslip awaited, a sanction, a withheld overpayment).
+Payments are never invented: the seed decides the life events (work declared, a
+missing declaration, a payslip awaited, a sanction, a rejected transfer, a withheld
+overpayment), and each past month's payment is read from the claim's timeline
+(``rules.claim_timeline``), the same computation every view of the backend reads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.backend.calendar import add_months, add_working_days, declaration_window, first_of_month
+from bot.backend import wording
 from bot.backend.models import (
     AwaitedDocument,
     Claim,
@@ -28,13 +29,23 @@ from bot.backend.models import (
     PaymentReason,
     PaymentStatus,
 )
-from bot.backend.rules import Rights, compute_rights, monthly_allowance
-from bot.backend.services.file import applied_daily_allowance, claim_facts
-from bot.clock import PARIS
-from bot.formatting import format_of_month_fr
+from bot.backend.rules import (
+    ClaimEvents,
+    DeclaredMonth,
+    MonthStatus,
+    Rights,
+    Sanction,
+    claim_timeline,
+    compute_rights,
+    declaration_window,
+    overpayment_status,
+)
+from bot.backend.rules.dates import add_months, month_start
+from bot.backend.services.claim import claim_facts, month_reasons
+from bot.common.clock import PARIS
+from bot.common.formatting import format_of_month_fr
 
-PAYMENT_DELAY_WORKING_DAYS = 3
-REVISED_MONTHLY_RULE = date(2025, 4, 1)
+HOURLY_WAGE = Decimal("11.88")  # to turn declared earnings into hours worked
 
 
 @dataclass
@@ -72,7 +83,7 @@ def build_claim(
         contract = EmploymentContract(
             employer=spec.employer, start=spec.start, end=spec.end, working_time_ratio=spec.working_time_ratio
         )
-        month = first_of_month(spec.start)
+        month = month_start(spec.start)
         while month <= spec.end:
             contract.wages.append(MonthlyWageRecord(month=month, gross=_wage_of_month(spec, month)))
             month = add_months(month, 1)
@@ -105,53 +116,58 @@ def _wage_of_month(spec, month: date) -> Decimal:
     return (spec.monthly_gross * worked / full).quantize(Decimal("0.01"))
 
 
+def _declared_on(month: date) -> date:
+    """The seeded people declare a few days after their window opens."""
+    return declaration_window(month).opens + timedelta(days=month.month % 3)
+
+
 def write_history(session: Session, person: JobSeeker, claim: Claim, today: date, events: LifeEvents) -> Rights:
     """Declarations and payments from the first paid month up to last month."""
     facts = claim_facts(person, claim)
     rights = compute_rights(facts)
-    last_month = add_months(first_of_month(today), -1)
-    month = first_of_month(rights.first_paid_day)
-    indemnified = 0
-    overpayment = _add_overpayment(session, person, events)
+    last_month = add_months(month_start(today), -1)
+    declared: dict[date, DeclaredMonth] = {}
+    month = month_start(rights.first_paid_day)
     while month <= last_month:
-        earnings = events.earnings.get(month, Decimal(0))
-        window = declaration_window(month)
-        declared_on = window.opens + timedelta(days=month.month % 3)
-        missing = month in events.missing_declarations
-        if not missing:
-            session.add(
-                Declaration(
-                    job_seeker_id=person.id,
-                    month=month,
-                    status=DeclarationStatus.SUBMITTED,
-                    submitted_at=datetime.combine(declared_on, time(10, 30), PARIS).astimezone(timezone.utc),
-                    worked=earnings > 0,
-                    hours_worked=int(earnings / Decimal("11.88")) if earnings else 0,
-                    gross_earnings=earnings,
-                )
-            )
-        computed = monthly_allowance(facts, rights, month, earnings, indemnified)
-        if computed.days_payable == 0:
+        if month not in events.missing_declarations:
+            declared[month] = DeclaredMonth(_declared_on(month), events.earnings.get(month, Decimal(0)))
+        month = add_months(month, 1)
+    held: dict[date, tuple[str, ...]] = {}
+    if events.awaited_payslip_for is not None:
+        held[events.awaited_payslip_for] = (PaymentReason.DOCUMENT_AWAITED.value,)
+    if events.iban_rejected:
+        held[last_month] = (*held.get(last_month, ()), PaymentReason.IBAN_REJECTED.value)
+    sanctions = (Sanction(*events.sanction),) if events.sanction else ()
+    timeline = claim_timeline(facts, rights, ClaimEvents(declared, sanctions, held), today)
+
+    overpayment = _add_overpayment(session, person, events)
+    contest_deadline = (
+        overpayment_status(overpayment.amount, overpayment.notified_on, today).contest_deadline if overpayment else None
+    )
+    for entry in timeline.months:
+        if entry.month > last_month:
             break
-        payment_date = add_working_days(declared_on, PAYMENT_DELAY_WORKING_DAYS)
-        blocked = _blocking_reasons(month, events, last_month, missing)
-        lower = _lowering_reasons(month, rights, computed, earnings)
+        computed = entry.allowance
+        if entry.month in declared:
+            _add_declaration(session, person, entry.month, declared[entry.month])
+        blocking, lowering = month_reasons(entry, rights)
+        payment_date = entry.payment.expected if entry.payment is not None else None
         withheld = Decimal(0)
-        if overpayment is not None and not blocked and payment_date >= overpayment.notified_on + timedelta(days=61):
+        if overpayment is not None and payment_date is not None and contest_deadline < payment_date:
             withheld = min(overpayment.monthly_withholding, overpayment.remaining, computed.net)
             overpayment.remaining -= withheld
-            lower.append(PaymentReason.OVERPAYMENT_WITHHELD.value)
-        status = (
-            PaymentStatus.BLOCKED
-            if blocked
-            else (PaymentStatus.PAID if payment_date <= today else PaymentStatus.SCHEDULED)
+            if withheld:
+                lowering.append(PaymentReason.OVERPAYMENT_WITHHELD.value)
+        status = {MonthStatus.PAID: PaymentStatus.PAID, MonthStatus.SCHEDULED: PaymentStatus.SCHEDULED}.get(
+            entry.status, PaymentStatus.BLOCKED
         )
+        computed_on = entry.declared_on or declaration_window(entry.month).closes
         session.add(
             Payment(
                 job_seeker_id=person.id,
                 claim_id=claim.id,
-                period=month,
-                daily_allowance=applied_daily_allowance(computed),
+                period=entry.month,
+                daily_allowance=computed.applied_daily_allowance,
                 days_paid=computed.days_paid,
                 unpaid_days=computed.unpaid_days,
                 gross=computed.gross,
@@ -162,15 +178,12 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
                 overpayment_withheld=withheld,
                 net=computed.net - withheld,
                 status=status,
-                reasons=blocked + lower,
-                payment_date=None if blocked else payment_date,
-                computed_at=datetime.combine(declared_on, time(22, 0), PARIS).astimezone(timezone.utc),
-                explanation=[{"label": s.label, "detail": s.detail} for s in computed.explanation],
+                reasons=blocking + lowering,
+                payment_date=payment_date,
+                computed_at=datetime.combine(computed_on, time(22, 0), PARIS).astimezone(timezone.utc),
+                explanation=wording.explanation(computed.explanation),
             )
         )
-        if not blocked:
-            indemnified += computed.days_paid
-        month = add_months(month, 1)
     if events.awaited_payslip_for is not None:
         session.add(
             AwaitedDocument(
@@ -187,30 +200,19 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
     return rights
 
 
-def _blocking_reasons(month: date, events: LifeEvents, last_month: date, missing: bool) -> list[str]:
-    reasons = []
-    if missing:
-        reasons.append(PaymentReason.MISSING_DECLARATION.value)
-    if events.awaited_payslip_for == month:
-        reasons.append(PaymentReason.DOCUMENT_AWAITED.value)
-    if events.sanction and events.sanction[0] <= month <= events.sanction[1]:
-        reasons.append(PaymentReason.SANCTION.value)
-    if events.iban_rejected and month == last_month:
-        reasons.append(PaymentReason.IBAN_REJECTED.value)
-    return reasons
-
-
-def _lowering_reasons(month: date, rights: Rights, computed, earnings: Decimal) -> list[str]:
-    reasons = []
-    if computed.reduced_rate_days:
-        reasons.append(PaymentReason.DEGRESSIVITY.value)
-    if earnings > 0:
-        reasons.append(PaymentReason.WORK_DECLARED.value)
-    if month < REVISED_MONTHLY_RULE and computed.days_payable < 30 and month != first_of_month(rights.first_paid_day):
-        reasons.append(PaymentReason.SHORT_MONTH.value)
-    if month == first_of_month(rights.first_paid_day) and rights.first_paid_day > month:
-        reasons.append(PaymentReason.WAITING_PERIOD.value)
-    return reasons
+def _add_declaration(session: Session, person: JobSeeker, month: date, declared: DeclaredMonth) -> None:
+    earnings = declared.earnings
+    session.add(
+        Declaration(
+            job_seeker_id=person.id,
+            month=month,
+            status=DeclarationStatus.SUBMITTED,
+            submitted_at=datetime.combine(declared.declared_on, time(10, 30), PARIS).astimezone(timezone.utc),
+            worked=earnings > 0,
+            hours_worked=int(earnings / HOURLY_WAGE) if earnings else 0,
+            gross_earnings=earnings,
+        )
+    )
 
 
 def _add_overpayment(session: Session, person: JobSeeker, events: LifeEvents) -> Overpayment | None:
@@ -228,8 +230,8 @@ def _add_overpayment(session: Session, person: JobSeeker, events: LifeEvents) ->
         remaining=amount,
         monthly_withholding=withholding,
         notified_on=notified_on,
-        period_start=add_months(first_of_month(notified_on), -4),
-        period_end=add_months(first_of_month(notified_on), -3) - timedelta(days=1),
+        period_start=add_months(month_start(notified_on), -4),
+        period_end=add_months(month_start(notified_on), -3) - timedelta(days=1),
         status=OverpaymentStatus.NOTIFIED,
     )
     session.add(overpayment)

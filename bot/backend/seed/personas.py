@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.backend.calendar import add_months, first_of_month
+from bot.backend.rules.dates import add_months, month_start
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,13 @@ class PersonaSpec:
 
 
 def _contract(employer: str, end: date, months: int, wage: str, ratio: str = "1") -> ContractSpec:
-    start = add_months(first_of_month(end), -months + 1)
+    start = add_months(month_start(end), -months + 1)
     return ContractSpec(employer, start, end, Decimal(wage), Decimal(ratio))
 
 
 def personas(today: date) -> list[PersonaSpec]:
     """The demo personas for a seed made on ``today``."""
-    this_month = first_of_month(today)
+    this_month = month_start(today)
     last_month = add_months(this_month, -1)
 
     def ended(months_ago: int) -> date:

@@ -1,115 +1,67 @@
 """The job seeker's file as the API shows it: allowance, payments, rights, declarations.
 
-This is the I/O shell around the pure rules of ``bot.backend.rules``: it reads
-the stored facts, asks the rules, and returns plain dictionaries ready for JSON
-(amounts as strings such as ``"1234.56"``, so that no float ever touches money).
+This is the I/O shell around the pure rules: it opens the person's file once
+(``claim.open_file``: rights and the month-by-month timeline), reads every figure
+and date from that timeline, and returns plain dictionaries ready for JSON (amounts
+as strings such as ``"1234.56"``, so that no float ever touches money; dates in ISO
+form). The French of explanations and reasons comes from ``bot.backend.wording``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.backend.calendar import add_months, add_working_days, declaration_window, first_of_month, is_open
-from bot.backend.errors import ApiError
+from bot.backend import wording
 from bot.backend.models import (
     AwaitedDocument,
-    Claim,
     Declaration,
     DeclarationStatus,
     JobSeeker,
-    Overpayment,
-    OverpaymentStatus,
     Payment,
     PaymentReason,
-    PaymentStatus,
 )
 from bot.backend.rules import (
-    ClaimFacts,
-    Contract,
-    CsgRate,
-    MonthlyAllowance,
-    MonthlyWage,
-    Rights,
-    compute_rights,
+    ClaimEvents,
+    DeclaredMonth,
+    MonthStatus,
+    TimelineMonth,
+    claim_timeline,
     daily_net,
-    monthly_allowance,
-    overpayment_recovery,
+    declaration_window,
 )
-from bot.formatting import format_date_fr, format_eur, format_month_fr, format_of_month_fr
+from bot.backend.rules.dates import add_months, month_start, next_month
+from bot.backend.services import overpayments as overpayment_views
+from bot.backend.services.claim import PersonFile, month_reasons, open_file
 
-NO_CLAIM = ApiError(404, "no_claim", "Aucun droit à l'allocation n'est ouvert dans ce dossier.")
-PAYMENT_DELAY_WORKING_DAYS = 3
+BLOCKED_STATUSES = (MonthStatus.HELD, MonthStatus.NOT_DECLARED, MonthStatus.SUSPENDED)
 
 
 def money(amount: Decimal | None) -> str | None:
     return None if amount is None else str(Decimal(amount).quantize(Decimal("0.01")))
 
 
-def steps(explanation) -> list[dict[str, str]]:
-    return [{"label": step.label, "detail": step.detail} for step in explanation]
+def period(month: date) -> str:
+    return month.strftime("%Y-%m")
 
 
-def claim_facts(person: JobSeeker, claim: Claim) -> ClaimFacts:
-    """The rules' view of a stored claim."""
-    return ClaimFacts(
-        birth_date=person.birth_date,
-        contracts=tuple(
-            Contract(
-                start=contract.start,
-                end=contract.end,
-                wages=tuple(MonthlyWage(wage.month, Decimal(wage.gross)) for wage in contract.wages),
-                working_time_ratio=Decimal(contract.working_time_ratio),
-                hours_worked=contract.hours_worked,
-            )
-            for contract in claim.contracts
-        ),
-        registration_date=claim.registration_date,
-        seasonal_worker=claim.seasonal_worker,
-        economic_dismissal=claim.economic_dismissal,
-        supra_legal_severance=Decimal(claim.supra_legal_severance),
-        paid_leave_compensation=Decimal(claim.paid_leave_compensation),
-        previous_waiting_period_on=claim.previous_waiting_period_on,
-        in_training=claim.in_training,
-        csg_rate=CsgRate(claim.csg_rate),
-        alsace_moselle=person.alsace_moselle,
-    )
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
 
 
-def current_claim(person: JobSeeker) -> Claim:
-    claim = person.current_claim
-    if claim is None:
-        raise NO_CLAIM
-    return claim
-
-
-def rights_of(person: JobSeeker) -> tuple[ClaimFacts, Rights]:
-    facts = claim_facts(person, current_claim(person))
-    return facts, compute_rights(facts)
-
-
-def payments_of(session: Session, person: JobSeeker) -> list[Payment]:
-    return list(
-        session.execute(select(Payment).where(Payment.job_seeker_id == person.id).order_by(Payment.period)).scalars()
-    )
-
-
-def indemnified_days_before(payments: list[Payment], month: date) -> int:
-    """Paid days consumed before ``month``: they count toward day 183 (dégressivité)."""
-    return sum(p.days_paid for p in payments if p.period < month and p.status != PaymentStatus.BLOCKED)
-
-
-def end_of_rights(rights: Rights, payments: list[Payment]) -> date:
-    """The last day of rights, pushed back by the days not paid because the person worked."""
-    return rights.end_date + timedelta(days=sum(p.unpaid_days for p in payments))
+def _iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat()
 
 
 def payment_view(payment: Payment) -> dict:
+    """A stored payment, as it was made (or blocked)."""
     return {
-        "period": payment.period.strftime("%Y-%m"),
+        "period": period(payment.period),
         "status": payment.status.value,
         "reasons": list(payment.reasons or []),
         "payment_date": payment.payment_date.isoformat() if payment.payment_date else None,
@@ -127,258 +79,315 @@ def payment_view(payment: Payment) -> dict:
     }
 
 
-def _iso(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.isoformat()
+def sanction_until(file: PersonFile, month: date | None = None) -> date | None:
+    """The last day of the sanction that touches ``month`` (or that is running or to come)."""
+    claim = file.claim
+    if claim.sanction_until is None or claim.sanction_from is None:
+        return None
+    if month is None:
+        return claim.sanction_until if claim.sanction_until >= file.today else None
+    first = month_start(month)
+    return claim.sanction_until if claim.sanction_from < next_month(first) and claim.sanction_until >= first else None
 
 
-def applied_daily_allowance(computed: MonthlyAllowance) -> Decimal:
-    """The daily rate paid this month: the reduced one once the whole month is past day 183."""
-    if computed.reduced_daily_allowance is not None and computed.reduced_rate_days and not computed.full_rate_days:
-        return computed.reduced_daily_allowance
-    return computed.daily_allowance
+def reason_details(session: Session, file: PersonFile, month: date, codes: list[str]) -> list[dict]:
+    """Each reason of a blocked or lower payment in French, with what to do."""
+    details = []
+    for code in codes:
+        facts: dict = {"period": month}
+        if code == PaymentReason.MISSING_DECLARATION.value:
+            window = declaration_window(month)
+            facts.update(closes=window.closes, window_open=file.today <= window.closes)
+        elif code == PaymentReason.DOCUMENT_AWAITED.value:
+            facts["document"] = _awaited_label(session, file.person, month)
+        elif code == PaymentReason.SANCTION.value:
+            facts["until"] = sanction_until(file, month)
+        elif code == PaymentReason.OVERPAYMENT_WITHHELD.value:
+            stored = file.stored(month)
+            facts["withheld"] = Decimal(stored.overpayment_withheld) if stored else Decimal(0)
+        elif code == PaymentReason.DEGRESSIVITY.value:
+            facts["since"] = file.timeline.degressivity.on if file.timeline.degressivity else None
+        elif code == PaymentReason.WAITING_PERIOD.value:
+            facts["first_paid_day"] = file.rights.first_paid_day
+        elif code == PaymentReason.END_OF_RIGHTS.value:
+            facts["end_date"] = file.timeline.end_date
+        details.append({"code": code, "message": wording.reason_message(code, **facts)})
+    return details
 
 
-def allowance_view(facts: ClaimFacts, rights: Rights, computed: MonthlyAllowance) -> dict:
-    rate = applied_daily_allowance(computed)
-    per_day = daily_net(facts, rights, rate, computed.month)
+def _awaited_label(session: Session, person: JobSeeker, month: date) -> str | None:
+    documents = session.execute(
+        select(AwaitedDocument).where(AwaitedDocument.job_seeker_id == person.id, AwaitedDocument.received_on.is_(None))
+    ).scalars()
+    documents = list(documents)
+    for document in documents:
+        if document.period == month:
+            return document.label
+    return documents[0].label if documents else None
+
+
+def monthly_view(file: PersonFile, entry: TimelineMonth) -> dict:
+    computed = entry.allowance
     return {
-        "month": computed.month.strftime("%Y-%m"),
-        "reference_wage": money(rights.reference_wage),
-        "daily": {"gross": money(rate), "net": money(per_day.net)},
-        "monthly": {
-            "days_payable": computed.days_payable,
-            "days_paid": computed.days_paid,
-            "full_rate_days": computed.full_rate_days,
-            "reduced_rate_days": computed.reduced_rate_days,
-            "daily_allowance": money(computed.daily_allowance),
-            "reduced_daily_allowance": money(computed.reduced_daily_allowance),
-            "declared_earnings": money(computed.declared_earnings),
-            "gross": money(computed.gross),
-            "retirement_contribution": money(computed.retirement_contribution),
-            "csg": money(computed.csg),
-            "crds": money(computed.crds),
-            "alsace_moselle_contribution": money(computed.alsace_moselle_contribution),
-            "net": money(computed.net),
-            "capped_by_reference_wage": computed.capped_by_reference_wage,
-        },
-        "degressivity_applies": rights.degressivity_applies,
-        "explanation": steps(rights.explanation) + steps(computed.explanation),
+        "days_payable": computed.days_payable,
+        "days_paid": computed.days_paid,
+        "full_rate_days": computed.full_rate_days,
+        "reduced_rate_days": computed.reduced_rate_days,
+        "suspended_days": computed.suspended_days,
+        "daily_allowance": money(computed.daily_allowance),
+        "reduced_daily_allowance": money(computed.reduced_daily_allowance),
+        "reduced_from": computed.reduced_from.isoformat() if computed.reduced_from else None,
+        "declared_earnings": money(computed.declared_earnings),
+        "gross": money(computed.gross),
+        "retirement_contribution": money(computed.retirement_contribution),
+        "csg": money(computed.csg),
+        "crds": money(computed.crds),
+        "alsace_moselle_contribution": money(computed.alsace_moselle_contribution),
+        "net": money(computed.net),
+        "capped_by_reference_wage": computed.capped_by_reference_wage,
     }
 
 
+def _no_month(month: date) -> dict:
+    zero = money(Decimal(0))
+    return {
+        "days_payable": 0,
+        "days_paid": 0,
+        "full_rate_days": 0,
+        "reduced_rate_days": 0,
+        "suspended_days": 0,
+        "daily_allowance": zero,
+        "reduced_daily_allowance": None,
+        "reduced_from": None,
+        "declared_earnings": zero,
+        "gross": zero,
+        "retirement_contribution": zero,
+        "csg": zero,
+        "crds": zero,
+        "alsace_moselle_contribution": zero,
+        "net": zero,
+        "capped_by_reference_wage": False,
+    }
+
+
+def month_view(file: PersonFile, month: date) -> dict:
+    """One month of the timeline (or why there is none): the one place a month is said from."""
+    rights, timeline = file.rights, file.timeline
+    entry = timeline.month(month)
+    view: dict = {
+        "month": period(month),
+        "reference_wage": money(rights.reference_wage),
+        "first_paid_day": rights.first_paid_day.isoformat(),
+        "end_of_rights": timeline.end_date.isoformat(),
+        "rights_ended": timeline.end_date < file.today,
+        "degressivity_applies": timeline.degressivity is not None,
+        "computed_at": _now(),
+        "source": "estimate",
+    }
+    if entry is None:
+        before = not rights.eligible or month < month_start(rights.first_paid_day)
+        view.update(
+            status="before_start" if before and rights.eligible else ("no_rights" if before else "after_end"),
+            daily={"gross": money(Decimal(0)), "net": money(Decimal(0))},
+            monthly=_no_month(month),
+            explanation=wording.explanation(rights.explanation + timeline.explanation),
+        )
+        return view
+    computed = entry.allowance
+    view["status"] = entry.status.value
+    if computed.days_payable:
+        rate = computed.applied_daily_allowance
+        view["daily"] = {"gross": money(rate), "net": money(daily_net(file.facts, rights, rate, month).net)}
+    else:
+        view["daily"] = {"gross": money(Decimal(0)), "net": money(Decimal(0))}
+    view["monthly"] = monthly_view(file, entry)
+    until = sanction_until(file, month)
+    if until is not None:
+        view["sanction_until"] = until.isoformat()
+    if entry.payment is not None:
+        view["payment_date"] = entry.payment.expected.isoformat()
+    blocking, lowering = month_reasons(entry, rights)
+    view["reasons"] = blocking + lowering
+    view["explanation"] = wording.explanation(rights.explanation + computed.explanation)
+    return view
+
+
 def allowance(session: Session, person: JobSeeker, month: date, today: date) -> dict:
-    """What the allowance is (paid) or will be (estimated) for ``month``."""
-    facts, rights = rights_of(person)
-    payments = payments_of(session, person)
-    stored = next((p for p in payments if p.period == month), None)
-    declaration = _declaration(session, person, month)
-    earnings = Decimal(declaration.gross_earnings) if declaration else Decimal(0)
-    computed = monthly_allowance(facts, rights, month, earnings, indemnified_days_before(payments, month))
-    view = allowance_view(facts, rights, computed)
-    view["first_paid_day"] = rights.first_paid_day.isoformat()
-    view["end_of_rights"] = end_of_rights(rights, payments).isoformat()
-    view["computed_at"] = datetime.now(timezone.utc).isoformat()
-    view["source"] = "estimate"
+    """What the allowance is (paid), will be (estimated) or why there is none, for ``month``."""
+    file = open_file(session, person, today)
+    view = month_view(file, month)
+    stored = file.stored(month)
     if stored is not None:
         view["source"] = "payment"
         view["payment"] = payment_view(stored)
         view["computed_at"] = view["payment"]["computed_at"]
-    elif declaration is None and month >= first_of_month(today):
+    elif view["status"] == MonthStatus.ESTIMATED.value and month >= month_start(today):
         view["assumption"] = "Estimation sans revenu d'activité déclaré pour ce mois."
     return view
 
 
-def _declaration(session: Session, person: JobSeeker, month: date) -> Declaration | None:
-    return session.execute(
-        select(Declaration).where(Declaration.job_seeker_id == person.id, Declaration.month == month)
-    ).scalar_one_or_none()
-
-
 def rights(session: Session, person: JobSeeker, today: date) -> dict:
-    facts, computed = rights_of(person)
-    payments = payments_of(session, person)
-    end_date = end_of_rights(computed, payments)
-    unpaid = (end_date - computed.end_date).days
-    consumed = indemnified_days_before(payments, add_months(first_of_month(today), 1))
-    degressivity_date = None
-    if computed.degressivity_applies:
-        degressivity_date = computed.first_paid_day + timedelta(days=182 + unpaid)
+    return rights_view(open_file(session, person, today))
+
+
+def rights_view(file: PersonFile) -> dict:
+    """End of rights, days left and dégressivité, all read from the timeline."""
+    rights, timeline, today = file.rights, file.timeline, file.today
+    work, suspended, undeclared = timeline.unpaid_days()
+    start = timeline.degressivity
+    reduced = start.reduced if start else None
+    if start is not None and start.on <= today:
+        current = timeline.month(today)
+        if current is not None and current.allowance.reduced_daily_allowance is not None:
+            reduced = current.allowance.reduced_daily_allowance
+    until = sanction_until(file)
     return {
-        "eligible": computed.eligible,
-        "reference_wage": money(computed.reference_wage),
-        "daily_allowance": money(computed.daily_allowance),
-        "reduced_daily_allowance": money(computed.reduced_daily_allowance),
-        "duration_days": computed.duration_days,
-        "first_paid_day": computed.first_paid_day.isoformat(),
-        "end_date": end_date.isoformat(),
-        "days_pushed_back": unpaid,
-        "days_left": max(0, (end_date - max(today, computed.first_paid_day)).days + 1),
-        "indemnified_days": consumed,
-        "degressivity_applies": computed.degressivity_applies,
-        "degressivity_date": degressivity_date.isoformat() if degressivity_date else None,
-        "explanation": steps(computed.explanation),
+        "eligible": rights.eligible,
+        "reference_wage": money(rights.reference_wage),
+        "daily_allowance": money(rights.daily_allowance),
+        "reduced_daily_allowance": money(reduced),
+        "duration_days": rights.duration_days,
+        "first_paid_day": rights.first_paid_day.isoformat(),
+        "end_date": timeline.end_date.isoformat(),
+        "ended": timeline.end_date < today,
+        "days_pushed_back": work + suspended + undeclared,
+        "unpaid_for_work": work,
+        "suspended_days": suspended,
+        "not_declared_days": undeclared,
+        "days_left": timeline.days_left(today),
+        "indemnified_days": timeline.days_used_before(today),
+        "degressivity_applies": start is not None,
+        "degressivity_date": start.on.isoformat() if start else None,
+        "degressivity_threshold": money(start.threshold) if start else None,
+        "sanction": (
+            {"from": file.claim.sanction_from.isoformat(), "until": until.isoformat()} if until is not None else None
+        ),
+        "explanation": wording.explanation(rights.explanation + timeline.explanation),
     }
 
 
 def payment_history(session: Session, person: JobSeeker, limit: int, today: date) -> list[dict]:
     """The latest payments first, each with its reasons said in French."""
+    file = open_file(session, person, today)
     views = []
-    for payment in reversed(payments_of(session, person)[-limit:]):
+    for payment in reversed(list(file.payments.values())[-limit:]):
         view = payment_view(payment)
-        view["reason_details"] = reason_details(session, person, payment, today)
+        view["reason_details"] = reason_details(session, file, payment.period, list(payment.reasons or []))
         views.append(view)
     return views
 
 
-def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
-    """The next payment, or why there is none, with what the person can do."""
-    facts, computed = rights_of(person)
-    payments = payments_of(session, person)
-    pending = [p for p in payments if p.status != PaymentStatus.PAID]
-    if pending:
-        payment = pending[0]
-        view = payment_view(payment)
-        view["reason_details"] = reason_details(session, person, payment, today)
-        return view
+def _expected_view(session: Session, file: PersonFile, entry: TimelineMonth, withholding: dict) -> dict:
+    """A payment to come: its date and amount from the timeline, less any overpayment withheld."""
+    computed, payment = entry.allowance, entry.payment
+    assert payment is not None
+    blocking, lowering = month_reasons(entry, file.rights)
+    withheld = withholding.get(month_start(payment.expected), Decimal(0))
+    if withheld:
+        lowering.append(PaymentReason.OVERPAYMENT_WITHHELD.value)
+    window = declaration_window(entry.month)
+    reasons = blocking + lowering
+    view = {
+        "status": "expected" if entry.estimated else "scheduled",
+        "period": period(entry.month),
+        "reasons": reasons,
+        "reason_details": reason_details(
+            session, file, entry.month, [r for r in reasons if r != "overpayment_withheld"]
+        ),
+        "payment_date": payment.expected.isoformat(),
+        "latest_payment_date": payment.latest.isoformat(),
+        "declaration_opens_on": window.opens.isoformat(),
+        "declared_on": entry.declared_on.isoformat() if entry.declared_on and not entry.estimated else None,
+        "days_paid": computed.days_paid,
+        "daily_allowance": money(computed.applied_daily_allowance),
+        "gross": money(computed.gross),
+        "overpayment_withheld": money(withheld),
+        "net_before_withholding": money(computed.net),
+        "net": money(computed.net - withheld),
+        "estimate": entry.estimated,
+        "computed_at": _now(),
+        "explanation": wording.explanation(computed.explanation + payment.explanation),
+    }
+    if withheld:
+        view["reason_details"].append(
+            {
+                "code": PaymentReason.OVERPAYMENT_WITHHELD.value,
+                "message": wording.reason_message(PaymentReason.OVERPAYMENT_WITHHELD.value, withheld=withheld),
+            }
+        )
+    return view
 
-    last_period = payments[-1].period if payments else None
-    month = add_months(last_period, 1) if last_period else first_of_month(max(computed.first_paid_day, today))
-    end = end_of_rights(computed, payments)
-    if month > end:
+
+def _blocked_view(session: Session, file: PersonFile, entry: TimelineMonth, run: list[TimelineMonth]) -> dict:
+    stored = file.stored(entry.month)
+    blocking, lowering = month_reasons(entry, file.rights)
+    codes = list(stored.reasons) if stored is not None and stored.reasons else blocking + lowering
+    suspended = entry.status is MonthStatus.SUSPENDED
+    view = payment_view(stored) if stored is not None else {"period": period(entry.month), "payment_date": None}
+    view.update(
+        status="suspended" if suspended else "blocked",
+        reasons=codes,
+        reason_details=reason_details(session, file, entry.month, codes),
+        months=[period(m.month) for m in run],
+    )
+    if suspended:
+        # Nothing is due for a suspended month: no amount is said for it.
+        view.update(net=None, gross=None, days_paid=0, sanction_until=sanction_until(file, entry.month).isoformat())
+    elif stored is None:
+        view.update(
+            net=money(entry.allowance.net), gross=money(entry.allowance.gross), days_paid=entry.allowance.days_paid
+        )
+    return view
+
+
+def next_payment(session: Session, person: JobSeeker, today: date) -> dict:
+    return next_payment_view(session, open_file(session, person, today))
+
+
+def next_payment_view(session: Session, file: PersonFile) -> dict:
+    """The next payment, or why there is none, with what the person can do."""
+    pending = [m for m in file.timeline.months if m.status is not MonthStatus.PAID]
+    withholding = overpayment_views.planned_withholding(session, file)
+    if not pending:
+        reasons = [PaymentReason.END_OF_RIGHTS.value]
         return {
             "status": "none",
             "period": None,
-            "reasons": [PaymentReason.END_OF_RIGHTS.value],
-            "reason_details": [
-                {
-                    "code": PaymentReason.END_OF_RIGHTS.value,
-                    "message": f"Vos droits ont pris fin le {format_date_fr(end)}.",
-                }
-            ],
+            "reasons": reasons,
+            "reason_details": reason_details(session, file, file.timeline.end_date, reasons),
+            "end_of_rights": file.timeline.end_date.isoformat(),
         }
-    estimate = monthly_allowance(facts, computed, month, Decimal(0), indemnified_days_before(payments, month))
-    window = declaration_window(month)
-    earliest = max(window.opens, today)
-    expected = add_working_days(earliest, PAYMENT_DELAY_WORKING_DAYS)
-    reasons, details = [], []
-    if computed.first_paid_day > today:
-        reasons.append(PaymentReason.WAITING_PERIOD.value)
-        details.append(
-            {
-                "code": PaymentReason.WAITING_PERIOD.value,
-                "message": (
-                    "Votre indemnisation commence le "
-                    f"{format_date_fr(computed.first_paid_day)}, après les délais de carence et d'attente."
-                ),
-            }
-        )
-    return {
-        "status": "expected",
-        "period": month.strftime("%Y-%m"),
-        "reasons": reasons,
-        "reason_details": details,
-        "payment_date": expected.isoformat(),
-        "declaration_opens_on": window.opens.isoformat(),
-        "days_paid": estimate.days_paid,
-        "daily_allowance": money(estimate.daily_allowance),
-        "gross": money(estimate.gross),
-        "net": money(estimate.net),
-        "estimate": True,
-        "computed_at": datetime.now(timezone.utc).isoformat(),
-        "explanation": steps(estimate.explanation)
-        + [
-            {
-                "label": "Date de paiement",
-                "detail": (
-                    f"après votre actualisation de {format_month_fr(month)} (à partir du "
-                    f"{format_date_fr(window.opens)}), le paiement part en général "
-                    f"{PAYMENT_DELAY_WORKING_DAYS} jours ouvrés plus tard."
-                ),
-            }
-        ],
-    }
-
-
-def reason_details(session: Session, person: JobSeeker, payment: Payment, today: date) -> list[dict]:
-    """Each reason of a blocked or lower payment in French, with what to do."""
-    details = []
-    for code in payment.reasons or []:
-        details.append({"code": code, "message": _reason_message(session, person, payment, code, today)})
-    return details
-
-
-def _reason_message(session: Session, person: JobSeeker, payment: Payment, code: str, today: date) -> str:
-    month = format_month_fr(payment.period)
-    of_month = format_of_month_fr(payment.period)
-    window = declaration_window(payment.period)
-    if code == PaymentReason.MISSING_DECLARATION.value:
-        if today <= window.closes:
-            return (
-                f"Votre actualisation {of_month} n'a pas encore été faite. Faites-la avant le "
-                f"{format_date_fr(window.closes)} minuit pour être payé."
-            )
-        return (
-            f"Votre actualisation {of_month} n'a pas été faite avant le "
-            f"{format_date_fr(window.closes)} : votre inscription a pris fin et les paiements "
-            "sont arrêtés. Réinscrivez-vous pour les reprendre."
-        )
-    if code == PaymentReason.LATE_DECLARATION.value:
-        return f"Votre actualisation {of_month} a été faite en retard : le paiement est décalé."
-    if code == PaymentReason.DOCUMENT_AWAITED.value:
-        document = (
-            session.execute(
-                select(AwaitedDocument).where(
-                    AwaitedDocument.job_seeker_id == person.id, AwaitedDocument.received_on.is_(None)
-                )
-            )
-            .scalars()
-            .first()
-        )
-        label = document.label if document else "un justificatif"
-        return f"Nous attendons {label} pour calculer votre paiement {of_month}. Envoyez-le depuis votre espace."
-    if code == PaymentReason.SANCTION.value:
-        claim = current_claim(person)
-        until = f" jusqu'au {format_date_fr(claim.sanction_until)}" if claim.sanction_until else ""
-        return f"Votre allocation est suspendue{until} à la suite d'une décision de sanction."
-    if code == PaymentReason.IBAN_REJECTED.value:
-        return (
-            "Votre banque a refusé le virement : vos coordonnées bancaires (RIB) sont à mettre à jour "
-            "dans votre espace personnel."
-        )
-    if code == PaymentReason.OVERPAYMENT_WITHHELD.value:
-        return (
-            f"{format_eur(Decimal(payment.overpayment_withheld))} ont été retenus sur ce paiement "
-            "pour rembourser un trop-perçu."
-        )
-    if code == PaymentReason.DEGRESSIVITY.value:
-        return "Votre allocation journalière est réduite depuis votre 183e jour indemnisé (dégressivité)."
-    if code == PaymentReason.WORK_DECLARED.value:
-        return f"Vous avez déclaré une activité en {month} : une partie des jours n'est pas payée ce mois-ci."
-    if code == PaymentReason.SHORT_MONTH.value:
-        return (
-            f"{month.capitalize()} compte moins de jours : avant avril 2025, l'allocation était payée "
-            "au nombre de jours du mois."
-        )
-    if code == PaymentReason.WAITING_PERIOD.value:
-        return "Les délais de carence et d'attente s'appliquent avant votre premier jour indemnisé."
-    if code == PaymentReason.END_OF_RIGHTS.value:
-        return "Vos droits à l'allocation ont pris fin."
-    return "Un conseiller peut vous donner le détail de ce paiement."
+    first = pending[0]
+    if first.status not in BLOCKED_STATUSES:
+        return _expected_view(session, file, first, withholding)
+    run = [first]
+    for entry in pending[1:]:
+        if entry.status is not first.status:
+            break
+        run.append(entry)
+    view = _blocked_view(session, file, first, run)
+    after = next((m for m in pending if m.status in (MonthStatus.SCHEDULED, MonthStatus.ESTIMATED)), None)
+    if after is not None and first.status in (MonthStatus.SUSPENDED, MonthStatus.HELD):
+        view["then"] = _expected_view(session, file, after, withholding)
+    view["computed_at"] = view.get("computed_at") or _now()
+    return view
 
 
 def _window_view(window) -> dict:
     return {
-        "month": window.month.strftime("%Y-%m"),
+        "month": period(window.month),
         "opens_on": window.opens.isoformat(),
         "closes_on": window.closes.isoformat(),
     }
 
 
+def _is_open(window, day: date) -> bool:
+    return window.opens <= day <= window.closes
+
+
 def _due_month(today: date) -> date:
     """The latest month whose declaration window has opened."""
-    this_month = first_of_month(today)
+    this_month = month_start(today)
     return this_month if declaration_window(this_month).opens <= today else add_months(this_month, -1)
 
 
@@ -387,10 +396,16 @@ def declaration_calendar(today: date) -> dict:
     due = declaration_window(_due_month(today))
     return {
         "today": today.isoformat(),
-        "window_open": is_open(due, today),
-        "open_window": _window_view(due) if is_open(due, today) else None,
+        "window_open": _is_open(due, today),
+        "open_window": _window_view(due) if _is_open(due, today) else None,
         "next_window": _window_view(declaration_window(add_months(due.month, 1))),
     }
+
+
+def _declaration(session: Session, person: JobSeeker, month: date) -> Declaration | None:
+    return session.execute(
+        select(Declaration).where(Declaration.job_seeker_id == person.id, Declaration.month == month)
+    ).scalar_one_or_none()
 
 
 def declaration_status(session: Session, person: JobSeeker, today: date) -> dict:
@@ -400,16 +415,16 @@ def declaration_status(session: Session, person: JobSeeker, today: date) -> dict
     declaration = _declaration(session, person, due_month)
     if declaration is not None:
         status = declaration.status.value
-    elif is_open(due_window, today):
+    elif _is_open(due_window, today):
         status = "open"
     else:
         status = DeclarationStatus.MISSING.value
     next_window = declaration_window(add_months(due_month, 1))
     return {
         "today": today.isoformat(),
-        "window_open": is_open(due_window, today),
+        "window_open": _is_open(due_window, today),
         "last_due": {
-            "month": due_month.strftime("%Y-%m"),
+            "month": period(due_month),
             "opens_on": due_window.opens.isoformat(),
             "closes_on": due_window.closes.isoformat(),
             "status": status,
@@ -423,54 +438,33 @@ def declaration_status(session: Session, person: JobSeeker, today: date) -> dict
 
 
 def overpayments(session: Session, person: JobSeeker, today: date) -> list[dict]:
-    rows = session.execute(
-        select(Overpayment).where(Overpayment.job_seeker_id == person.id).order_by(Overpayment.notified_on)
-    ).scalars()
-    views = []
-    payments = payments_of(session, person)
-    monthly_net = Decimal(payments[-1].net + payments[-1].overpayment_withheld) if payments else Decimal(0)
-    for row in rows:
-        schedule = overpayment_recovery(Decimal(row.remaining), row.notified_on, monthly_net, fraud=row.fraud)
-        views.append(
-            {
-                "reference": row.reference,
-                "cause": row.cause,
-                "amount": money(row.amount),
-                "remaining": money(row.remaining),
-                "monthly_withholding": money(row.monthly_withholding),
-                "notified_on": row.notified_on.isoformat(),
-                "period_start": row.period_start.isoformat(),
-                "period_end": row.period_end.isoformat(),
-                "status": row.status.value,
-                "contest_deadline": schedule.contest_deadline.isoformat(),
-                "can_contest": today <= schedule.contest_deadline and row.status == OverpaymentStatus.NOTIFIED,
-                "recoverable": schedule.recoverable,
-                "explanation": steps(schedule.explanation),
-            }
-        )
-    return views
+    return overpayment_views.overpayments(session, open_file(session, person, today))
 
 
-def simulate_earnings(session: Session, person: JobSeeker, month: date, earnings: Decimal) -> dict:
-    facts, computed = rights_of(person)
-    payments = payments_of(session, person)
-    result = monthly_allowance(facts, computed, month, earnings, indemnified_days_before(payments, month))
-    view = allowance_view(facts, computed, result)
-    view["computed_at"] = datetime.now(timezone.utc).isoformat()
-    view["total_gross_income"] = money(result.gross + earnings)
-    view["days_pushed_back"] = result.unpaid_days
+def simulate_earnings(session: Session, person: JobSeeker, month: date, earnings: Decimal, today: date) -> dict:
+    """ "What if I earn X in that month": the timeline again, with that month declared so."""
+    file = open_file(session, person, today)
+    events = file.events
+    declared = dict(events.declarations)
+    declared[month] = DeclaredMonth(max(declaration_window(month).opens, today), earnings)
+    timeline = claim_timeline(file.facts, file.rights, ClaimEvents(declared, events.sanctions, events.held), today)
+    simulated = PersonFile(file.person, file.claim, file.facts, file.rights, timeline, file.payments, today, events)
+    view = month_view(simulated, month)
+    view["total_gross_income"] = money(Decimal(view["monthly"]["gross"]) + earnings)
+    view["days_pushed_back"] = view["monthly"]["days_payable"] - view["monthly"]["days_paid"]
     return view
 
 
 def summary(session: Session, person: JobSeeker, today: date) -> dict:
     """A counsellor's one-screen view of the file (no identifiers beyond the name)."""
+    file = open_file(session, person, today)
     return {
         "first_name": person.first_name,
         "last_name": person.last_name,
         "department": person.department,
         "contact_preference": person.contact_preference.value,
-        "rights": rights(session, person, today),
-        "next_payment": next_payment(session, person, today),
+        "rights": rights_view(file),
+        "next_payment": next_payment_view(session, file),
         "declaration": declaration_status(session, person, today),
-        "overpayments": overpayments(session, person, today),
+        "overpayments": overpayment_views.overpayments(session, file),
     }

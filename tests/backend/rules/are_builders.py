@@ -5,8 +5,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.backend.rules import ClaimFacts, Contract, CsgRate, MonthlyWage
+from bot.backend.rules import (
+    ClaimEvents,
+    ClaimFacts,
+    Contract,
+    CsgRate,
+    DeclaredMonth,
+    MonthlyWage,
+    Rights,
+    Sanction,
+    Timeline,
+    claim_timeline,
+    compute_rights,
+    declaration_window,
+)
 from bot.backend.rules.dates import month_start, next_month
+
+# A "today" before any claim of the tests: every month of a timeline is still to come.
+LONG_AGO = date(2000, 1, 1)
 
 
 def monthly_wages(start: date, end: date, gross: Decimal | int | str) -> tuple[MonthlyWage, ...]:
@@ -56,4 +72,15 @@ def born_aged(age: int, on: date) -> date:
     return on.replace(year=on.year - age)
 
 
-__all__ = ["CsgRate", "born_aged", "claim", "contract", "monthly_wages"]
+def projection(
+    facts: ClaimFacts,
+    rights: Rights | None = None,
+    earnings: dict[date, Decimal] | None = None,
+    sanctions: tuple[Sanction, ...] = (),
+) -> Timeline:
+    """The claim's timeline as a projection: ``earnings`` declared on their window's first day."""
+    declared = {m: DeclaredMonth(declaration_window(m).opens, Decimal(v)) for m, v in (earnings or {}).items()}
+    return claim_timeline(facts, rights or compute_rights(facts), ClaimEvents(declared, sanctions), LONG_AGO)
+
+
+__all__ = ["LONG_AGO", "CsgRate", "born_aged", "claim", "contract", "monthly_wages", "projection"]

@@ -4,9 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from are_builders import claim, contract
+from are_builders import claim, contract, projection
 
-from bot.backend.rules import compute_cumul, compute_rights, monthly_allowance, payment_schedule
+from bot.backend.rules import compute_cumul, compute_rights, monthly_allowance
+from bot.backend.wording import detail, label
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -25,8 +26,8 @@ def test_worked_example_august_2025():
     assert (month.days_payable, month.days_paid, month.unpaid_days) == (30, 18, 12)
     assert month.gross == Decimal("1011.96")
     assert not month.capped_by_reference_wage
-    detail = [s.detail for s in month.explanation if s.label == "Reprise d'activité"][0]
-    assert "(1 686,60 € − 70 % × 1 000,00 €) / 56,22 € = 17,55" in detail
+    text = [detail(s) for s in month.explanation if label(s) == "Reprise d'activité"][0]
+    assert "(1 686,60 € − 70 % × 1 000,00 €) / 56,22 € = 17,55" in text
 
 
 def _flat(aj):
@@ -46,7 +47,7 @@ def test_ceiling_sjr_times_30_from_april_2025_is_flagged_unconfirmed():
     assert (result.formula_days, result.days_paid) == (4, 3)
     assert result.capped_by_reference_wage
     assert result.ceiling == Decimal(1200)
-    assert "pas encore confirmée" in result.explanation[1].detail
+    assert "pas encore confirmée" in detail(result.explanation[1])
 
 
 def test_ceiling_sjr_times_3042_before_april_2025():
@@ -55,7 +56,7 @@ def test_ceiling_sjr_times_3042_before_april_2025():
     result = compute_cumul(31, _flat(30), Decimal(30), Decimal(1100), Decimal(40), date(2025, 3, 1))
     assert (result.formula_days, result.days_paid) == (5, 3)
     assert result.ceiling == Decimal("1216.80")
-    assert "confirmée" not in result.explanation[1].detail
+    assert "confirmée" not in detail(result.explanation[1])
 
 
 def test_high_earnings_mean_no_day_paid():
@@ -73,14 +74,14 @@ def test_no_earnings_all_payable_days_paid():
     facts, rights = _claim_3000()
     month = monthly_allowance(facts, rights, date(2025, 8, 1), Decimal(0), 24)
     assert month.days_paid == month.days_payable == 30
-    assert not any(s.label == "Plafond du cumul" for s in month.explanation)
+    assert not any(label(s) == "Plafond du cumul" for s in month.explanation)
 
 
 def test_unpaid_days_push_back_the_end_of_rights():
     # Without work the rights end on 10 Apr 2026 (10 days of April left). 12 unpaid days
     # in August 2025 leave 22 days for April -> 22 Apr 2026.
     facts, rights = _claim_3000()
-    assert payment_schedule(facts, rights).end_date == date(2026, 4, 10) == rights.end_date
-    worked = payment_schedule(facts, rights, {date(2025, 8, 1): Decimal(1000)})
+    assert projection(facts, rights).end_date == date(2026, 4, 10) == rights.end_date
+    worked = projection(facts, rights, {date(2025, 8, 1): Decimal(1000)})
     assert worked.end_date == date(2026, 4, 22)
-    assert sum(m.days_paid for m in worked.months) == rights.duration_days
+    assert sum(m.used_days for m in worked.months) == rights.duration_days

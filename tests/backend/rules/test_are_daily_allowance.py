@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bot.backend.rules import AllowanceRule, compute_daily_allowance, minimum_daily_allowance
+from bot.backend.wording import detail, label
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -59,7 +60,7 @@ def test_part_time_reduces_fixed_part_and_minimum_pro_rata():
     half = compute_daily_allowance(Decimal(30), JULY_2025, Decimal("0.5"))
     assert half.amount == Decimal("18.71")
     assert half.fixed_part == Decimal("6.59")
-    assert "temps partiel" in half.explanation[0].detail
+    assert "temps partiel" in detail(half.explanation[0])
     assert compute_daily_allowance(Decimal(30), JULY_2025).amount == Decimal("22.50")
 
 
@@ -80,7 +81,7 @@ def test_training_uses_the_aref_minimum():
 
 def test_explanation_gives_the_arithmetic():
     steps = compute_daily_allowance(Decimal(80), JULY_2025).explanation
-    assert steps[0].detail.startswith("40,4 % × 80,00 € + 13,18 € = 45,50 € ; 57 % × 80,00 €")
-    assert steps[-1].detail.startswith("45,60 € par jour")
+    assert detail(steps[0]).startswith("40,4 % × 80,00 € + 13,18 € = 45,50 € ; 57 % × 80,00 €")
+    assert detail(steps[-1]).startswith("45,60 € par jour")
     cap = compute_daily_allowance(Decimal(40), JULY_2025).explanation
-    assert any(s.label == "Plafond" and "30,00 €" in s.detail for s in cap)
+    assert any(label(s) == "Plafond" and "30,00 €" in detail(s) for s in cap)

@@ -5,14 +5,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from are_builders import born_aged, claim, contract
+from are_builders import born_aged, claim, contract, projection
 
 from bot.backend.rules import (
-    compute_degressivity,
+    age_condition,
     compute_rights,
     monthly_allowance,
     reduced_daily_allowance,
 )
+from bot.backend.wording import detail
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -51,16 +52,22 @@ def test_reduced_allowance_and_floor(aj, on, expected):
     ],
 )
 def test_age_limit_depends_on_the_contract_end(end, age, applies):
-    result = compute_degressivity(Decimal(150), age, end, JULY_2025, 548)
-    assert result.applies is applies
-    assert result.age_condition is applies
+    assert age_condition(age, end) is applies
+    facts = claim(contract(end.replace(year=end.year - 1), end, 9000), birth=born_aged(age, end))
+    timeline = projection(facts)
+    assert (timeline.degressivity is not None) is applies
     if not applies:
-        assert "ans" in result.explanation[0].detail
+        assert f"{age} ans" in detail(timeline.explanation[1])
 
 
 def test_rights_ending_before_day_183_are_never_reduced():
-    assert not compute_degressivity(Decimal(150), 40, JULY_2025, JULY_2025, 182).applies
-    assert compute_degressivity(Decimal(150), 40, JULY_2025, JULY_2025, 183).applies
+    # Six months at 9 000 €: 136 days computed, raised to the 182-day minimum.
+    facts = claim(contract(date(2025, 1, 1), date(2025, 6, 30), 9000))
+    timeline = projection(facts)
+    assert timeline.rights.duration_days == 182
+    assert timeline.degressivity is None
+    assert all(m.allowance.reduced_rate_days == 0 for m in timeline.months)
+    assert "182 jours" in detail(timeline.explanation[1])
 
 
 def _high_earner(**kwargs):
@@ -70,13 +77,43 @@ def _high_earner(**kwargs):
     return facts, compute_rights(facts)
 
 
-def test_high_earner_rights_announce_the_reduction():
-    _, rights = _high_earner()
+def test_the_dégressivité_date_is_the_first_day_paid_at_the_reduced_rate():
+    # First paid day 8 Jul 2025: July 24 days, Aug–Dec 5 × 30 = 150 (174); in January
+    # 2026 days 175–182 are the 1st–8th, day 183 is Friday 9 January.
+    facts, rights = _high_earner()
     assert rights.daily_allowance == Decimal("168.66")
-    assert rights.degressivity_applies
-    assert rights.reduced_daily_allowance == Decimal("118.06")
-    text = [s.detail for s in rights.explanation if s.label == "Dégressivité"][0]
-    assert "183e jour" in text and "118,06 €" in text
+    timeline = projection(facts, rights)
+    start = timeline.degressivity
+    assert start is not None
+    assert (start.on, start.reduced, start.threshold) == (date(2026, 1, 9), Decimal("118.06"), Decimal("92.57"))
+    january = timeline.month(date(2026, 1, 1)).allowance
+    assert (january.full_rate_days, january.reduced_rate_days, january.reduced_from) == (8, 22, date(2026, 1, 9))
+    text = detail(timeline.explanation[1])
+    assert "183e jour" in text and "vendredi 9 janvier 2026" in text and "118,06 €" in text
+
+
+def test_the_threshold_is_the_one_in_force_on_day_183():
+    # SJR ≈ 161,86 €: AJ 92,26 € on the first paid day, 8 Jan 2025, above the 92,11 € threshold
+    # then in force; day 183 falls on 10 July 2025, when the threshold is 92,57 €: never reduced.
+    facts = claim(contract(date(2023, 1, 1), date(2024, 12, 31), 4930))
+    timeline = projection(facts)
+    assert timeline.rights.daily_allowance == Decimal("92.26")
+    assert timeline.degressivity is None
+    assert all(m.allowance.reduced_rate_days == 0 for m in timeline.months)
+    text = detail(timeline.explanation[1])
+    assert "92,57 €" in text and "jeudi 10 juillet 2025" in text and "n'est pas réduite" in text
+
+
+def test_a_reduction_starting_before_july_is_floored_at_that_day_s_threshold():
+    # The same AJ with day 183 on 9 Mar 2025: floored at 92,11 € (threshold that day); from
+    # July 2025 the threshold of 92,57 € is above the AJ, and the month is paid at the full rate.
+    facts = claim(contract(date(2022, 9, 1), date(2024, 8, 31), 4930))
+    timeline = projection(facts)
+    start = timeline.degressivity
+    assert start is not None
+    assert (start.on, start.reduced, start.threshold) == (date(2025, 3, 9), Decimal("92.11"), Decimal("92.11"))
+    assert timeline.month(date(2025, 6, 1)).allowance.reduced_rate_days == 30
+    assert timeline.month(date(2025, 7, 1)).allowance.reduced_rate_days == 0
 
 
 def test_month_in_which_day_183_falls_is_split():
@@ -113,6 +150,7 @@ def test_training_days_do_not_count_and_are_not_reduced():
 def test_claimant_aged_55_is_not_reduced_from_april_2025():
     facts, rights = _high_earner(birth=born_aged(55, date(2025, 6, 30)))
     assert rights.age_at_contract_end == 55
-    assert not rights.degressivity_applies
+    assert not rights.degressivity_age_condition
+    assert projection(facts, rights).degressivity is None
     month = monthly_allowance(facts, rights, date(2026, 2, 1), indemnified_days_before=300)
     assert month.reduced_rate_days == 0

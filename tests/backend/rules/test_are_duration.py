@@ -8,6 +8,7 @@ from are_builders import contract
 
 from bot.backend.rules import check_eligibility, max_duration, reference_period, rights_duration
 from bot.backend.rules.duration import worked_days
+from bot.backend.wording import detail, label
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -52,14 +53,14 @@ def test_maximum_duration_by_age_band_and_regime(end, age, maximum):
 
 def test_duration_explains_minimum_and_maximum():
     short = rights_duration(200, 40, date(2025, 6, 30))
-    assert [s.label for s in short.explanation] == [
+    assert [label(s) for s in short.explanation] == [
         "Durée calculée",
         "Durée minimale",
         "Durée de vos droits",
     ]
-    assert short.explanation[-1].detail == "182 jours d'indemnisation."
+    assert detail(short.explanation[-1]) == "182 jours d'indemnisation."
     long = rights_duration(1095, 55, date(2025, 6, 30))
-    assert "À 55 ans" in long.explanation[1].detail
+    assert "À 55 ans" in detail(long.explanation[1])
 
 
 def _eligibility(*contracts, seasonal=False):
@@ -82,7 +83,7 @@ def test_130_days_threshold_exactly():
     missing = _eligibility(contract(date(2025, 1, 1), date(2025, 6, 26)))
     assert missing.worked_days == 129
     assert not missing.eligible
-    assert "130" in missing.explanation[0].detail
+    assert "130" in detail(missing.explanation[0])
 
 
 def test_910_hours_alternative():

@@ -4,17 +4,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from are_builders import born_aged, claim, contract
+from are_builders import born_aged, claim, contract, projection
 
 from bot.backend.rules import (
     ClaimFacts,
     Contract,
     MonthlyWage,
-    as_text,
     compute_rights,
     monthly_allowance,
-    payment_schedule,
 )
+from bot.backend.wording import as_text, detail, label
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -32,11 +31,11 @@ def test_rights_of_a_one_year_contract():
     assert rights.duration_days == 274
     assert rights.first_paid_day == date(2025, 7, 8)
     assert rights.end_date == date(2026, 4, 10)
-    assert not rights.degressivity_applies and rights.reduced_daily_allowance is None
+    assert projection(facts, rights).degressivity is None
     assert rights.deferrals.total_days == 7
-    labels = [s.label for s in rights.explanation]
+    labels = [label(s) for s in rights.explanation]
     assert labels[:3] == ["Fin du dernier contrat", "Conditions remplies", "Période de référence"]
-    assert "Salaire journalier de référence" in labels and "Fin de vos droits" in labels
+    assert "Salaire journalier de référence" in labels and "Premier jour indemnisé" in labels
     text = as_text(rights.explanation)
     assert "36 000,00 € de salaires / 365 jours = 98,63 €" in text
     assert "Votre indemnisation commence le mardi 8 juillet 2025." in text
@@ -57,11 +56,11 @@ def test_a_claim_that_does_not_open_rights():
     rights = compute_rights(facts)
     assert not rights.eligible
     assert rights.duration_days == 0 and rights.daily_allowance == 0
-    assert "130" in (rights.ineligibility_reason or "")
+    assert rights.ineligibility is not None and "130" in detail(rights.ineligibility)
     month = monthly_allowance(facts, rights, date(2025, 8, 1))
     assert month.gross == 0 and month.days_payable == 0
-    assert month.explanation[0].label == "Pas de droit ouvert"
-    assert payment_schedule(facts, rights).months == ()
+    assert label(month.explanation[0]) == "Conditions non remplies"
+    assert projection(facts, rights).months == ()
 
 
 @pytest.mark.parametrize(
@@ -82,16 +81,17 @@ def test_regime_switch_of_1_april_2025_for_a_55_year_old(end, months, duration, 
     rights = compute_rights(facts)
     assert rights.reference_period_months == months
     assert rights.duration_days == duration
-    assert rights.degressivity_applies is degressive
+    assert rights.degressivity_age_condition is degressive
+    assert (projection(facts, rights).degressivity is not None) is degressive
 
 
 def test_schedule_pays_exactly_the_duration():
     facts = claim(contract(date(2024, 7, 1), date(2025, 6, 30), 3000))
     rights = compute_rights(facts)
-    schedule = payment_schedule(facts, rights)
-    assert sum(m.days_paid for m in schedule.months) == 274
-    assert schedule.months[-1].rights_exhausted_on == date(2026, 4, 10)
-    assert schedule.total_gross == 274 * Decimal("56.22")
+    timeline = projection(facts, rights)
+    assert sum(m.used_days for m in timeline.months) == 274
+    assert timeline.months[-1].allowance.rights_exhausted_on == date(2026, 4, 10) == timeline.end_date
+    assert sum(m.allowance.gross for m in timeline.months) == 274 * Decimal("56.22")
 
 
 def test_malformed_facts_are_refused_with_a_clear_message():

@@ -16,6 +16,7 @@ from bot.backend.rules import (
     payment_dates,
     rights_end_date,
 )
+from bot.backend.wording import detail
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -70,7 +71,7 @@ def test_february_before_and_after_april_2025():
     feb_2026 = monthly_allowance(facts, rights, date(2026, 2, 1), indemnified_days_before=383)
     assert (feb_2025.days_payable, feb_2025.gross) == (28, Decimal("1571.92"))
     assert (feb_2026.days_payable, feb_2026.gross) == (30, Decimal("1684.20"))
-    assert "avant avril 2025" in feb_2025.explanation[1].detail
+    assert "avant avril 2025" in detail(feb_2025.explanation[1])
 
 
 def test_declaration_window():
@@ -100,7 +101,7 @@ def test_payment_never_before_the_next_month():
     # paid from Friday 1 August; at most + 5 working days = Monday 4 August.
     dates = payment_dates(date(2025, 7, 1), date(2025, 7, 28))
     assert (dates.expected, dates.latest) == (date(2025, 8, 1), date(2025, 8, 4))
-    assert "entre le 1er et le 4" in dates.explanation[0].detail
+    assert "entre le 1er et le 4" in detail(dates.explanation[0])
 
 
 def test_payment_skips_public_holidays():

@@ -16,6 +16,7 @@ from bot.backend.rules import (
     monthly_allowance,
 )
 from bot.backend.rules.net import rounded_daily_net
+from bot.backend.wording import detail
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -53,7 +54,7 @@ def test_csg_and_crds_cut_down_to_the_daily_floor():
     assert day.crds == Decimal("0.322014375")
     assert day.csg == Decimal("1.777985625")
     assert day.net == Decimal(60)
-    assert "limitées" in day.explanation[1].detail
+    assert "limitées" in detail(day.explanation[1])
 
 
 def test_daily_floor_60_in_2025_then_61_in_2026():
@@ -66,7 +67,7 @@ def test_no_csg_on_a_low_allowance():
     # AJ 56,22 − 2,96 = 53,26 < 60: neither CSG nor CRDS.
     day = _day("56.22", "98.630137")
     assert day.csg == day.crds == 0
-    assert "ne sont pas prélevées" in day.explanation[1].detail
+    assert "ne sont pas prélevées" in detail(day.explanation[1])
 
 
 def test_retirement_contribution_cut_down_to_the_minimum():
@@ -104,4 +105,4 @@ def test_month_totals_are_rounded_at_the_end():
     # The daily view the bot reads out.
     day = daily_net(facts, rights, rights.daily_allowance, AUG_2025)
     assert (day.gross, day.net) == (Decimal("114.00"), Decimal("100.50"))
-    assert day.explanation[-1].detail == "114,00 € brut, soit 100,50 € net par jour."
+    assert detail(day.explanation[-1]) == "114,00 € brut, soit 100,50 € net par jour."

@@ -12,6 +12,7 @@ from bot.backend.rules import (
     compute_reference_wage,
     reference_period,
 )
+from bot.backend.wording import detail, label
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -33,8 +34,8 @@ def test_explanation_reads_like_a_counsellor():
     assert ref.divisor_days == 300
     assert ref.amount == Decimal(80)
     last = ref.explanation[-1]
-    assert last.label == "Salaire journalier de référence"
-    assert last.detail == "24 000,00 € de salaires / 300 jours = 80,00 €"
+    assert label(last) == "Salaire journalier de référence"
+    assert detail(last) == "24 000,00 € de salaires / 300 jours = 80,00 €"
 
 
 def test_reference_period():
@@ -67,7 +68,7 @@ def test_non_worked_days_capped_at_75_percent_before_april_2025():
     assert ref.non_worked_days_cap == 135
     assert ref.divisor_days == 316
     assert ref.amount == Decimal(12000) / 316
-    assert "75 %" in ref.explanation[1].detail
+    assert "75 %" in detail(ref.explanation[1])
 
 
 def test_non_worked_days_capped_at_70_percent_from_april_2025():
@@ -80,7 +81,7 @@ def test_non_worked_days_capped_at_70_percent_from_april_2025():
     ref = compute_reference_wage(contracts, date(2025, 4, 1), 40)
     assert (ref.contract_days, ref.non_worked_days, ref.non_worked_days_cap) == (181, 276, 126)
     assert ref.divisor_days == 307
-    assert "70 %" in ref.explanation[1].detail
+    assert "70 %" in detail(ref.explanation[1])
 
 
 def test_gap_under_the_cap_is_counted_whole():
@@ -102,7 +103,7 @@ def test_monthly_wages_capped_at_four_pmss_of_their_year():
     assert ref.wages == Decimal(31156)
     assert ref.capped_months == (date(2024, 12, 1), date(2025, 1, 1))
     assert ref.amount == Decimal(31156) / 62
-    assert "plafond mensuel de la sécurité sociale" in ref.explanation[2].detail
+    assert "plafond mensuel de la sécurité sociale" in detail(ref.explanation[2])
 
 
 def test_two_contracts_in_one_month_share_the_ceiling():

@@ -7,6 +7,7 @@ import pytest
 
 from bot.backend.rules import compute_deferrals
 from bot.backend.rules.waiting import paid_leave_deferral_days, specific_deferral_days
+from bot.backend.wording import detail, label
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
 
@@ -18,7 +19,7 @@ def test_plain_case_first_paid_day_is_j_plus_8():
     result = compute_deferrals(END, date(2025, 7, 1), Decimal(80))
     assert (result.specific_days, result.paid_leave_days, result.waiting_days) == (0, 0, 7)
     assert result.first_paid_day == date(2025, 7, 8)
-    assert result.explanation[-1].detail == "Votre indemnisation commence le mardi 8 juillet 2025."
+    assert detail(result.explanation[-1]) == "Votre indemnisation commence le mardi 8 juillet 2025."
 
 
 def test_late_registration_starts_the_waiting_period():
@@ -26,7 +27,7 @@ def test_late_registration_starts_the_waiting_period():
     result = compute_deferrals(END, date(2025, 7, 15), Decimal(80))
     assert result.waiting_start == date(2025, 7, 15)
     assert result.first_paid_day == date(2025, 7, 22)
-    assert "inscription" in result.explanation[0].detail
+    assert "inscription" in detail(result.explanation[0])
 
 
 @pytest.mark.parametrize(
@@ -70,15 +71,15 @@ def test_deferrals_run_in_order_then_the_waiting_period():
     assert result.total_days == 124
     assert result.waiting_start == date(2025, 10, 26)
     assert result.first_paid_day == date(2025, 11, 2)
-    labels = [s.label for s in result.explanation]
+    labels = [label(s) for s in result.explanation]
     assert labels == [
         "Différé d'indemnisation spécifique",
         "Différé congés payés",
         "Délai d'attente",
         "Premier jour indemnisé",
     ]
-    assert "10 000,00 €" in result.explanation[0].detail
-    assert "107,9" in result.explanation[0].detail
+    assert "10 000,00 €" in detail(result.explanation[0])
+    assert "107,9" in detail(result.explanation[0])
 
 
 def test_registration_during_the_deferrals_does_not_shorten_them():
@@ -101,4 +102,4 @@ def test_waiting_period_not_applied_twice_within_12_months(previous, waiting_day
     assert result.waiting_days == waiting_days
     assert result.first_paid_day == date(2025, 7, 1 + waiting_days)
     if waiting_days == 0:
-        assert "déjà été appliqué" in result.explanation[0].detail
+        assert "déjà été appliqué" in detail(result.explanation[0])
