@@ -7,7 +7,42 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import FileAccess, PersonalAction
-from actions.phrasing import amount, asks_daily, data_date, day, deductions_taken, eur, mentions, month
+from actions.phrasing import (
+    AFTER_RIGHTS,
+    amount,
+    asks_daily,
+    data_date,
+    day,
+    days,
+    deductions_taken,
+    eur,
+    mentions,
+    month,
+)
+
+
+def _no_amount(view: dict) -> list[str] | None:
+    """The months for which no amount is due: before the start, after the end, under a sanction."""
+    period = month(view["month"])
+    status = view.get("status")
+    if status == "before_start":
+        start = day(view["first_paid_day"])
+        return [f"Votre indemnisation commence le {start} : aucune allocation n'est due pour {period}."]
+    if status in ("after_end", "no_rights"):
+        if status == "no_rights":
+            return ["Votre dossier n'ouvre pas de droit à l'allocation. Un conseiller peut vous expliquer pourquoi."]
+        ended = "ont pris fin" if view.get("rights_ended") else "prennent fin"
+        return [
+            f"Vos droits {ended} le {day(view['end_of_rights'])} : aucune allocation n'est due pour {period}.",
+            AFTER_RIGHTS,
+        ]
+    if status == "suspended":
+        return [
+            f"Votre allocation est suspendue jusqu'au {day(view['sanction_until'])} à la suite d'une sanction : "
+            f"aucune allocation n'est due pour {period}.",
+            f"Ces jours ne sont pas perdus : ils repoussent la fin de vos droits au {day(view['end_of_rights'])}.",
+        ]
+    return None
 
 
 def describe_allowance(view: dict, daily: bool = False, focus: str | None = None) -> list[str]:
@@ -18,16 +53,9 @@ def describe_allowance(view: dict, daily: bool = False, focus: str | None = None
     monthly, per_day = view["monthly"], view["daily"]
     period = month(view["month"])
     payment = view.get("payment")
-    if monthly["days_payable"] == 0 and not payment:
-        if view["month"] < view["first_paid_day"][:7] or view["month"] == view["first_paid_day"][:7]:
-            return [
-                f"Votre indemnisation commence le {day(view['first_paid_day'])} : "
-                f"aucune allocation n'est due pour {period}."
-            ]
-        return [
-            f"Vos droits ont pris fin le {day(view['end_of_rights'])} : aucune allocation n'est due pour {period}.",
-            "Un conseiller peut faire le point avec vous sur la suite.",
-        ]
+    nothing = _no_amount(view) if not payment or view.get("status") == "suspended" else None
+    if nothing is not None:
+        return [*nothing, data_date(view.get("computed_at"))]
     if daily:
         lines = [
             f"Votre allocation journalière en {period} : {eur(per_day['gross'])} brut, "
@@ -58,10 +86,19 @@ def describe_allowance(view: dict, daily: bool = False, focus: str | None = None
         lines.append(f"{eur(payment['overpayment_withheld'])} ont été retenus pour rembourser un trop-perçu.")
     if amount(monthly.get("declared_earnings")) > 0:
         unpaid = monthly["days_payable"] - monthly["days_paid"]
+        declared = f"Vous avez déclaré {eur(monthly['declared_earnings'])} de salaire ce mois-là : "
         lines.append(
-            f"Vous avez déclaré {eur(monthly['declared_earnings'])} de salaire ce mois-là : "
-            f"{unpaid} jours ne sont pas payés et reportent d'autant la fin de vos droits."
+            declared + f"{days(unpaid)} ne sont pas payés et repoussent la fin de vos droits."
+            if unpaid
+            else declared + "tous vos jours sont payés."
         )
+    if monthly.get("suspended_days"):
+        lines.append(
+            f"Votre allocation est suspendue jusqu'au {day(view['sanction_until'])} à la suite d'une sanction : "
+            f"{days(monthly['suspended_days'])} ne sont pas payés ce mois-là."
+        )
+    if monthly["days_paid"] < 30 and view["month"] == view["end_of_rights"][:7]:
+        lines.append(f"Vos droits prennent fin le {day(view['end_of_rights'])}.")
     if view.get("source") == "estimate" and view.get("assumption") and not daily:
         lines.append("C'est une estimation sans salaire déclaré ce mois-ci.")
     lines.append(data_date(view.get("computed_at")))
@@ -73,11 +110,11 @@ def _composition(view: dict) -> str:
     if monthly.get("reduced_rate_days") and monthly.get("full_rate_days"):
         # The month in which day 183 falls: two daily rates.
         rates = (
-            f"{eur(monthly['daily_allowance'])} × {monthly['full_rate_days']} jours + "
-            f"{eur(monthly['reduced_daily_allowance'])} × {monthly['reduced_rate_days']} jours (dégressivité)"
+            f"{eur(monthly['daily_allowance'])} × {days(monthly['full_rate_days'])} + "
+            f"{eur(monthly['reduced_daily_allowance'])} × {days(monthly['reduced_rate_days'])} (dégressivité)"
         )
     else:
-        rates = f"{eur(per_day['gross'])} brut par jour × {monthly['days_paid']} jours"
+        rates = f"{eur(per_day['gross'])} brut par jour × {days(monthly['days_paid'])}"
     text = f"Calcul : {rates} = {eur(monthly['gross'])} brut"
     taken = deductions_taken(monthly)
     if taken:

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import FileAccess, PersonalAction
 from actions.phrasing import amount, data_date, deductions_taken, eur, month, of_month
-from bot.clock import today
+from bot.common.clock import today
 
 BLOCKING = {"missing_declaration", "document_awaited", "sanction", "iban_rejected"}
 
@@ -27,11 +27,15 @@ def describe_difference(history: list[dict]) -> list[str]:
     last = history[0]
     previous = history[1] if len(history) > 1 else None
     if last["status"] == "blocked":
-        return (
-            [f"Votre paiement {of_month(last['period'])} ({eur(last['net'])} net) n'est pas parti pour le moment."]
-            + [d["message"] for d in last.get("reason_details", [])]
-            + [data_date(last.get("computed_at"))]
-        )
+        if "sanction" in last.get("reasons", []) and not last.get("days_paid"):
+            # A suspended month: nothing is due for it, so no amount is said.
+            first = f"Aucune allocation n'est versée pour {month(last['period'])}."
+        else:
+            first = (
+                f"Votre paiement {of_month(last['period'])} ({eur(last['net'])} net) n'est pas parti pour le moment."
+            )
+        reasons = [d["message"] for d in last.get("reason_details", [])]
+        return [first, *reasons, data_date(last.get("computed_at"))]
     lines = [f"Votre paiement {of_month(last['period'])} : {eur(last['net'])} net" + _compared(last, previous)]
     lowering = [d["message"] for d in last.get("reason_details", []) if d["code"] not in BLOCKING]
     if lowering:

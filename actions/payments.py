@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import FileAccess, PersonalAction
-from actions.phrasing import data_date, day, eur, month, of_month
+from actions.phrasing import AFTER_RIGHTS, amount, data_date, day, eur, month, of_month
 
 WHAT_TO_DO = {
     "missing_declaration": "Actualisez-vous sur francetravail.fr, l'application ou au 3995.",
@@ -23,36 +23,73 @@ def after_payment_answer(payment: dict, answered: str) -> list[EventType]:
     return [SlotSet("last_answer", "sanction" if "sanction" in payment.get("reasons", []) else answered)]
 
 
+def months_fr(periods: list[str]) -> str:
+    """``['2026-10', '2026-11']`` -> ``'octobre et novembre 2026'``."""
+    names = [month(p) for p in periods]
+    if len({p[:4] for p in periods}) == 1 and len(names) > 1:
+        names = [n.rsplit(" ", 1)[0] for n in names[:-1]] + names[-1:]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def _expected(payment: dict) -> list[str]:
+    """A payment to come: which month, when, and how much."""
+    period, of_period = month(payment["period"]), of_month(payment["period"])
+    lines = []
+    if payment["status"] == "scheduled":
+        lines.append(f"Votre paiement {of_period} est prévu le {day(payment['payment_date'])}.")
+    else:
+        if "waiting_period" in payment.get("reasons", []):
+            lines += [d["message"] for d in payment["reason_details"] if d["code"] == "waiting_period"]
+            lines.append(f"Votre premier paiement couvrira {period}.")
+        else:
+            lines.append(f"Votre prochain paiement sera celui {of_period}.")
+        lines.append(
+            f"Il partira après votre actualisation, possible à partir du {day(payment['declaration_opens_on'])} : "
+            f"vers le {day(payment['payment_date'])}, et au plus tard le {day(payment['latest_payment_date'])}."
+        )
+    withheld = amount(payment.get("overpayment_withheld"))
+    estimated = "Montant estimé" if payment.get("estimate") else "Montant"
+    if withheld > 0:
+        lines.append(
+            f"{estimated} : {eur(payment['net'])} net, après la retenue de {eur(payment['overpayment_withheld'])} "
+            f"pour votre trop-perçu ({eur(payment['net_before_withholding'])} avant la retenue)"
+            + (", sans salaire déclaré." if payment.get("estimate") else ".")
+        )
+    else:
+        lines.append(
+            f"{estimated} : {eur(payment['net'])} net" + (", sans salaire déclaré." if payment.get("estimate") else ".")
+        )
+    if payment["status"] == "scheduled":
+        lines.append("Comptez ensuite 1 à 3 jours selon votre banque.")
+    return lines
+
+
 def describe_next_payment(payment: dict) -> list[str]:
     status = payment["status"]
     if status == "none":
-        return [detail["message"] for detail in payment.get("reason_details", [])] or [
+        lines = [detail["message"] for detail in payment.get("reason_details", [])] or [
             "Aucun paiement n'est prévu dans votre dossier."
         ]
-    period = month(payment["period"])
-    of_period = of_month(payment["period"])
+        if "end_of_rights" in payment.get("reasons", []):
+            lines.append(AFTER_RIGHTS)
+        return lines
+    if status == "suspended":
+        lines = [detail["message"] for detail in payment.get("reason_details", [])]
+        lines.append(f"Rien n'est versé pour {months_fr(payment.get('months') or [payment['period']])}.")
+        lines.append(WHAT_TO_DO["sanction"])
+        if payment.get("then"):
+            lines += _expected(payment["then"])
+        return lines
     if status == "blocked":
-        lines = [f"Votre paiement {of_period} ({eur(payment['net'])} net) n'est pas parti pour le moment."]
+        lines = [
+            f"Votre paiement {of_month(payment['period'])} ({eur(payment['net'])} net) n'est pas parti pour le moment."
+        ]
         lines += [detail["message"] for detail in payment.get("reason_details", [])]
         lines += [WHAT_TO_DO[code] for code in payment.get("reasons", []) if code in WHAT_TO_DO]
+        if payment.get("then"):
+            lines += _expected(payment["then"])
         return lines
-    if status == "scheduled":
-        return [
-            f"Votre paiement {of_period}, {eur(payment['net'])} net, est prévu le {day(payment['payment_date'])}.",
-            "Comptez ensuite 1 à 3 jours selon votre banque.",
-        ]
-    lines = []
-    if "waiting_period" in payment.get("reasons", []):
-        lines += [detail["message"] for detail in payment["reason_details"]]
-        lines.append(f"Votre premier paiement couvrira {period}.")
-    else:
-        lines.append(f"Votre prochain paiement sera celui {of_period}.")
-    lines.append(
-        f"Il partira après votre actualisation, possible à partir du {day(payment['declaration_opens_on'])} : "
-        f"en général vers le {day(payment['payment_date'])}."
-    )
-    lines.append(f"Montant estimé : {eur(payment['net'])} net, sans salaire déclaré.")
-    return lines
+    return _expected(payment)
 
 
 class ActionAnswerPaymentDate(PersonalAction):
@@ -79,7 +116,7 @@ class ActionAnswerMissingPayment(PersonalAction):
     ) -> list[EventType]:
         payment = await access.get("payments/next")
         lines: list[str] = []
-        if payment["status"] not in ("blocked", "none"):
+        if payment["status"] not in ("blocked", "suspended", "none"):
             history = (await access.get("payments", limit="1"))["payments"]
             last = history[0] if history else None
             if last and last["status"] == "paid":

@@ -10,8 +10,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from bot.clock import PARIS
-from bot.formatting import format_date_fr, format_eur, format_month_fr, format_of_month_fr
+from bot.common.clock import PARIS
+from bot.common.formatting import format_date_fr, format_eur, format_month_fr, format_of_month_fr
 
 
 def amount(value: str | None) -> Decimal:
@@ -59,6 +59,14 @@ def data_date(computed_at: str | None) -> str:
 
 def days(count: int) -> str:
     return f"{count} jour" if count in (0, 1) else f"{count} jours"
+
+
+# What a person can do when the rights end: said after the end date, and shortly before it.
+AFTER_RIGHTS = (
+    "Un conseiller peut faire le point avec vous sur la suite : l'allocation de solidarité spécifique (ASS) "
+    "si vous avez travaillé au moins 5 ans dans les 10 dernières années, ou un rechargement de vos droits "
+    "si vous avez retravaillé au moins 6 mois (910 heures)."
+)
 
 
 DAILY = re.compile(r"(par\s+jour|journali|/\s*jour|chaque\s+jour|\bpar\s+j\b)", re.IGNORECASE)

@@ -627,6 +627,14 @@ def _overpayment_balance(f: Facts) -> Words:
     )
 
 
+@_says("overpayment_rules_unknown")
+def _overpayment_rules_unknown(_f: Facts) -> Words:
+    return (
+        "Trop-perçu",
+        "Ce trop-perçu a été notifié avant les règles que je connais : un conseiller peut vous en donner le détail.",
+    )
+
+
 @_says("overpayment_contest_closed")
 def _overpayment_contest_closed(f: Facts) -> Words:
     return (
@@ -635,6 +643,9 @@ def _overpayment_contest_closed(f: Facts) -> Words:
         "remise gracieuse (annulation de tout ou partie de la dette) si votre situation est difficile, ou "
         "saisir le médiateur de France Travail si vous êtes en désaccord.",
     )
+
+
+ESTIMATE_ASSUMPTION = "Estimation sans revenu d'activité déclaré pour ce mois."
 
 
 # Reasons of a payment that is blocked, missing or lower (are-rules.md §10)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import holidays
 
 # Metropolitan France. The library fills in a year the first time a day of it is asked.
-_FRENCH_HOLIDAYS = holidays.France()
+_FRENCH_HOLIDAYS = holidays.country_holidays("FR")
 
 
 def month_of(text: str) -> date:

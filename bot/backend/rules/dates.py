@@ -62,7 +62,7 @@ _HOLIDAYS_LOCK = threading.Lock()
 @lru_cache(maxsize=64)
 def _holidays_of(year: int) -> frozenset[date]:
     # Metropolitan France: the payment calendar of France Travail follows it.
-    return frozenset(holidays.France(years=year))
+    return frozenset(holidays.country_holidays("FR", years=year))
 
 
 def _french_holidays(year: int) -> frozenset[date]:

@@ -348,7 +348,7 @@ def monthly_allowance(
         full_rate_daily_allowance=aj,
         reduced_from=reduced_from,
         degressivity_day_on=day_183_on,
-        paid_dates=tuple(payable.paid_day_date(k) for k in range(1, paid + 1)),
+        paid_dates=payable.paid_dates(paid),
     )
 
 

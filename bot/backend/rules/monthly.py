@@ -55,6 +55,20 @@ class PayableDays:
     suspended_days: int = 0  # calendar days of the month under a sanction, at most its basis
     covered: tuple[date, ...] = ()  # the calendar days paid, for a partly covered month
 
+    def paid_dates(self, count: int) -> tuple[date, ...]:
+        """The calendar days of the first ``count`` paid days (``paid_day_date`` of 1 to ``count``)."""
+        if not 0 <= count <= self.days or (count and self.window_start is None):
+            raise ValueError(f"{count} paid days is not within the {self.days} days of this month")
+        if self.covered:
+            return self.covered[:count]
+        if not count:
+            return ()
+        assert self.window_start is not None
+        last = month_end(self.window_start)
+        start = self.window_start
+        within = min(count, (last - start).days + 1)
+        return tuple(start + timedelta(days=i) for i in range(within)) + (last,) * (count - within)
+
     def paid_day_date(self, number: int) -> date:
         """The calendar day of the ``number``-th paid day of the month (1 is the first)."""
         if not 1 <= number <= self.days or self.window_start is None:

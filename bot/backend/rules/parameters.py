@@ -269,6 +269,7 @@ def _index(parameters: Iterable[Parameter]) -> dict[str, list[Parameter]]:
 
 
 _INDEX = _index(PARAMETERS)
+_HISTORY = {name: tuple(entries) for name, entries in _INDEX.items()}
 
 
 def parameter_names() -> tuple[str, ...]:
@@ -278,15 +279,18 @@ def parameter_names() -> tuple[str, ...]:
 
 def history(name: str) -> tuple[Parameter, ...]:
     """Every dated value of ``name``, oldest first."""
-    if name not in _INDEX:
+    if name not in _HISTORY:
         raise ParameterNotFound(f"unknown parameter {name!r}")
-    return tuple(_INDEX[name])
+    return _HISTORY[name]
+
+
+_STARTS = {name: [p.effective_from for p in entries] for name, entries in _INDEX.items()}
 
 
 def parameter_on(name: str, day: date) -> Parameter:
     """The entry of ``name`` in force on ``day``."""
     entries = history(name)
-    position = bisect.bisect_right([p.effective_from for p in entries], day)
+    position = bisect.bisect_right(_STARTS[name], day)
     if position == 0:
         raise ParameterNotFound(
             f"no value of {name!r} before {entries[0].effective_from.isoformat()} (asked for {day.isoformat()})"

@@ -96,6 +96,8 @@ def _write_persona(session: Session, spec: PersonaSpec, today: date, serial: int
 
 def _shift_to_end_of_rights(spec: PersonaSpec, contracts: tuple[ContractSpec, ...]) -> tuple[ContractSpec, ...]:
     """Move the contracts in time so that the rights end on the wanted day."""
+    if spec.target_end_of_rights is None:
+        return contracts
     for _ in range(3):
         probe = JobSeeker(birth_date=spec.birth_date, department=spec.department)
         claim = build_claim(contracts, contracts[-1].end + timedelta(days=1))

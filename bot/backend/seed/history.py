@@ -153,7 +153,7 @@ def write_history(session: Session, person: JobSeeker, claim: Claim, today: date
         blocking, lowering = month_reasons(entry, rights)
         payment_date = entry.payment.expected if entry.payment is not None else None
         withheld = Decimal(0)
-        if overpayment is not None and payment_date is not None and contest_deadline < payment_date:
+        if overpayment is not None and contest_deadline and payment_date and contest_deadline < payment_date:
             withheld = min(overpayment.monthly_withholding, overpayment.remaining, computed.net)
             overpayment.remaining -= withheld
             if withheld:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -148,10 +149,29 @@ def open_file(session: Session, person: JobSeeker, today: date) -> PersonFile:
     declarations = list(session.execute(select(Declaration).where(Declaration.job_seeker_id == person.id)).scalars())
     awaited = list(session.execute(select(AwaitedDocument).where(AwaitedDocument.job_seeker_id == person.id)).scalars())
     facts = claim_facts(person, claim)
-    rights = compute_rights(facts)
     events = claim_events(claim, declarations, awaited, payments)
-    timeline = claim_timeline(facts, rights, events, today)
+    rights, timeline = computed(facts, events, today)
     return PersonFile(person, claim, facts, rights, timeline, {p.period: p for p in payments}, today, events)
+
+
+def computed(facts: ClaimFacts, events: ClaimEvents, today: date) -> tuple[Rights, Timeline]:
+    """The rights and the timeline of a file, computed once for the same facts and day.
+
+    A conversation asks the backend several times about the same file: the rules are
+    pure and their results immutable, so the same inputs give the same objects."""
+    key = (
+        tuple(sorted(events.declarations.items())),
+        events.sanctions,
+        tuple(sorted(events.held.items())),
+    )
+    return _computed(facts, key, today)
+
+
+@lru_cache(maxsize=1024)
+def _computed(facts: ClaimFacts, key: tuple, today: date) -> tuple[Rights, Timeline]:
+    declarations, sanctions, held = key
+    rights = compute_rights(facts)
+    return rights, claim_timeline(facts, rights, ClaimEvents(dict(declarations), sanctions, dict(held)), today)
 
 
 def month_reasons(entry: TimelineMonth, rights: Rights) -> tuple[list[str], list[str]]:

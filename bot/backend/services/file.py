@@ -36,6 +36,7 @@ from bot.backend.rules import (
 from bot.backend.rules.dates import add_months, month_start, next_month
 from bot.backend.services import overpayments as overpayment_views
 from bot.backend.services.claim import PersonFile, month_reasons, open_file
+from bot.common import clock
 
 BLOCKED_STATUSES = (MonthStatus.HELD, MonthStatus.NOT_DECLARED, MonthStatus.SUSPENDED)
 
@@ -49,7 +50,8 @@ def period(month: date) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    """When the figures are computed: the real time on the backend's day (``ALLOCBOT_TODAY`` pins it)."""
+    return clock.now().astimezone(timezone.utc).isoformat()
 
 
 def _iso(value: datetime) -> str:
@@ -222,7 +224,7 @@ def allowance(session: Session, person: JobSeeker, month: date, today: date) -> 
         view["payment"] = payment_view(stored)
         view["computed_at"] = view["payment"]["computed_at"]
     elif view["status"] == MonthStatus.ESTIMATED.value and month >= month_start(today):
-        view["assumption"] = "Estimation sans revenu d'activité déclaré pour ce mois."
+        view["assumption"] = wording.ESTIMATE_ASSUMPTION
     return view
 
 
@@ -262,8 +264,14 @@ def rights_view(file: PersonFile) -> dict:
         "sanction": (
             {"from": file.claim.sanction_from.isoformat(), "until": until.isoformat()} if until is not None else None
         ),
-        "explanation": wording.explanation(rights.explanation + timeline.explanation),
+        # The end of rights and the dégressivité first: "pourquoi ?" after this answer reads the first steps.
+        "explanation": wording.explanation(timeline.explanation + _duration_first(rights.explanation)),
     }
+
+
+def _duration_first(steps: tuple) -> tuple:
+    durations = tuple(s for s in steps if s.code.startswith("duration"))
+    return durations + tuple(s for s in steps if not s.code.startswith("duration"))
 
 
 def payment_history(session: Session, person: JobSeeker, limit: int, today: date) -> list[dict]:
@@ -287,13 +295,13 @@ def _expected_view(session: Session, file: PersonFile, entry: TimelineMonth, wit
         lowering.append(PaymentReason.OVERPAYMENT_WITHHELD.value)
     window = declaration_window(entry.month)
     reasons = blocking + lowering
-    view = {
+    # Said with the date: why the first payment waits. The withholding has its own figures below.
+    details = reason_details(session, file, entry.month, [r for r in reasons if r == "waiting_period"])
+    return {
         "status": "expected" if entry.estimated else "scheduled",
         "period": period(entry.month),
         "reasons": reasons,
-        "reason_details": reason_details(
-            session, file, entry.month, [r for r in reasons if r != "overpayment_withheld"]
-        ),
+        "reason_details": details,
         "payment_date": payment.expected.isoformat(),
         "latest_payment_date": payment.latest.isoformat(),
         "declaration_opens_on": window.opens.isoformat(),
@@ -308,14 +316,6 @@ def _expected_view(session: Session, file: PersonFile, entry: TimelineMonth, wit
         "computed_at": _now(),
         "explanation": wording.explanation(computed.explanation + payment.explanation),
     }
-    if withheld:
-        view["reason_details"].append(
-            {
-                "code": PaymentReason.OVERPAYMENT_WITHHELD.value,
-                "message": wording.reason_message(PaymentReason.OVERPAYMENT_WITHHELD.value, withheld=withheld),
-            }
-        )
-    return view
 
 
 def _blocked_view(session: Session, file: PersonFile, entry: TimelineMonth, run: list[TimelineMonth]) -> dict:
@@ -332,7 +332,8 @@ def _blocked_view(session: Session, file: PersonFile, entry: TimelineMonth, run:
     )
     if suspended:
         # Nothing is due for a suspended month: no amount is said for it.
-        view.update(net=None, gross=None, days_paid=0, sanction_until=sanction_until(file, entry.month).isoformat())
+        until = sanction_until(file, entry.month)
+        view.update(net=None, gross=None, days_paid=0, sanction_until=until.isoformat() if until else None)
     elif stored is None:
         view.update(
             net=money(entry.allowance.net), gross=money(entry.allowance.gross), days_paid=entry.allowance.days_paid
@@ -369,7 +370,7 @@ def next_payment_view(session: Session, file: PersonFile) -> dict:
     after = next((m for m in pending if m.status in (MonthStatus.SCHEDULED, MonthStatus.ESTIMATED)), None)
     if after is not None and first.status in (MonthStatus.SUSPENDED, MonthStatus.HELD):
         view["then"] = _expected_view(session, file, after, withholding)
-    view["computed_at"] = view.get("computed_at") or _now()
+    view["computed_at"] = _now()  # the answer is read from the file now, the stored figures with it
     return view
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.backend import wording
 from bot.backend.models import Overpayment, OverpaymentStatus
-from bot.backend.rules import Instalment, MonthStatus, ParameterNotFound, overpayment_status
+from bot.backend.rules import Instalment, MonthStatus, ParameterNotFound, overpayment_status, step
 from bot.backend.rules import OverpaymentStatus as Status
 from bot.backend.rules.dates import month_start
 from bot.backend.services.claim import PersonFile
@@ -132,13 +132,7 @@ def overpayments(session: Session, file: PersonFile) -> list[dict]:
                 status=row.status.value,
                 remaining=money(row.remaining),
                 monthly_withholding=money(row.monthly_withholding),
-                explanation=[
-                    {
-                        "label": "Trop-perçu",
-                        "detail": "Ce trop-perçu a été notifié avant les règles que je connais : un conseiller "
-                        "peut vous en donner le détail.",
-                    }
-                ],
+                explanation=wording.explanation((step("overpayment_rules_unknown"),)),
             )
             views.append(view)
             continue

@@ -109,3 +109,22 @@ def test_payment_skips_public_holidays():
     # 15 August is a public holiday -> latest Monday 18 August.
     dates = payment_dates(date(2025, 7, 1), date(2025, 8, 10))
     assert (dates.expected, dates.latest) == (date(2025, 8, 13), date(2025, 8, 18))
+
+
+@pytest.mark.parametrize(
+    ("month", "first_paid", "remaining", "suspended"),
+    [
+        (date(2025, 8, 1), date(2025, 7, 8), 500, ()),  # a whole 31-day month: the 31st is not paid
+        (date(2026, 2, 1), date(2025, 7, 8), 500, ()),  # February paid 30 days on 28
+        (date(2025, 7, 1), date(2025, 7, 8), 500, ()),  # the first month, from the 8th
+        (date(2025, 9, 1), date(2025, 7, 8), 500, ((date(2025, 9, 10), date(2025, 9, 20)),)),
+    ],
+)
+def test_paid_days_have_their_calendar_day(month, first_paid, remaining, suspended):
+    payable = payable_days(month, first_paid, remaining, suspended)
+    dates = payable.paid_dates(payable.days)
+    assert dates == tuple(payable.paid_day_date(k) for k in range(1, payable.days + 1))
+    assert all(d.month == month.month for d in dates) and list(dates) == sorted(dates)
+    assert not any(start <= d <= end for start, end in suspended for d in dates)
+    if payable.whole_month:
+        assert dates[:28] == tuple(date(month.year, month.month, k) for k in range(1, 29))

@@ -15,7 +15,7 @@ from bot.backend.rules import (
     minimum_daily_allowance,
     monthly_allowance,
 )
-from bot.backend.rules.net import rounded_daily_net
+from bot.backend.rules.net import net_of, rounded_daily_net
 from bot.backend.wording import detail
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
@@ -106,3 +106,29 @@ def test_month_totals_are_rounded_at_the_end():
     day = daily_net(facts, rights, rights.daily_allowance, AUG_2025)
     assert (day.gross, day.net) == (Decimal("114.00"), Decimal("100.50"))
     assert detail(day.explanation[-1]) == "114,00 € brut, soit 100,50 € net par jour."
+
+
+def test_part_timers_are_floored_at_their_own_pro_rata_minimum():
+    # Half-time (ratio 0,5): minimum 32,13 × 0,5 = 16,065 €. AJ 21,20 €, SJR 36,16 €: the whole
+    # 3 % × 36,16 = 1,0848 € is taken (21,20 − 1,08 stays above 16,065); with the full-time
+    # minimum it would not be taken at all. At 16,07 € only the 0,005 € above the floor is taken.
+    on = date(2026, 11, 1)
+    half = minimum_daily_allowance(on, Decimal("0.5"))
+    assert half == Decimal("16.065")
+    assert daily_deductions(Decimal("21.20"), Decimal("36.16"), half, on).retirement == Decimal("1.0848")
+    assert daily_deductions(Decimal("16.07"), Decimal("36.16"), half, on).retirement == Decimal("0.005")
+
+
+def test_the_month_net_is_rounded_once():
+    # AJ 73,08 €, SJR 128,22 €, Alsace-Moselle, 30 days of November 2026: deductions in full
+    # precision 115,398 + 133,550046 + 10,770165 + 32,886 = 292,604211 €, net 2 192,40 − that
+    # = 1 899,795789 -> 1 899,80 € (rounding each deduction first gave 1 899,79 €). The parts
+    # shown (115,40 + 133,55 + 10,77 + 32,88 = 292,60) add up to gross − net.
+    on = date(2026, 11, 1)
+    day = daily_deductions(Decimal("73.08"), Decimal("128.22"), minimum_daily_allowance(on), on, alsace_moselle=True)
+    gross, net, parts = net_of(
+        30 * day.gross, (30 * day.retirement, 30 * day.csg, 30 * day.crds, 30 * day.alsace_moselle)
+    )
+    assert (gross, net) == (Decimal("2192.40"), Decimal("1899.80"))
+    assert sum(parts) == gross - net == Decimal("292.60")
+    assert parts == (Decimal("115.40"), Decimal("133.55"), Decimal("10.77"), Decimal("32.88"))
