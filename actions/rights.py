@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from rasa_sdk import Tracker
@@ -48,14 +49,16 @@ def describe_rights(rights: dict, on: date, about_sanction: bool = False) -> lis
     sanction = describe_sanction(rights)
     if about_sanction and sanction is None:
         return ["Aucune sanction n'est en cours dans votre dossier.", *describe_rights(rights, on)]
+    if about_sanction and sanction:
+        return [sanction]  # asked how long the sanction lasts: its end, not the end of rights
     if rights.get("ended") or rights["days_left"] == 0:
         return [f"Vos droits ont pris fin le {day(rights['end_date'])}.", AFTER_RIGHTS]
-    lines = [sanction] if about_sanction and sanction else []
+    lines = []
     lines.append(
         f"Vos droits courent jusqu'au {day(rights['end_date'])} : il vous reste {days(rights['days_left'])} "
         f"indemnisés, sur les {days(rights['duration_days'])} ouverts à partir du {day(rights['first_paid_day'])}."
     )
-    if sanction and not about_sanction:
+    if sanction:
         lines.append(sanction)
     pushed = _pushed_back(rights)
     if pushed:
@@ -78,6 +81,7 @@ def describe_rights(rights: dict, on: date, about_sanction: bool = False) -> lis
     return lines
 
 
+RIGHTS_WORDS = re.compile(r"droits?\b|indemnis|ch[oô]m|\bare\b|\balloc", re.IGNORECASE)
 SANCTION_WORDS = ("sanction", "sanctionne", "sanctionné", "suspension", "suspendu", "suspendue", "radiation")
 
 
@@ -93,7 +97,11 @@ class ActionAnswerRightsDuration(PersonalAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
     ) -> list[EventType]:
         rights = await access.get("rights")
-        about_sanction = asks_about_sanction(tracker.latest_message.get("text") or "")
+        # "ça dure combien de temps la sanction ?", or "et ça dure jusqu'à quand ?" right after it
+        # (but "jusqu'à quand je suis indemnisé ?" is about the rights, whatever came before).
+        text = tracker.latest_message.get("text") or ""
+        after_sanction = tracker.get_slot("last_answer") == "sanction" and not RIGHTS_WORDS.search(text)
+        about_sanction = asks_about_sanction(text) or after_sanction
         dispatcher.utter_message(text="\n".join(describe_rights(rights, today(), about_sanction)))
         answered = "sanction" if rights.get("sanction") and about_sanction else "rights_duration"
         return [SlotSet("last_answer", answered)]

@@ -28,14 +28,20 @@ Words = tuple[str, str]  # label, detail
 _SAYINGS: dict[str, Callable[[Facts], Words]] = {}
 
 
-def _says(code: str) -> Callable[[Callable[[Facts], Words]], Callable[[Facts], Words]]:
-    def register(function: Callable[[Facts], Words]) -> Callable[[Facts], Words]:
-        if code in _SAYINGS:
+def _registered(table: dict[str, Callable[[Facts], Any]], code: str) -> Callable[[Callable[[Facts], Any]], Any]:
+    """A decorator putting the function in ``table`` under ``code`` (once)."""
+
+    def register(function: Callable[[Facts], Any]) -> Callable[[Facts], Any]:
+        if code in table:
             raise ValueError(f"two sayings for {code!r}")
-        _SAYINGS[code] = function
+        table[code] = function
         return function
 
     return register
+
+
+def _says(code: str) -> Callable[[Callable[[Facts], Words]], Callable[[Facts], Words]]:
+    return _registered(_SAYINGS, code)
 
 
 def eur(amount: Decimal) -> str:
@@ -654,11 +660,7 @@ _REASONS: dict[str, Callable[[Facts], str]] = {}
 
 
 def _reason(code: str) -> Callable[[Callable[[Facts], str]], Callable[[Facts], str]]:
-    def register(function: Callable[[Facts], str]) -> Callable[[Facts], str]:
-        _REASONS[code] = function
-        return function
-
-    return register
+    return _registered(_REASONS, code)
 
 
 def reason_message(code: str, **facts: Any) -> str:

@@ -128,7 +128,7 @@ def _awaited_label(session: Session, person: JobSeeker, month: date) -> str | No
     return documents[0].label if documents else None
 
 
-def monthly_view(file: PersonFile, entry: TimelineMonth) -> dict:
+def monthly_view(entry: TimelineMonth) -> dict:
     computed = entry.allowance
     return {
         "days_payable": computed.days_payable,
@@ -150,7 +150,7 @@ def monthly_view(file: PersonFile, entry: TimelineMonth) -> dict:
     }
 
 
-def _no_month(month: date) -> dict:
+def _no_month() -> dict:
     zero = money(Decimal(0))
     return {
         "days_payable": 0,
@@ -191,7 +191,7 @@ def month_view(file: PersonFile, month: date) -> dict:
         view.update(
             status="before_start" if before and rights.eligible else ("no_rights" if before else "after_end"),
             daily={"gross": money(Decimal(0)), "net": money(Decimal(0))},
-            monthly=_no_month(month),
+            monthly=_no_month(),
             explanation=wording.explanation(rights.explanation + timeline.explanation),
         )
         return view
@@ -202,7 +202,7 @@ def month_view(file: PersonFile, month: date) -> dict:
         view["daily"] = {"gross": money(rate), "net": money(daily_net(file.facts, rights, rate, month).net)}
     else:
         view["daily"] = {"gross": money(Decimal(0)), "net": money(Decimal(0))}
-    view["monthly"] = monthly_view(file, entry)
+    view["monthly"] = monthly_view(entry)
     until = sanction_until(file, month)
     if until is not None:
         view["sanction_until"] = until.isoformat()

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from bot.backend.calendar import add_months
+from bot.backend.rules.dates import add_months
 from bot.formatting import format_eur, format_month_fr, format_number
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:@[0-9+\-]+)*(?:\.[A-Za-z0-9_]+)*)(?::([a-z_]+))?\}")

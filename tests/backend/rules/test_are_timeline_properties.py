@@ -15,6 +15,7 @@ from are_strategies import claim_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.backend import wording
 from bot.backend.rules import (
     Instalment,
     MonthStatus,
@@ -266,3 +267,14 @@ def test_overpayments_notified_remaining_and_the_withholding_said(
         if status.remaining:
             said = next(s for s in status.explanation if s.code == "overpayment_withholding")
             assert said.facts["applied"] and said.facts["monthly"] == decided
+
+
+@FILES
+@given(claim_files())
+def test_every_step_of_every_view_is_said_in_french(file):
+    timeline, _ = timeline_of(file)
+    steps = [*timeline.rights.explanation, *timeline.explanation]
+    for entry in timeline.months:
+        steps += [*entry.allowance.explanation, *(entry.payment.explanation if entry.payment else ())]
+    for said in wording.explanation(steps):
+        assert said["label"] and said["detail"] and "{" not in said["detail"]
