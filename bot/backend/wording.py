@@ -654,7 +654,7 @@ def _overpayment_contest_closed(f: Facts) -> Words:
 ESTIMATE_ASSUMPTION = "Estimation sans revenu d'activité déclaré pour ce mois."
 
 
-# Reasons of a payment that is blocked, missing or lower (are-rules.md §10)
+# Reasons of a payment that is blocked, missing or lower (docs/are-rules.md §10)
 
 _REASONS: dict[str, Callable[[Facts], str]] = {}
 

@@ -85,7 +85,7 @@ NEEDS: tuple[Need, ...] = (
     Need("ask_how_to_declare_work", Group.ALLOWANCE, "utter_how_to_declare_work", "Comment déclarer mon travail"),
     Need("simulate_earnings", Group.PERSONAL, "action_simulate_earnings", "Ce que je toucherai si je travaille"),
     Need("ask_overpayment", Group.PERSONAL, "action_answer_overpayment", "Un trop-perçu"),
-    Need("contest_decision", Group.ALLOWANCE, "utter_contest_decision", "Contester une décision"),
+    Need("contest_decision", Group.ALLOWANCE, "action_answer_contest", "Contester une décision"),
     Need("ask_other_benefit", Group.ELSEWHERE, "utter_other_benefit", "Une autre aide (RSA, APL, CAF)"),
     Need("out_of_scope", Group.ELSEWHERE, "utter_out_of_scope"),
     Need("express_distress", Group.HUMAN, "utter_distress", "Je suis en difficulté"),

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.clock import PARIS
+from bot.common.clock import PARIS
 from bot.handoff.opening_hours import DEFAULT_HOURS, InvalidSchedule, is_public_holiday, parse
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit

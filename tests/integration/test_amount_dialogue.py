@@ -14,7 +14,7 @@ import pytest
 
 from bot.backend.seed import synthetic_identity
 from bot.backend.seed.personas import personas
-from bot.formatting import format_date_fr, format_eur
+from bot.common.formatting import format_date_fr, format_eur
 from tests.servers import SERVICE_TOKEN, TEST_TODAY
 
 PERSONAS = personas(date.fromisoformat(TEST_TODAY))

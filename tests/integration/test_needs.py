@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from bot.backend.seed.personas import personas
-from bot.formatting import format_date_fr, format_eur, format_month_fr
+from bot.common.formatting import format_date_fr, format_eur, format_month_fr
 from tests.integration.conversation import BackendView, Conversation
 from tests.servers import TEST_TODAY
 

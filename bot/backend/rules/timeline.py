@@ -8,7 +8,7 @@ and pushes back (work, sanction, no declaration), and when its payment leaves. T
 rights view (end date, days left, dégressivité date), the next payment, the estimate
 of a month and the seed's payments are all read from it; nothing else recomputes them.
 
-Interpretation choices (are-rules.md §3, §4, §6, §10):
+Interpretation choices (docs/are-rules.md §3, §4, §6, §10):
 
 - Months still to come are projected as declared without work on the day their
   window opens (or today, if it is already open), so that every future date and

@@ -4,6 +4,7 @@ payment dates, days left (the choices written in docs/backend.md)."""
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from are_builders import claim, contract, projection
 
 from bot.backend.rules import (
@@ -15,6 +16,8 @@ from bot.backend.rules import (
     compute_rights,
 )
 from bot.backend.wording import as_text
+
+pytestmark = pytest.mark.unit  # the fast loop: make unit
 
 
 def _claim_3000():

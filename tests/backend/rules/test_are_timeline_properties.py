@@ -2,7 +2,7 @@
 
 One timeline gives the rights view, the next payment, the monthly amounts and every
 date the bot says; these properties check that they agree with each other and with
-the rules of are-rules.md, recomputed here by other means where that is possible.
+the rules of docs/are-rules.md, recomputed here by other means where that is possible.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import holidays
+import pytest
 from are_strategies import claim_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +31,9 @@ from bot.backend.rules import (
 )
 from bot.backend.rules.dates import add_months, month_end, month_start, next_month
 
-FILES = settings(max_examples=60, deadline=None)
+pytestmark = pytest.mark.unit  # the fast loop: make unit
+
+FILES = settings(max_examples=40, deadline=None)
 FRENCH_HOLIDAYS = holidays.France(years=range(2023, 2031))
 
 
