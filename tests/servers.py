@@ -68,6 +68,9 @@ class Stack(_stack.Stack):
             env={"ALLOCBOT_BACKEND_SERVICE_TOKEN": SERVICE_TOKEN, "ALLOCBOT_ACCESS_TOKEN_SECRET": ACCESS_SECRET},
         )
         self.env["ALLOCBOT_COUNSELLOR_HOURS"] = COUNSELLOR_HOURS
+        # The test clients play the reverse proxy (they connect from loopback) and name the person behind
+        # it in X-Forwarded-For (tests/fakes/addresses.py), so that per-origin throttles count people apart.
+        self.env["ALLOCBOT_TRUSTED_PROXIES"] = "127.0.0.1"
         self.saas_port = free_port()  # chosen before Rasa starts: tests/fakes/saas.py listens there
         self.env.update(channel_env(workdir, self.saas_port))
 

@@ -107,8 +107,11 @@ def new_client(timeout_seconds: float = 30, connections: int = 256) -> httpx.Asy
 class Target:
     """A Rasa server and the conversation its simulated people have with it."""
 
-    def __init__(self, url: str, script: Script, processes: dict[str, int] | None = None):
+    def __init__(
+        self, url: str, script: Script, processes: dict[str, int] | None = None, headers: dict[str, str] | None = None
+    ):
         self.webhook = f"{url}/webhooks/rest/webhook"
+        self.headers = headers or {}  # allocbot's REST channel needs its token (bot/channels/rest.py)
         self.script = script
         self.processes = processes or {}  # process name -> session id, for CPU accounting
         self.run_id = uuid.uuid4().hex[:8]
@@ -121,7 +124,9 @@ class Target:
     async def say(self, client: httpx.AsyncClient, sender: str, turn: Turn) -> str | None:
         """Send one message; returns None when the reply is right, otherwise what went wrong."""
         try:
-            response = await client.post(self.webhook, json={"sender": sender, "message": turn.text})
+            response = await client.post(
+                self.webhook, json={"sender": sender, "message": turn.text}, headers=self.headers
+            )
         except httpx.TimeoutException as exc:
             return f"timeout: {type(exc).__name__}"
         except httpx.HTTPError as exc:

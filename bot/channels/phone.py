@@ -36,6 +36,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 import bot.config  # noqa: F401 - loads .env: Rasa imports this module before anything of ours
+from bot.channels.inbound import clean_payload
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
 from bot.channels.segments import chosen_payload
 from bot.channels.state import ChannelStore, Contact, channels_db_url, utcnow
@@ -298,7 +299,7 @@ class PhoneChannel(InputChannel):
         if contact.choices:
             await self.db("set_choices", sender_id, [])
         message = UserMessage(
-            payload or text,
+            payload or clean_payload(text),
             self.get_output_channel(),
             sender_id,
             input_channel=self.name(),

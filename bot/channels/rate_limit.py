@@ -50,10 +50,12 @@ class SenderRateLimiter:
         self._lock = threading.Lock()  # cheap; makes the limiter safe in threaded servers too
 
     @classmethod
-    def from_env(cls, prefix: str = "ALLOCBOT_RATE_LIMIT") -> SenderRateLimiter:
+    def from_env(
+        cls, prefix: str = "ALLOCBOT_RATE_LIMIT", default_max_messages: int = DEFAULT_MAX_MESSAGES
+    ) -> SenderRateLimiter:
         """``{prefix}_MAX_MESSAGES`` messages per ``{prefix}_PER_SECONDS`` (defaults 20 per 60 s)."""
         return cls(
-            int(os.environ.get(f"{prefix}_MAX_MESSAGES") or DEFAULT_MAX_MESSAGES),
+            int(os.environ.get(f"{prefix}_MAX_MESSAGES") or default_max_messages),
             float(os.environ.get(f"{prefix}_PER_SECONDS") or DEFAULT_PER_SECONDS),
             int(os.environ.get(f"{prefix}_MAX_SENDERS") or DEFAULT_MAX_SENDERS),
         )

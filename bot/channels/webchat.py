@@ -8,12 +8,25 @@ It differs from Rasa's ``SocketIOInput`` where a public page needs it to:
   ``customData`` object that anyone can forge; only its ``site_token`` string is
   kept, under ``{"allocbot": {"channel": "web", "site_token": ...}}``. The
   actions verify that token (``bot.site_token``); the channel only carries it.
-- **Conversation ids are ours.** A session id is ``web-`` + 32 hex digits made
-  by the server; anything else a client proposes is replaced by a new one. A
-  client can therefore never write into an SMS/WhatsApp conversation by naming
-  its id, and a socket only speaks in the session it was confirmed.
+- **A conversation id is never a credential.** The browser holds a *session
+  key* (43 random characters made by the server, kept by rasa-webchat in the
+  tab's storage and sent back in ``session_request``); the conversation id that
+  Rasa, the backend, the console and the logs see is ``web-`` + 32 hex digits of
+  its SHA-256. Knowing a conversation id (from a log, a ticket) therefore gives
+  nothing: sent as a session key it is not one, and a key cannot be computed
+  back from the id. Anything else a client proposes gets a new key. A client can
+  never write into an SMS/WhatsApp conversation, and a socket only speaks in the
+  session it was confirmed.
 - **Floods and huge messages stop here**, answered in French, before Rasa:
-  one ``SenderRateLimiter`` per session, a maximum message length.
+  one ``SenderRateLimiter`` per session, another on new sessions per client
+  address (``ALLOCBOT_WEB_NEW_SESSIONS_MAX`` per minute, 30 by default: a whole
+  agency may share one address), a maximum message length.
+- **Typed payloads** (``/intent{...}``) keep only well-formed known entities
+  (``bot.channels.inbound``); the metadata names the origin by a keyed hash of
+  its address (``source``), for the backend's per-origin throttles.
+- **Markdown stays text.** rasa-webchat renders messages as Markdown: every
+  message sent (the bot's and a counsellor's) keeps only ``http(s)`` links and
+  no image (``safe_markdown``).
 
 ``name()`` stays ``"socketio"`` so that Rasa's ``output_channel=latest`` (the
 counsellor console's replies) finds this channel and its output channel.
@@ -21,11 +34,12 @@ counsellor console's replies) finds this channel and its output channel.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import logging
 import os
 import re
-import uuid
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -34,12 +48,15 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from socketio import AsyncServer
 
+from bot.channels.inbound import clean_payload, source_of
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
+from bot.common.web import client_address, trusted_proxies
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "web"
-SESSION_ID = re.compile(r"^web-[0-9a-f]{32}$")
+SESSION_ID = re.compile(r"^web-[0-9a-f]{32}$")  # a conversation id of this channel
+SESSION_KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")  # what the browser holds
 MAX_MESSAGE_CHARS = int(os.environ.get("ALLOCBOT_WEB_MAX_MESSAGE_CHARS") or 1000)
 MAX_SITE_TOKEN_CHARS = 2048  # a real token is ~250 characters
 
@@ -49,6 +66,10 @@ TOO_LONG_TEXT = (
 )
 NOT_TEXT_TEXT = "Je ne peux lire que des messages écrits. Pouvez-vous reformuler par écrit ?"
 NO_SESSION_TEXT = "La connexion a été interrompue. Rechargez la page pour reprendre la conversation."
+TOO_MANY_SESSIONS_TEXT = (
+    "Trop de conversations ont été ouvertes depuis votre connexion en peu de temps. "
+    "Merci de patienter une minute, puis de recharger la page."
+)
 
 
 # Amounts are written with plain spaces ("1 234,56 €", bot.formatting); in a narrow chat bubble
@@ -60,22 +81,48 @@ def keep_amounts_together(text: str) -> str:
     return _AMOUNT_SPACE.sub("\u00a0", text)
 
 
+# rasa-webchat renders Markdown. What could run or load something is made literal with a backslash:
+# a link whose destination is not http(s) (``](javascript:…)``, ``](data:…)``, ``](<…>)``), the ``!``
+# of an image (it becomes a plain link), a reference definition (``[x]: javascript:…``), raw HTML and
+# autolinks other than http(s).
+_NOT_WEB_LINK = re.compile(r"\]\((?!\s*https?://)")
+_IMAGE = re.compile(r"!(?=\[)")
+_DEFINITION = re.compile(r"^( {0,3})\[(?=[^\]\n]*\]:)", re.MULTILINE)
+_TAG = re.compile(r"<(?!https?://)(?=[A-Za-z/!?])")
+
+
+def safe_markdown(text: str) -> str:
+    """The text as the widget should show it: only http(s) links, no image, no HTML."""
+    text = _NOT_WEB_LINK.sub(r"]\\(", text)
+    text = _IMAGE.sub(r"\\!", text)
+    text = _DEFINITION.sub(r"\1\\[", text)
+    return _TAG.sub(r"\\<", text)
+
+
 class WebchatOutput(SocketIOOutput):
-    """Rasa's socket.io output, with amounts that never wrap inside a bubble."""
+    """Rasa's socket.io output: amounts that never wrap inside a bubble, Markdown that stays text."""
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if isinstance(response, dict) and isinstance(response.get("text"), str):
-            response = {**response, "text": keep_amounts_together(response["text"])}
+            response = {**response, "text": keep_amounts_together(safe_markdown(response["text"]))}
         await super()._send_message(socket_id, response)
 
 
-def new_session_id() -> str:
-    return f"web-{uuid.uuid4().hex}"
+def new_session_key() -> str:
+    return secrets.token_urlsafe(32)
 
 
-def build_metadata(custom_data: Any) -> dict:
-    """The only metadata Rasa receives from the web: the channel and, if well-formed, the site token."""
+def conversation_of(session_key: str) -> str:
+    """The conversation id of a session key (one way: the id never gives the key back)."""
+    return "web-" + hashlib.sha256(b"allocbot-web-session|" + session_key.encode()).hexdigest()[:32]
+
+
+def build_metadata(custom_data: Any, source: str | None = None) -> dict:
+    """The only metadata Rasa receives from the web: the channel, the origin's hash and, if well-formed,
+    the site token."""
     allocbot: dict[str, str] = {"channel": CHANNEL}
+    if source:
+        allocbot["source"] = source
     if isinstance(custom_data, dict):
         token = custom_data.get("site_token")
         if isinstance(token, str) and 0 < len(token) <= MAX_SITE_TOKEN_CHARS:
@@ -100,7 +147,13 @@ class WebchatInput(SocketIOInput):
         super().__init__(*args, **kwargs)
         # Per session; ALLOCBOT_RATE_LIMIT_* (shared with SMS and WhatsApp) tunes it without a release.
         self.rate_limiter = SenderRateLimiter.from_env()
-        self._sessions: dict[str, str] = {}  # socket id -> the session it was confirmed
+        self.new_sessions = SenderRateLimiter(
+            int(os.environ.get("ALLOCBOT_WEB_NEW_SESSIONS_MAX") or 30),
+            float(os.environ.get("ALLOCBOT_WEB_NEW_SESSIONS_PER_SECONDS") or 60),
+        )
+        self.proxies = trusted_proxies()
+        self._sessions: dict[str, str] = {}  # socket id -> the conversation it was confirmed
+        self._sources: dict[str, str] = {}  # socket id -> the hash of its client's address
 
     def get_output_channel(self) -> WebchatOutput | None:
         """The output channel Rasa uses for ``output_channel=latest`` (the counsellor console's replies)."""
@@ -110,7 +163,7 @@ class WebchatInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])  # CORS is Sanic's (rasa run --cors)
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
-        sessions = self._sessions
+        sessions, sources = self._sessions, self._sources
         namespace = self.namespace
 
         async def say(room: str, text: str) -> None:
@@ -121,24 +174,38 @@ class WebchatInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=namespace)
-        async def connect(sid: str, _environ: dict, _auth: Any = None) -> bool:
+        async def connect(sid: str, environ: dict, _auth: Any = None) -> bool:
+            request = environ.get("sanic.request")
+            peer = getattr(request, "ip", None) if request is not None else None
+            address = client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"), self.proxies)
+            sources[sid] = source_of("web", address)
             return True
 
         @sio.on("disconnect", namespace=namespace)
         async def disconnect(sid: str) -> None:
             sessions.pop(sid, None)
+            sources.pop(sid, None)
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             proposed = data.get("session_id") if isinstance(data, dict) else None
-            session_id = proposed if isinstance(proposed, str) and SESSION_ID.match(proposed) else new_session_id()
+            if isinstance(proposed, str) and SESSION_KEY.match(proposed):
+                key = proposed
+            elif self.new_sessions.allow(sources.get(sid, "?")):
+                key = new_session_key()
+            else:
+                logger.warning("socket.io: too many new sessions from one address (%s)", sources.get(sid, "?"))
+                await say(sid, TOO_MANY_SESSIONS_TEXT)
+                return
+            session_id = conversation_of(key)
             previous = sessions.get(sid)
             if previous and previous != session_id:
                 await _maybe_await(sio.leave_room(sid, previous, namespace=namespace))
             sessions[sid] = session_id
-            # Always a room, so that the counsellor console (output_channel=latest) reaches every tab of it.
+            # Always a room (the conversation id), so that the counsellor console (output_channel=latest)
+            # reaches every tab of it; only a socket that sent the key joins it.
             await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            await sio.emit("session_confirm", key, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
@@ -158,11 +225,11 @@ class WebchatInput(SocketIOInput):
                 await say(session_id, TOO_LONG_TEXT)
                 return
             message = UserMessage(
-                text,
+                clean_payload(text),
                 WebchatOutput(sio, self.bot_message_evt),
                 session_id,
                 input_channel=self.name(),
-                metadata=build_metadata(data.get("customData")),
+                metadata=build_metadata(data.get("customData"), sources.get(sid)),
             )
             await on_new_message(message)
 

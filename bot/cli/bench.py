@@ -254,7 +254,12 @@ def main(argv: list[str] | None = None) -> int:
             }
             print(f"   prêt en {ready:.1f} s (actions + Rasa), backend {backend_s:.1f} s", flush=True)
             targets = [
-                Target(stack.rasa_url, allocbot_script(args.population), {s.name: s.pid for s in stack.services})
+                Target(
+                    stack.rasa_url,
+                    allocbot_script(args.population),
+                    {s.name: s.pid for s in stack.services},
+                    stack.rest_headers,
+                )
             ]
             if stock:
                 print("→ démarrage du Rasa de base…", flush=True)

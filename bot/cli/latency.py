@@ -46,15 +46,13 @@ def conversation_turns(persona) -> list[tuple[str, str]]:
 def measure(stack: Stack, conversations: int) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = defaultdict(list)
     people = personas(clock.today())
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=30, headers=stack.rest_headers) as client:
         for index in range(conversations):
             persona = people[index % len(people)]
             sender = f"latency-{uuid.uuid4()}"
             for kind, text in conversation_turns(persona):
                 started = time.perf_counter()
-                response = client.post(
-                    f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
-                )
+                response = client.post(stack.rest_webhook, json={"sender": sender, "message": text})
                 elapsed = (time.perf_counter() - started) * 1000
                 if response.status_code != 200 or not response.json():
                     timings["erreurs"].append(elapsed)

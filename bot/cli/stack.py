@@ -45,6 +45,7 @@ def stack_env(database_url: str, backend_url: str, rasa_token: str, today: str |
         "ALLOCBOT_COUNSELLOR_PASSWORD": secrets.token_urlsafe(12),
         "ALLOCBOT_ACTIONS_TOKEN": secrets.token_urlsafe(24),
         "ALLOCBOT_TRACKER_KEY": secrets.token_urlsafe(32),
+        "ALLOCBOT_REST_TOKEN": secrets.token_urlsafe(24),
     }
     if today:
         env["ALLOCBOT_TODAY"] = today
@@ -134,6 +135,15 @@ class Stack:
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def rest_webhook(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+    @property
+    def rest_headers(self) -> dict[str, str]:
+        """What a caller of Rasa's REST channel must send (bot/channels/rest.py)."""
+        return {"Authorization": f"Bearer {self.env['ALLOCBOT_REST_TOKEN']}"}
 
     def stop(self) -> None:
         for service in reversed(self.services):

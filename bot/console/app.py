@@ -34,11 +34,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from bot.common.web import SecurityHeaders
 from bot.console import presenting
 from bot.console import settings as console_settings
 from bot.console.accounts import Accounts, Counsellor, LoginThrottle
 from bot.console.clients import Backend, Rasa, ServiceError
-from bot.console.security import SecurityHeaders, Session, Sessions
+from bot.console.security import HEADERS, Session, Sessions
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="allocbot — console des conseillers", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, headers=HEADERS)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # --- helpers -------------------------------------------------------------------------

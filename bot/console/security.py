@@ -19,10 +19,11 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+
+from bot.common.cookies import SignedCookie
+from bot.common.web import BASE_HEADERS
 
 SESSION_COOKIE = "allocbot_console"
 LOGIN_COOKIE = "allocbot_console_login"
@@ -33,15 +34,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+HEADERS = [(b"content-security-policy", CSP.encode()), *BASE_HEADERS]
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,10 @@ class Sessions:
 
     def __init__(self, secret: str, secure: bool = False):
         self._secret = secret.encode()
-        self._serializer = URLSafeTimedSerializer(secret, salt="allocbot-console-session")
+        self._cookie = SignedCookie(SESSION_COOKIE, secret, "allocbot-console-session", SESSION_SECONDS, secure=secure)
+        self._login = SignedCookie(
+            LOGIN_COOKIE, secret, "allocbot-console-login", LOGIN_FORM_SECONDS, secure=secure, path="/login"
+        )
         self._revoked: set[str] = set()
         self.secure = secure
 
@@ -64,34 +60,19 @@ class Sessions:
 
     # --- session -------------------------------------------------------------
     def open(self, response: Response, login: str) -> None:
-        value = self._serializer.dumps({"login": login, "sid": secrets.token_urlsafe(18)})
-        response.set_cookie(
-            SESSION_COOKIE,
-            value,
-            max_age=SESSION_SECONDS,
-            httponly=True,
-            samesite="strict",
-            secure=self.secure,
-            path="/",
-        )
-        response.delete_cookie(LOGIN_COOKIE, path="/login")
+        self._cookie.write(response, {"login": login, "sid": secrets.token_urlsafe(18)})
+        self._login.clear(response)
 
     def read(self, request: Request) -> Session | None:
-        value = request.cookies.get(SESSION_COOKIE)
-        if not value:
-            return None
-        try:
-            data = self._serializer.loads(value, max_age=SESSION_SECONDS)
-        except BadSignature:
-            return None
-        if not isinstance(data, dict) or data.get("sid") in self._revoked:
+        data = self._cookie.read(request)
+        if data is None or data.get("sid") in self._revoked:
             return None
         return Session(str(data.get("login", "")), str(data.get("sid", "")))
 
     def close(self, response: Response, session: Session | None) -> None:
         if session is not None:
             self._revoked.add(session.session_id)
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        self._cookie.clear(response)
 
     # --- CSRF ------------------------------------------------------------------
     def csrf_token(self, session: Session) -> str:
@@ -100,30 +81,19 @@ class Sessions:
     def csrf_valid(self, session: Session, token: str | None) -> bool:
         return bool(token) and hmac.compare_digest(token.encode(), self.csrf_token(session).encode())
 
+    def _login_nonce(self, request: Request) -> str | None:
+        data = self._login.read(request)
+        nonce = data.get("nonce") if data else None
+        return nonce if isinstance(nonce, str) else None
+
     def login_form(self, request: Request) -> tuple[str, str]:
         """A nonce for the login form's cookie and the form's CSRF token bound to it (there is no session yet)."""
-        nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(18)
+        nonce = self._login_nonce(request) or secrets.token_urlsafe(18)
         return nonce, self._mac("login", nonce)
 
     def keep_login_nonce(self, response: Response, nonce: str) -> None:
-        response.set_cookie(
-            LOGIN_COOKIE,
-            nonce,
-            max_age=LOGIN_FORM_SECONDS,
-            httponly=True,
-            samesite="strict",
-            secure=self.secure,
-            path="/login",
-        )
+        self._login.write(response, {"nonce": nonce})
 
     def login_form_valid(self, request: Request, token: str | None) -> bool:
-        nonce = request.cookies.get(LOGIN_COOKIE)
+        nonce = self._login_nonce(request)
         return bool(nonce and token) and hmac.compare_digest(token.encode(), self._mac("login", nonce).encode())
-
-
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next) -> Response:
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response

@@ -26,8 +26,9 @@ from fastapi.templating import Jinja2Templates
 
 from bot import config as _config  # noqa: F401 - importing it loads .env, as in every process
 from bot import site_token
+from bot.common.web import SecurityHeaders
 from bot.site.backend import Backend
-from bot.site.security import SecurityHeaders, Sessions, SiteSession
+from bot.site.security import Sessions, SiteSession, security_headers
 
 HERE = Path(__file__).resolve().parent
 WEBCHAT_BUNDLE = HERE / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -82,7 +83,9 @@ def parse_birth_date(raw: str) -> date | None:
 def create_app(config: SiteSettings | None = None) -> FastAPI:
     config = config or load_site_settings()
     app = FastAPI(title="allocbot — espace personnel de démonstration", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(SecurityHeaders, socket_url=config.socket_url, https=config.secure_cookies)
+    app.add_middleware(
+        SecurityHeaders, headers=security_headers(config.socket_url, config.secure_cookies), cacheable_prefix="/static/"
+    )
     sessions = Sessions(config.site_token_secret, secure=config.secure_cookies)
     backend = Backend(config.backend_url, config.backend_service_token, config.backend_timeout_seconds)
     templates = Jinja2Templates(directory=str(HERE / "templates"))

@@ -21,10 +21,11 @@ import secrets
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.common.cookies import SignedCookie
+from bot.common.web import BASE_HEADERS, Header
 
 COOKIE = "allocbot_espace"
 SESSION_SECONDS = 8 * 3600
@@ -47,21 +48,15 @@ class Sessions:
 
     def __init__(self, secret: str, secure: bool = False):
         # Own salt: the same secret also signs the widget's site tokens (JWT), never confusable with this.
-        self._serializer = URLSafeTimedSerializer(secret, salt="allocbot-site-session")
+        self._cookie = SignedCookie(COOKIE, secret, "allocbot-site-session", SESSION_SECONDS, "lax", secure)
         self.secure = secure
         # Logins ended by a logout: a copy of the old cookie must not reopen the space. In memory
         # (one site process); a restart forgets them, and the cookie lasts at most 8 hours anyway.
         self._ended: set[str] = set()
 
     def read(self, request: Request) -> SiteSession | None:
-        value = request.cookies.get(COOKIE)
-        if not value:
-            return None
-        try:
-            data = self._serializer.loads(value, max_age=SESSION_SECONDS)
-        except BadSignature:
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
+        data = self._cookie.read(request)
+        if data is None or not isinstance(data.get("csrf"), str):
             return None
         person = data.get("person")
         if data.get("login") in self._ended:
@@ -83,15 +78,13 @@ class Sessions:
         )
 
     def write(self, response: Response, session: SiteSession) -> None:
-        value = self._serializer.dumps(
-            {"csrf": session.csrf, "person": session.person, "first_name": session.first_name, "login": session.login}
-        )
-        response.set_cookie(
-            COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="lax", secure=self.secure, path="/"
+        self._cookie.write(
+            response,
+            {"csrf": session.csrf, "person": session.person, "first_name": session.first_name, "login": session.login},
         )
 
     def clear(self, response: Response) -> None:
-        response.delete_cookie(COOKIE, path="/")
+        self._cookie.clear(response)
 
     @staticmethod
     def csrf_valid(session: SiteSession | None, token: str | None) -> bool:
@@ -118,32 +111,10 @@ def content_security_policy(socket_url: str) -> str:
     )
 
 
-class SecurityHeaders:
-    """ASGI middleware: the same hardening headers on every answer (pages, static files, errors)."""
-
-    def __init__(self, app: ASGIApp, socket_url: str, https: bool = False):
-        self.app = app
-        self.headers = [
-            (b"content-security-policy", content_security_policy(socket_url).encode()),
-            (b"x-frame-options", b"DENY"),
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-        ] + ([(b"strict-transport-security", b"max-age=31536000")] if https else [])
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        static = scope.get("path", "").startswith("/static/")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() != b"cache-control" or static]
-                # Pages show personal data: never cached. Static files may be cached by the browser.
-                headers += self.headers + ([] if static else [(b"cache-control", b"no-store")])
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def security_headers(socket_url: str, https: bool = False) -> list[Header]:
+    """The site's hardening headers for ``bot.common.web.SecurityHeaders`` (static files stay cacheable)."""
+    return [
+        (b"content-security-policy", content_security_policy(socket_url).encode()),
+        *BASE_HEADERS,
+        *([(b"strict-transport-security", b"max-age=31536000")] if https else []),
+    ]

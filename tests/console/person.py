@@ -12,15 +12,22 @@ import asyncio
 import queue
 import threading
 import time
-import uuid
 
 import socketio
 
+from bot.channels.webchat import conversation_of
+from tests.fakes.addresses import new_address
+
 
 class Person:
-    def __init__(self, rasa_url: str, session_id: str | None = None):
-        # The website channel accepts only its own id format (web- + 32 hex digits) and confirms the one it keeps.
-        self.session_id = session_id or f"web-{uuid.uuid4().hex}"
+    """``key`` is what the browser holds (confirmed by the channel); ``session_id`` the conversation id
+    Rasa, the backend and the console know, derived from it. Each person has an address of their own
+    behind the proxy (``X-Forwarded-For``; the test stack trusts 127.0.0.1 as its proxy)."""
+
+    def __init__(self, rasa_url: str, key: str | None = None, address: str | None = None):
+        self.key = key
+        self.session_id: str | None = None
+        self.address = address or new_address()
         self.received: queue.Queue[dict] = queue.Queue()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -43,15 +50,22 @@ class Person:
 
         @client.on("session_confirm")
         async def session_confirm(data):
-            self.session_id = data if isinstance(data, str) else self.session_id
+            if isinstance(data, str):
+                self.key, self.session_id = data, conversation_of(data)
             self._confirmed.set()
 
-        await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=20)
+        await client.connect(
+            rasa_url,
+            socketio_path="/socket.io",
+            transports=["polling"],
+            wait_timeout=20,
+            headers={"X-Forwarded-For": self.address},
+        )
         self._client = client
-        await client.emit("session_request", {"session_id": self.session_id})
+        await client.emit("session_request", {"session_id": self.key})
 
     def say(self, text: str) -> None:
-        self._run(self._client.emit("user_uttered", {"message": text, "session_id": self.session_id}))
+        self._run(self._client.emit("user_uttered", {"message": text, "session_id": self.key}))
 
     def next_text(self, timeout: float = 60) -> str:
         try:

@@ -18,14 +18,20 @@ class Conversation:
 
     def say(self, message: str) -> str:
         response = httpx.post(
-            f"{self.stack.rasa_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, timeout=30
+            self.stack.rest_webhook,
+            json={"sender": self.sender, "message": message},
+            headers=self.stack.rest_headers,
+            timeout=30,
         )
         assert response.status_code == 200, response.text
         return "\n".join(m.get("text", "") for m in response.json())
 
     def messages(self, message: str) -> list[dict]:
         response = httpx.post(
-            f"{self.stack.rasa_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, timeout=30
+            self.stack.rest_webhook,
+            json={"sender": self.sender, "message": message},
+            headers=self.stack.rest_headers,
+            timeout=30,
         )
         assert response.status_code == 200, response.text
         return response.json()

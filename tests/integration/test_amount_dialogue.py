@@ -22,7 +22,7 @@ PERSONAS = personas(date.fromisoformat(TEST_TODAY))
 
 def say(stack, sender: str, message: str) -> str:
     response = httpx.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=30
+        stack.rest_webhook, json={"sender": sender, "message": message}, headers=stack.rest_headers, timeout=30
     )
     assert response.status_code == 200, response.text
     return "\n".join(m.get("text", "") for m in response.json())

@@ -10,15 +10,14 @@ floods in tests/channels/test_sms.py.
 from __future__ import annotations
 
 import asyncio
-import queue
 import sqlite3
 import time
 import uuid
 
 import httpx
 import pytest
-import socketio
 
+from tests.fakes.webchat import Widget
 from tests.servers import SERVICE_TOKEN
 
 HOSTILE_TEXTS = {
@@ -35,7 +34,7 @@ HOSTILE_TEXTS = {
 
 
 def rest(stack, body, **kwargs) -> httpx.Response:
-    return httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=120, **kwargs)
+    return httpx.post(stack.rest_webhook, json=body, timeout=120, headers=stack.rest_headers, **kwargs)
 
 
 def assert_all_alive(stack) -> None:
@@ -79,7 +78,9 @@ def test_hostile_text_over_rest_gets_a_clear_answer(dialogue, kind: str) -> None
     ],
 )
 def test_broken_rest_requests_get_a_4xx_or_a_clear_answer(dialogue, kind, content, headers) -> None:
-    response = httpx.post(f"{dialogue.rasa_url}/webhooks/rest/webhook", content=content, headers=headers, timeout=60)
+    response = httpx.post(
+        dialogue.rest_webhook, content=content, headers={**headers, **dialogue.rest_headers}, timeout=60
+    )
     assert response.status_code < 500, f"{kind}: {response.status_code} {response.text[:200]}"
     if response.status_code == 200:
         assert isinstance(response.json(), list)
@@ -99,12 +100,9 @@ def test_concurrent_messages_in_one_conversation_are_all_kept_in_order(dialogue)
     messages = ["bonjour", "merci beaucoup", "c'est quand l'actualisation ?", "bonsoir", "merci", "au revoir"]
 
     async def send_all():
-        async with httpx.AsyncClient(timeout=120) as client:
+        async with httpx.AsyncClient(timeout=120, headers=dialogue.rest_headers) as client:
             return await asyncio.gather(
-                *[
-                    client.post(f"{dialogue.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
-                    for text in messages
-                ]
+                *[client.post(dialogue.rest_webhook, json={"sender": sender, "message": text}) for text in messages]
             )
 
     responses = asyncio.run(send_all())
@@ -124,32 +122,8 @@ def test_concurrent_messages_in_one_conversation_are_all_kept_in_order(dialogue)
     assert_all_alive(dialogue)
 
 
-class Widget:
-    """A browser tab as the web channel sees it (python-socketio over long-polling, as in tests/web)."""
-
-    def __init__(self, rasa_url: str):
-        self.client = socketio.Client(reconnection=False)
-        self.received: queue.Queue = queue.Queue()
-        confirmed: queue.Queue = queue.Queue()
-        self.client.on("bot_uttered", self.received.put)
-        self.client.on("session_confirm", confirmed.put)
-        self.client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=30)
-        self.client.emit("session_request", {"session_id": None})
-        self.session_id = confirmed.get(timeout=30)
-
-    def send(self, message) -> None:
-        self.client.emit("user_uttered", {"message": message, "customData": {}, "session_id": self.session_id})
-
-    def next_text(self) -> str:
-        return self.received.get(timeout=60).get("text", "")
-
-    def drain(self) -> None:
-        while not self.received.empty():
-            self.received.get_nowait()
-
-
 def test_hostile_text_over_socketio_gets_a_clear_answer(dialogue) -> None:
-    widget = Widget(dialogue.rasa_url)
+    widget = Widget(dialogue.rasa_url).open()
     try:
         for kind in (
             "caractères de contrôle",
@@ -167,7 +141,7 @@ def test_hostile_text_over_socketio_gets_a_clear_answer(dialogue) -> None:
             time.sleep(1.5)  # under the channel's flood limit: floods are tests/web's subject
             widget.drain()
         for broken in (None, 12, {"a": 1}, ["x"]):
-            widget.client.emit("user_uttered", {"message": broken, "session_id": widget.session_id})
+            widget.client.emit("user_uttered", {"message": broken, "session_id": widget.key})
             time.sleep(1.5)
         widget.client.emit("user_uttered", "pas un objet")
         widget.client.emit("session_request", "pas un objet")
@@ -175,7 +149,7 @@ def test_hostile_text_over_socketio_gets_a_clear_answer(dialogue) -> None:
     finally:
         widget.client.disconnect()
     assert_all_alive(dialogue)
-    other = Widget(dialogue.rasa_url)
+    other = Widget(dialogue.rasa_url).open()
     try:
         other.send("bonjour")
         assert "automatique" in other.next_text()

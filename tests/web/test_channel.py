@@ -6,65 +6,28 @@ client (Engine.IO 4); the browser tests prove the real widget separately.
 
 from __future__ import annotations
 
-import queue
 import re
 import time
 
 import httpx
-import socketio
 
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
 from bot.channels.webchat import (
     MAX_MESSAGE_CHARS,
     NO_SESSION_TEXT,
     NOT_TEXT_TEXT,
+    SESSION_KEY,
     TOO_LONG_TEXT,
+    TOO_MANY_SESSIONS_TEXT,
     build_metadata,
     keep_amounts_together,
 )
+from tests.fakes.addresses import new_address
+from tests.fakes.webchat import Widget
 from tests.servers import RASA_TOKEN
 
 STORED_TOKEN = "[JETON]"  # what the tracker store keeps instead of a site token
 WEB_SESSION = re.compile(r"^web-[0-9a-f]{32}$")
-
-
-class Widget:
-    """One browser tab as the channel sees it: a socket, a confirmed session, the bot's messages.
-
-    The synchronous client over HTTP long-polling: Rasa's pinned aiohttp is too old for the async
-    client's WebSocket transport, and the channel's logic is the same on both transports.
-    """
-
-    def __init__(self, rasa_url: str):
-        self.rasa_url = rasa_url
-        self.client = socketio.Client(reconnection=False)
-        self.received: queue.Queue = queue.Queue()
-        self.confirmed: queue.Queue = queue.Queue()
-        self.session_id: str | None = None
-        self.client.on("bot_uttered", self.received.put)
-        self.client.on("session_confirm", self.confirmed.put)
-
-    def open(self, session_id=None, request_session: bool = True) -> Widget:
-        self.client.connect(self.rasa_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=30)
-        if request_session:
-            self.client.emit("session_request", {"session_id": session_id})
-            self.session_id = self.confirmed.get(timeout=30)
-        return self
-
-    def send(self, message, **custom_data) -> None:
-        self.client.emit("user_uttered", {"message": message, "customData": custom_data, "session_id": self.session_id})
-
-    def next_text(self) -> str:
-        return self.received.get(timeout=60).get("text", "")
-
-    def close(self) -> None:
-        self.client.disconnect()
-
-    def user_events(self) -> list[dict]:
-        tracker = httpx.get(
-            f"{self.rasa_url}/conversations/{self.session_id}/tracker", params={"token": RASA_TOKEN}, timeout=30
-        ).json()
-        return [event for event in tracker["events"] if event["event"] == "user"]
 
 
 def test_amounts_stay_on_one_line_and_metadata_is_ours():
@@ -77,22 +40,65 @@ def test_amounts_stay_on_one_line_and_metadata_is_ours():
         "allocbot": {"channel": "web", "site_token": "abc"}
     }
     assert build_metadata({"site_token": "x" * 5000}) == {"allocbot": {"channel": "web"}}
+    assert build_metadata({}, "web:abc") == {"allocbot": {"channel": "web", "source": "web:abc"}}
     assert build_metadata("not a dict") == {"allocbot": {"channel": "web"}}
 
 
 def test_the_server_names_the_session_and_keeps_a_well_formed_one(dialogue):
     first = Widget(dialogue.rasa_url).open()
-    assert WEB_SESSION.match(first.session_id)
+    assert SESSION_KEY.match(first.key) and WEB_SESSION.match(first.session_id)
+    assert first.key not in first.session_id
     first.close()
-    again = Widget(dialogue.rasa_url).open(first.session_id)  # a reload: same conversation
-    assert again.session_id == first.session_id
+    again = Widget(dialogue.rasa_url).open(first.key)  # a reload: the browser sends its key back
+    assert again.key == first.key and again.session_id == first.session_id
     again.close()
 
 
 def test_a_client_cannot_choose_another_channels_conversation_id(dialogue):
-    for forged in ["+33612345601", "whatsapp:+33612345601", "t-1234", "web-XYZ", "web-" + "a" * 31, None, 42]:
+    sms = "sms-" + "a" * 40
+    for forged in ["+33612345601", "whatsapp:+33612345601", "t-1234", "web-XYZ", "web-" + "a" * 31, sms, None, 42]:
         widget = Widget(dialogue.rasa_url).open(forged)
-        assert WEB_SESSION.match(widget.session_id), forged
+        assert WEB_SESSION.match(widget.session_id) and widget.key != forged, forged
+        widget.close()
+
+
+def test_a_known_conversation_id_is_not_a_key_to_the_conversation(dialogue):
+    """Issue 17 §1: a second socket naming the victim's conversation id must not receive the victim's replies."""
+    victim = Widget(dialogue.rasa_url).open()
+    victim.send("bonjour")
+    assert "assistant automatique" in victim.next_text()
+    intruder = Widget(dialogue.rasa_url).open(victim.session_id)  # the id, as a log or a ticket shows it
+    assert intruder.session_id != victim.session_id
+    victim.send("vous êtes un robot ?")
+    assert "pas une personne" in victim.next_text()
+    push = httpx.post(  # a counsellor's reply to the victim's conversation, as the console sends it
+        f"{dialogue.rasa_url}/conversations/{victim.session_id}/execute",
+        params={"token": RASA_TOKEN, "output_channel": "latest"},
+        json={"name": "utter_iamabot"},
+        timeout=60,
+    )
+    assert push.status_code == 200, push.text
+    assert "pas une personne" in victim.next_text()
+    time.sleep(2)  # the intruder had every chance to receive something: it got nothing
+    assert intruder.received.empty()
+    intruder.close()
+    victim.close()
+
+
+def test_new_sessions_from_one_address_are_limited_in_french(dialogue):
+    address, opened = new_address(), []
+    limit = int(dialogue.env.get("ALLOCBOT_WEB_NEW_SESSIONS_MAX") or 30)
+    for _ in range(limit):
+        opened.append(Widget(dialogue.rasa_url, address).open())
+    refused = Widget(dialogue.rasa_url, address).open(request_session=False)
+    refused.client.emit("session_request", {"session_id": None})
+    assert refused.next_text() == TOO_MANY_SESSIONS_TEXT
+    assert refused.confirmed.empty()
+    back = Widget(dialogue.rasa_url, address).open(opened[0].key)  # a known key is a reload, never refused
+    assert back.session_id == opened[0].session_id
+    other = Widget(dialogue.rasa_url).open()  # another address is not affected
+    assert WEB_SESSION.match(other.session_id)
+    for widget in [*opened, refused, back, other]:
         widget.close()
 
 
@@ -112,6 +118,8 @@ def test_metadata_is_built_by_the_channel_and_keeps_only_the_site_token(dialogue
     assert user_events[-1]["input_channel"] == "socketio"
     metadata = user_events[-1]["metadata"]  # Rasa adds model_id and assistant_id of its own
     # The stored copy of the token is masked by bot.privacy.tracker_store (a bearer credential is never kept).
+    assert metadata["allocbot"].pop("source").startswith("web:")  # a keyed hash of the address, never the address
+    assert widget.address not in str(metadata)
     assert metadata["allocbot"] in (
         {"channel": "web", "site_token": "not-a-real-token"},
         {"channel": "web", "site_token": STORED_TOKEN},
@@ -124,7 +132,7 @@ def test_without_a_token_the_metadata_still_says_web(dialogue):
     widget.send("bonjour", site_token={"sub": "1"})  # not a string: dropped
     widget.next_text()
     widget.close()
-    assert widget.user_events()[-1]["metadata"]["allocbot"] == {"channel": "web"}
+    assert set(widget.user_events()[-1]["metadata"]["allocbot"]) == {"channel", "source"}
 
 
 def test_a_message_sent_through_rasas_api_reaches_the_widget(dialogue):
@@ -163,7 +171,7 @@ def test_not_text_gets_a_french_answer(dialogue):
 
 def test_a_message_before_any_session_is_refused_in_french(dialogue):
     widget = Widget(dialogue.rasa_url).open(request_session=False)
-    widget.client.emit("user_uttered", {"message": "bonjour", "session_id": "web-" + "0" * 32})
+    widget.client.emit("user_uttered", {"message": "bonjour", "session_id": "A" * 43})
     assert widget.next_text() == NO_SESSION_TEXT
     widget.close()
 

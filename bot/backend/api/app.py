@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.backend.api.deps import PersonAccess, db_session, person_access, service_caller, settings
-from bot.backend.api.limits import BodySizeLimit, SecurityHeaders
+from bot.backend.api.limits import SECURITY_HEADERS, BodySizeLimit
 from bot.backend.api.schemas import (
     MONTH_PATTERN,
     CounsellorAction,
@@ -36,6 +36,7 @@ from bot.backend.services import access_log, file, identification, privacy, tick
 from bot.common import clock, site_token
 from bot.common.calendar import month_of
 from bot.common.config import Settings, load_settings
+from bot.common.web import SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def create_app(config: Settings | None = None) -> FastAPI:
     )
     app.state.settings = config or load_settings()
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS)
     _install_error_handlers(app)
     _install_routes(app)
     warm_up_calendar()

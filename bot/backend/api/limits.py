@@ -1,16 +1,12 @@
-"""ASGI middlewares shared by our web processes: body size limit and security headers."""
+"""The backend's ASGI middlewares: body size limit, and its security headers (``bot.common.web``)."""
 
 from __future__ import annotations
 
 import json
 
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"cache-control", b"no-store"),
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
-]
+from bot.common.web import BASE_HEADERS
+
+SECURITY_HEADERS = [(b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"), *BASE_HEADERS]
 
 
 class BodySizeLimit:
@@ -74,22 +70,3 @@ async def _too_large(send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-class SecurityHeaders:
-    """Add the usual hardening headers to every response."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
