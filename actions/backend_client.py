@@ -123,6 +123,7 @@ class BackendClient:
         birth_date: str,
         identifier: str | None = None,
         phone: str | None = None,
+        source: str | None = None,
     ) -> dict:
         body = {
             "conversation_id": conversation_id,
@@ -130,6 +131,7 @@ class BackendClient:
             "birth_date": birth_date,
             "identifier": identifier,
             "phone": phone,
+            "source": source,  # the channel's keyed hash of the origin: the backend throttles sprays by it
         }
         return await self.request("POST", "/v1/identification", json=body)
 

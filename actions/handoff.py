@@ -103,6 +103,14 @@ def summary(tracker: Tracker, reason: str, need: str | None) -> str:
     return " ".join(parts)
 
 
+def source_of(tracker: Tracker) -> str | None:
+    """The origin the channel names (a keyed hash of the client's address, web only), for the backend's limits."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    identity = metadata.get("allocbot") if isinstance(metadata, dict) else None
+    source = identity.get("source") if isinstance(identity, dict) else None
+    return source if isinstance(source, str) and len(source) <= 80 else None
+
+
 def ticket_for(tracker: Tracker, reason: str) -> dict[str, Any]:
     need = detected_need(tracker)
     person = tracker.get_slot("job_seeker_id") if tracker.get_slot("identified") else None
@@ -115,6 +123,7 @@ def ticket_for(tracker: Tracker, reason: str) -> dict[str, Any]:
         "summary": summary(tracker, reason, need)[:2000],
         "transcript": transcript(tracker),
         "job_seeker_id": int(person) if person else None,
+        "source": source_of(tracker),  # the backend limits new tickets per origin
     }
 
 
@@ -124,6 +133,11 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
     try:
         created = await backend().create_ticket(ticket)
     except (BackendUnavailable, BackendRefused) as error:
+        if isinstance(error, BackendRefused) and error.code == "too_many_tickets":
+            # A flood from this origin: not kept for later (it would come back); the person is told to call.
+            log.warning("handoff ticket refused: too many from this origin")
+            dispatcher.utter_message(text=error.message)
+            return [SlotSet("handoff_reason", reason)]
         log.warning("handoff ticket not stored (%s); kept for retry", type(error).__name__)
         _outbox.keep(ticket)
         dispatcher.utter_message(response="utter_handoff_unavailable")

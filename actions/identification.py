@@ -28,7 +28,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
-from actions.handoff import hand_over
+from actions.handoff import hand_over, source_of
 from actions.personal import INTENT_ACTIONS, PERSONAL_ACTIONS
 
 IDENTIFIER = re.compile(r"\b(\d{7}\s?[A-Za-z])\b")
@@ -177,9 +177,10 @@ class ValidateIdentificationForm(FormValidationAction):
                 born.isoformat(),
                 identifier=None if phone else identifier,
                 phone=phone,
+                source=source_of(tracker),
             )
         except BackendRefused as refusal:
-            if refusal.code == "identification_locked":
+            if refusal.code in ("identification_locked", "identification_throttled"):
                 dispatcher.utter_message(response="utter_identification_locked")
                 return {
                     "identifier": CHECKED,

@@ -259,7 +259,12 @@ class HandoffTicket(Base):
     id = Column(Integer, primary_key=True)
     reference = Column(String(20), nullable=False, unique=True, index=True)
     job_seeker_id = Column(Integer, ForeignKey("job_seekers.id", ondelete="SET NULL"), nullable=True)
+    # Keyed hash of the conversation id (services/conversation_ids.py), never the id in clear; the id
+    # itself is sealed beside it for the console, which must reach the conversation in Rasa.
     conversation_id = Column(String(200), nullable=False, index=True)
+    conversation_sealed = Column(Text, nullable=True)
+    source = Column(String(80), nullable=True, index=True)  # keyed hash of the origin (channel's), for throttles
+    repeats = Column(Integer, nullable=False, default=0)  # handoffs merged into this ticket
     channel = Column(String(20), nullable=False)
     reason = Column(String(40), nullable=False)
     priority = Column(Enum(TicketPriority), nullable=False, default=TicketPriority.NORMAL)
@@ -281,14 +286,14 @@ class AccessLogEntry(Base):
     id = Column(Integer, primary_key=True)
     at = Column(DateTime(timezone=True), nullable=False, index=True)
     actor = Column(String(80), nullable=False)  # "bot" or "counsellor:<login>"
-    conversation_id = Column(String(200), nullable=True)
+    conversation_id = Column(String(200), nullable=True)  # keyed hash (services/conversation_ids.py)
     job_seeker_id = Column(Integer, ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False, index=True)
     resource = Column(String(60), nullable=False)
     purpose = Column(String(120), nullable=False)
 
 
 class IdentificationLock(Base):
-    """Failed identification attempts per key (identifier, phone or conversation)."""
+    """Failed identification attempts per key (identifier, phone, conversation, file, source, birth date, all)."""
 
     __tablename__ = "identification_locks"
 

@@ -94,6 +94,9 @@ def web_service(
             "--port",
             str(port),
             "--no-access-log",
+            # Our apps read X-Forwarded-For themselves, only from ALLOCBOT_TRUSTED_PROXIES (bot/common/web.py);
+            # uvicorn would believe it from any local client.
+            "--no-proxy-headers",
             "--timeout-keep-alive",
             "30",
             "--ws",

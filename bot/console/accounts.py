@@ -24,7 +24,10 @@ DEMO_COUNSELLORS = {
     "c.martin": "Claire Martin",
     "p.durand": "Paul Durand",
     "a.nguyen": "Amina Nguyen",
+    "s.leroy": "Sophie Leroy",
 }
+# Supervisors may read every ticket's conversation (quality review, a colleague absent).
+DEMO_SUPERVISORS = frozenset({"s.leroy"})
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
@@ -37,13 +40,25 @@ def _hash(password: str, salt: bytes) -> bytes:
 class Counsellor:
     login: str
     name: str
+    supervisor: bool = False
+
+    def may_read(self, ticket: dict) -> bool:
+        """Who reads a ticket's conversation (docs/console.md): any counsellor while it waits (to decide
+        to take it), then only the counsellor who holds or held it, and the supervisors."""
+        return ticket.get("status") == "waiting" or ticket.get("counsellor") == self.login or self.supervisor
 
 
 class Accounts:
     """The known counsellors and their password hashes (held in memory only)."""
 
-    def __init__(self, password: str, counsellors: dict[str, str] = DEMO_COUNSELLORS):
+    def __init__(
+        self,
+        password: str,
+        counsellors: dict[str, str] = DEMO_COUNSELLORS,
+        supervisors: frozenset[str] = DEMO_SUPERVISORS,
+    ):
         self._names = dict(counsellors)
+        self._supervisors = supervisors
         self._hashes: dict[str, tuple[bytes, bytes]] = {}
         for login in counsellors:
             salt = secrets.token_bytes(16)
@@ -53,10 +68,12 @@ class Accounts:
     def check(self, login: str, password: str) -> Counsellor | None:
         salt, expected = self._hashes.get(login, self._decoy)
         matches = hmac.compare_digest(_hash(password[:200], salt), expected)
-        return Counsellor(login, self._names[login]) if matches and login in self._names else None
+        return self.get(login) if matches else None
 
     def get(self, login: str) -> Counsellor | None:
-        return Counsellor(login, self._names[login]) if login in self._names else None
+        if login not in self._names:
+            return None
+        return Counsellor(login, self._names[login], login in self._supervisors)
 
     @property
     def logins(self) -> list[str]:

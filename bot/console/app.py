@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,7 +35,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from bot.common.web import SecurityHeaders
+from bot.common.web import SecurityHeaders, client_address, trusted_proxies
 from bot.console import presenting
 from bot.console import settings as console_settings
 from bot.console.accounts import Accounts, Counsellor, LoginThrottle
@@ -66,6 +67,10 @@ NOTICES = {
     ),
     "unavailable": "Le service est momentanément indisponible. Réessayez dans un instant.",
 }
+NOT_YOURS = (
+    "Ce ticket est pris par un autre conseiller : seuls ce conseiller et les superviseurs peuvent lire la conversation."
+)
+READ_LOGGED_EVERY_SECONDS = 600  # the page refreshes every 2 s: one access-log entry per reader and ticket per 10 min
 
 
 class NotLoggedIn(Exception):
@@ -86,6 +91,8 @@ def create_app() -> FastAPI:
     throttle = LoginThrottle()
     sessions = Sessions(config.secret, secure=config.secure_cookies)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    proxies = trusted_proxies()
+    last_logged: dict[tuple[str, str], float] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -200,7 +207,9 @@ def create_app() -> FastAPI:
         name = form.get("login", "").strip().lower()[:80]
         if not sessions.login_form_valid(request, form.get("csrf_token")):
             return login_form(request, "Le formulaire a expiré : recommencez.", name, 403)
-        address = request.client.host if request.client else "?"
+        # X-Forwarded-For counts only from a configured proxy: any other client would pick its own address.
+        peer = request.client.host if request.client else None
+        address = client_address(peer, request.headers.get("x-forwarded-for"), proxies)
         if throttle.blocked(name, address):
             return login_form(request, "Trop de tentatives. Réessayez dans 15 minutes.", name, 429)
         # scrypt takes tens of milliseconds of CPU: off the event loop.
@@ -241,10 +250,24 @@ def create_app() -> FastAPI:
             raise ServiceError(404, "not_found", "Ce ticket n'existe pas.")
         return await backend.ticket(reference)
 
+    async def readable_ticket(reference: str, counsellor: Counsellor, page: bool) -> dict:
+        """The ticket, if this counsellor may read its conversation; the read is logged (a page always,
+        the page's refreshes once per READ_LOGGED_EVERY_SECONDS)."""
+        ticket = await ticket_of(reference)
+        if not counsellor.may_read(ticket):
+            log.warning("ticket %s: %s may not read it (held by another counsellor)", reference, counsellor.login)
+            raise ServiceError(403, "not_your_ticket", NOT_YOURS)
+        key, now = (counsellor.login, reference), time.monotonic()
+        if page or now - last_logged.get(key, -READ_LOGGED_EVERY_SECONDS) >= READ_LOGGED_EVERY_SECONDS:
+            purpose = "supervision" if counsellor.supervisor and ticket.get("counsellor") != counsellor.login else ""
+            await backend.record_read(reference, counsellor.login, purpose or "lecture de la mise en relation")
+            last_logged[key] = now
+        return ticket
+
     @app.get("/tickets/{reference}", response_class=HTMLResponse)
     async def ticket_page(request: Request, reference: str) -> Response:
         session, counsellor = counsellor_of(request)
-        ticket = await ticket_of(reference)
+        ticket = await readable_ticket(reference, counsellor, page=True)
         mine = ticket["status"] == "taken" and ticket["counsellor"] == counsellor.login
         summary, summary_error = None, None
         if mine and ticket.get("job_seeker_id"):
@@ -282,7 +305,7 @@ def create_app() -> FastAPI:
     async def ticket_messages(request: Request, reference: str) -> JSONResponse:
         """What the ticket page refreshes: the ticket's state and the messages since the handoff."""
         _, counsellor = counsellor_of(request)
-        ticket = await ticket_of(reference)
+        ticket = await readable_ticket(reference, counsellor, page=False)
         tracker = await rasa.tracker(ticket["conversation_id"])
         return JSONResponse(
             {

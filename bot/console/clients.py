@@ -70,6 +70,15 @@ class Backend:
             self._client, "POST", f"/v1/handoff-tickets/{reference}/{action}", json={"counsellor": counsellor}
         )
 
+    async def record_read(self, reference: str, counsellor: str, purpose: str) -> None:
+        """Every read of a ticket's conversation is logged by the backend (access log, and its own log)."""
+        await _call(
+            self._client,
+            "POST",
+            f"/v1/handoff-tickets/{reference}/reads",
+            json={"counsellor": counsellor, "purpose": purpose},
+        )
+
     async def summary(self, job_seeker_id: int, counsellor: str) -> dict:
         return await _call(
             self._client,

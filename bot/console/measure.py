@@ -18,13 +18,13 @@ import asyncio
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 import socketio
 from playwright.async_api import async_playwright
 
+from bot.channels.webchat import conversation_of
 from bot.cli.stack import Stack
 from bot.console.accounts import DEMO_COUNSELLORS
 
@@ -57,10 +57,11 @@ async def trial(stack: Stack, backend: httpx.AsyncClient, page) -> dict[str, flo
 
     await client.connect(stack.rasa_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=20)
     try:
-        await client.emit("session_request", {"session_id": f"web-{uuid.uuid4().hex}"})
-        session_id = await asyncio.wait_for(confirmed, 20)
+        await client.emit("session_request", {"session_id": None})
+        key = await asyncio.wait_for(confirmed, 20)  # what the browser holds; the conversation id derives from it
+        session_id = conversation_of(key)
         started = time.perf_counter()
-        await client.emit("user_uttered", {"message": TRIGGER, "session_id": session_id})
+        await client.emit("user_uttered", {"message": TRIGGER, "session_id": key})
         reference, stored = None, None
         while reference is None:
             if time.perf_counter() - started > 60:

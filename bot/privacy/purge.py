@@ -2,8 +2,11 @@
 
 ``python -m bot.privacy.purge [--days 90] [--dry-run]`` removes from the tracker
 store every conversation whose last event is older than ``--days`` (default
-``ALLOCBOT_RETENTION_DAYS``, else 90), and from the backend every handoff ticket
-closed before that; it prints what it removed. Idempotent: run it daily (cron or
+``ALLOCBOT_RETENTION_DAYS``, else 90), from the backend every handoff ticket
+closed before that, and every access-log entry older than
+``ALLOCBOT_ACCESS_LOG_RETENTION_DAYS`` (365: long enough for a person to ask who
+read their file, short enough not to keep a history of their contacts); it
+prints what it removed. Idempotent: run it daily (cron or
 a systemd timer, see docs/privacy.md). Open tickets are never purged: a person
 is waiting for an answer.
 """
@@ -23,6 +26,7 @@ from bot.config import PROJECT_ROOT
 from bot.privacy.tracker_db import EVENTS, create_tracker_engine, tracker_db_url
 
 DEFAULT_DAYS = 90
+DEFAULT_ACCESS_LOG_DAYS = 365
 
 
 @dataclass
@@ -30,10 +34,15 @@ class PurgeResult:
     conversations: int
     events: int
     tickets: int
+    access_log: int = 0
 
 
 def retention_days() -> int:
     return int(os.environ.get("ALLOCBOT_RETENTION_DAYS") or DEFAULT_DAYS)
+
+
+def access_log_retention_days() -> int:
+    return int(os.environ.get("ALLOCBOT_ACCESS_LOG_RETENTION_DAYS") or DEFAULT_ACCESS_LOG_DAYS)
 
 
 def backend_db_url() -> str:
@@ -63,17 +72,21 @@ def purge_conversations(engine: sa.engine.Engine, before_epoch: float, dry_run: 
         return len(old), events
 
 
-def purge_tickets(database_url: str, before: datetime, dry_run: bool = False) -> int:
+def purge_tickets(
+    database_url: str, before: datetime, dry_run: bool = False, log_before: datetime | None = None
+) -> tuple[int, int]:
+    """Closed tickets before ``before`` and access-log entries before ``log_before``: (tickets, entries)."""
     from bot.backend.db import session_scope
-    from bot.backend.services.privacy import purge_closed_tickets
+    from bot.backend.services.privacy import purge_access_log, purge_closed_tickets
 
     with session_scope(database_url) as session:
         removed = purge_closed_tickets(session, before)
+        entries = purge_access_log(session, log_before) if log_before else 0
         if dry_run:
             session.rollback()
         else:
             session.commit()
-        return removed
+        return removed, entries
 
 
 def purge(
@@ -82,16 +95,23 @@ def purge(
     tracker_url: str | None = None,
     database_url: str | None = None,
     now: float | None = None,
+    access_log_days: int | None = None,
 ) -> PurgeResult:
     now = time.time() if now is None else now
     cutoff = now - days * 86_400
+    log_cutoff = now - (access_log_days or access_log_retention_days()) * 86_400
     engine = create_tracker_engine(tracker_url or tracker_db_url())
     try:
         conversations, events = purge_conversations(engine, cutoff, dry_run)
     finally:
         engine.dispose()
-    tickets = purge_tickets(database_url or backend_db_url(), datetime.fromtimestamp(cutoff, timezone.utc), dry_run)
-    return PurgeResult(conversations, events, tickets)
+    tickets, entries = purge_tickets(
+        database_url or backend_db_url(),
+        datetime.fromtimestamp(cutoff, timezone.utc),
+        dry_run,
+        datetime.fromtimestamp(log_cutoff, timezone.utc),
+    )
+    return PurgeResult(conversations, events, tickets, entries)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         f"({result.events} événements)."
     )
     print(f"Tickets clos {'à effacer' if args.dry_run else 'effacés'} : {result.tickets}.")
+    print(
+        f"Journal des accès ({access_log_retention_days()} jours) : "
+        f"{result.access_log} entrée(s) {'à effacer' if args.dry_run else 'effacée(s)'}."
+    )
     return 0
 
 

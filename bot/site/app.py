@@ -12,6 +12,8 @@ conversation; it only vouches for who is logged in.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot import config as _config  # noqa: F401 - importing it loads .env, as in every process
 from bot import site_token
-from bot.common.web import SecurityHeaders
+from bot.common.web import SecurityHeaders, client_address, trusted_proxies
 from bot.site.backend import Backend
 from bot.site.security import Sessions, SiteSession, security_headers
 
@@ -89,6 +91,14 @@ def create_app(config: SiteSettings | None = None) -> FastAPI:
     sessions = Sessions(config.site_token_secret, secure=config.secure_cookies)
     backend = Backend(config.backend_url, config.backend_service_token, config.backend_timeout_seconds)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    proxies = trusted_proxies()
+    source_key = hmac.new(config.site_token_secret.encode(), b"allocbot-site-source", hashlib.sha256).digest()
+
+    def source_of(request: Request) -> str:
+        """A keyed hash of the client's address (X-Forwarded-For only from a configured proxy)."""
+        peer = request.client.host if request.client else None
+        address = client_address(peer, request.headers.get("x-forwarded-for"), proxies)
+        return "site:" + hmac.new(source_key, address.encode(), hashlib.sha256).hexdigest()[:24]
 
     def page(request: Request, name: str, session: SiteSession, status: int = 200, **context) -> HTMLResponse:
         response = templates.TemplateResponse(
@@ -164,7 +174,7 @@ def create_app(config: SiteSettings | None = None) -> FastAPI:
                 identifier=identifier[:20],
                 error="Indiquez votre identifiant et votre date de naissance au format JJ/MM/AAAA.",
             )
-        result = await backend.login(identifier, birth_date)
+        result = await backend.login(identifier, birth_date, source_of(request))
         if result.person is None:
             return page(request, "login.html", session, status=401, identifier=identifier, error=result.error)
         response = RedirectResponse("/espace", status_code=303)

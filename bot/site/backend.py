@@ -31,12 +31,14 @@ class Backend:
         self.service_token = service_token
         self.timeout = httpx.Timeout(timeout_seconds)
 
-    async def login(self, identifier: str, birth_date: date) -> LoginResult:
+    async def login(self, identifier: str, birth_date: date, source: str | None = None) -> LoginResult:
+        """``source``: the keyed hash of the client's address, so that the backend throttles a spray from it."""
         body = {
             "conversation_id": f"site-login-{uuid.uuid4().hex}",
             "channel": "web",
             "identifier": identifier,
             "birth_date": birth_date.isoformat(),
+            "source": source,
         }
         try:
             async with httpx.AsyncClient(
@@ -48,8 +50,8 @@ class Backend:
         if response.status_code == 200:
             data = response.json()
             return LoginResult(person=int(data["job_seeker_id"]), first_name=str(data.get("first_name", "")))
-        if response.status_code in (401, 422, 423):
-            # The backend's messages are written for the person (wrong details, lock with its duration).
+        if response.status_code in (401, 422, 423, 429):
+            # The backend's messages are written for the person (wrong details, lock or throttle with its duration).
             try:
                 message = response.json().get("message")
             except ValueError:

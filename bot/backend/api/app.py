@@ -27,12 +27,13 @@ from bot.backend.api.schemas import (
     PhoneLinkRequest,
     SiteTokenIdentificationRequest,
     TicketRequest,
+    TranscriptRead,
 )
 from bot.backend.errors import ApiError, forbidden, not_found
 from bot.backend.models import JobSeeker, TicketStatus
 from bot.backend.rules import dates
 from bot.backend.rules.parameters import ParameterNotFound
-from bot.backend.services import access_log, file, identification, privacy, tickets, tokens
+from bot.backend.services import access_log, conversation_ids, file, identification, privacy, tickets, tokens
 from bot.common import clock, site_token
 from bot.common.calendar import month_of
 from bot.common.config import Settings, load_settings
@@ -119,7 +120,8 @@ def _grant(
     token, grant = tokens.issue(
         config.access_token_secret, config.access_token_ttl_seconds, person.id, conversation_id, channel
     )
-    access_log.record(session, person.id, "bot", "identification", purpose, conversation_id)
+    conversation = conversation_ids.hashed(config.access_token_secret, conversation_id)
+    access_log.record(session, person.id, "bot", "identification", purpose, conversation)
     return {
         "access_token": token,
         "expires_at": grant.expires_at.isoformat(),
@@ -164,6 +166,7 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
             birth_date=body.birth_date,
             identifier=body.identifier,
             phone=body.phone,
+            source=body.source,
         )
         person = identification.identify(session, config.access_token_secret, claim)
         return committed(
@@ -209,12 +212,12 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         # Logged in the commit that ends the request (every route here commits before answering).
         # Added now, the first query's autoflush would INSERT it and hold SQLite's write lock for the
         # whole computation: under load, concurrent reads queued behind it (profiled, docs/performance.md).
-        person_id, conversation_id = access.person.id, access.conversation_id
+        person_id, conversation = access.person.id, access.conversation_hash
         event.listen(
             session,
             "before_commit",
             once=True,
-            fn=lambda s: access_log.record(s, person_id, "bot", resource, purpose, conversation_id),
+            fn=lambda s: access_log.record(s, person_id, "bot", resource, purpose, conversation),
         )
         return access.person
 
@@ -268,11 +271,15 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         return committed(session, result)
 
     @app.post("/v1/handoff-tickets", tags=["tickets"], dependencies=service, status_code=201)
-    def create_ticket(body: TicketRequest, session: Session = Depends(db_session)):
+    def create_ticket(
+        body: TicketRequest, config: Settings = Depends(settings), session: Session = Depends(db_session)
+    ):
         if body.job_seeker_id is not None and session.get(JobSeeker, body.job_seeker_id) is None:
             raise not_found("Ce dossier n'existe pas.")
         ticket = tickets.create(
             session,
+            secret=config.access_token_secret,
+            source=body.source,
             conversation_id=body.conversation_id,
             channel=body.channel,
             reason=body.reason,
@@ -282,35 +289,78 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
             transcript=[line.dict() for line in body.transcript],
             job_seeker_id=body.job_seeker_id,
         )
-        return committed(session, tickets.view(ticket))
+        return committed(session, tickets.view(ticket, config.access_token_secret))
 
     @app.get("/v1/handoff-tickets", tags=["tickets"], dependencies=service)
-    def list_tickets(status: TicketStatus | None = None, session: Session = Depends(db_session)):
-        return committed(session, {"tickets": [tickets.view(t) for t in tickets.listing(session, status)]})
+    def list_tickets(
+        status: TicketStatus | None = None, config: Settings = Depends(settings), session: Session = Depends(db_session)
+    ):
+        listed = [tickets.view(t, config.access_token_secret) for t in tickets.listing(session, status)]
+        return committed(session, {"tickets": listed})
 
     @app.get("/v1/handoff-tickets/{reference}", tags=["tickets"], dependencies=service)
-    def get_ticket(reference: str = _reference(), session: Session = Depends(db_session)):
-        return committed(session, tickets.view(tickets.get(session, reference)))
+    def get_ticket(
+        reference: str = _reference(), config: Settings = Depends(settings), session: Session = Depends(db_session)
+    ):
+        return committed(session, tickets.view(tickets.get(session, reference), config.access_token_secret))
+
+    @app.post("/v1/handoff-tickets/{reference}/reads", tags=["tickets"], dependencies=service, status_code=201)
+    def record_transcript_read(
+        body: TranscriptRead, reference: str = _reference(), session: Session = Depends(db_session)
+    ):
+        """The console records here every read of a ticket's transcript (who, which ticket, why)."""
+        ticket = tickets.get(session, reference)
+        if ticket.job_seeker_id is not None:
+            access_log.record(
+                session,
+                ticket.job_seeker_id,
+                f"counsellor:{body.counsellor}",
+                "transcript",
+                f"{body.purpose} {ticket.reference}",
+                ticket.conversation_id,
+            )
+        log.info("transcript of ticket %s read by %s (%s)", ticket.reference, body.counsellor, body.purpose)
+        return committed(session, {"recorded": True})
+
+    def acted(session: Session, config: Settings, ticket) -> dict:
+        return committed(session, tickets.view(ticket, config.access_token_secret))
 
     @app.post("/v1/handoff-tickets/{reference}/take", tags=["tickets"], dependencies=service)
-    def take_ticket(body: CounsellorAction, reference: str = _reference(), session: Session = Depends(db_session)):
-        return committed(session, tickets.view(tickets.take(session, reference, body.counsellor)))
+    def take_ticket(
+        body: CounsellorAction,
+        reference: str = _reference(),
+        config: Settings = Depends(settings),
+        session: Session = Depends(db_session),
+    ):
+        return acted(session, config, tickets.take(session, reference, body.counsellor))
 
     @app.post("/v1/handoff-tickets/{reference}/release", tags=["tickets"], dependencies=service)
-    def release_ticket(body: CounsellorAction, reference: str = _reference(), session: Session = Depends(db_session)):
-        return committed(session, tickets.view(tickets.release(session, reference, body.counsellor)))
+    def release_ticket(
+        body: CounsellorAction,
+        reference: str = _reference(),
+        config: Settings = Depends(settings),
+        session: Session = Depends(db_session),
+    ):
+        return acted(session, config, tickets.release(session, reference, body.counsellor))
 
     @app.post("/v1/handoff-tickets/{reference}/close", tags=["tickets"], dependencies=service)
-    def close_ticket(body: CounsellorAction, reference: str = _reference(), session: Session = Depends(db_session)):
-        return committed(session, tickets.view(tickets.close(session, reference, body.counsellor)))
+    def close_ticket(
+        body: CounsellorAction,
+        reference: str = _reference(),
+        config: Settings = Depends(settings),
+        session: Session = Depends(db_session),
+    ):
+        return acted(session, config, tickets.close(session, reference, body.counsellor))
 
     @app.delete("/v1/conversations/{conversation_id}", tags=["vie privée"], dependencies=service)
     def erase_conversation(
         conversation_id: str = Path(..., min_length=1, max_length=200, regex=r"^[^\x00-\x1f\x7f]+$"),
+        config: Settings = Depends(settings),
         session: Session = Depends(db_session),
     ):
         """Erasure asked by the person in the conversation: its tickets go; the access log keeps only the fact."""
-        return committed(session, privacy.erase_conversation(session, conversation_id))
+        hashed = conversation_ids.hashed(config.access_token_secret, conversation_id)
+        return committed(session, privacy.erase_conversation(session, hashed))
 
     @app.get("/v1/counsellor/job-seekers/{job_seeker_id}/summary", tags=["conseillers"], dependencies=service)
     def counsellor_summary(

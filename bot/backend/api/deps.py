@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.backend.db import session_scope
 from bot.backend.errors import ApiError, forbidden, not_found, unauthorized
 from bot.backend.models import JobSeeker
-from bot.backend.services import tokens
+from bot.backend.services import conversation_ids, tokens
 from bot.common.config import Settings
 
 
@@ -43,10 +43,11 @@ def service_caller(
 class PersonAccess:
     """The identified person a personal route may read, and the conversation reading it."""
 
-    def __init__(self, person: JobSeeker, conversation_id: str, channel: str):
+    def __init__(self, person: JobSeeker, conversation_id: str, channel: str, conversation_hash: str):
         self.person = person
         self.conversation_id = conversation_id
         self.channel = channel
+        self.conversation_hash = conversation_hash  # what the access log keeps
 
 
 def person_access(
@@ -67,4 +68,5 @@ def person_access(
     person = session.get(JobSeeker, job_seeker_id)
     if person is None:
         raise not_found("Ce dossier n'existe pas.")
-    return PersonAccess(person, grant.conversation_id, grant.channel)
+    hashed = conversation_ids.hashed(config.access_token_secret, grant.conversation_id)
+    return PersonAccess(person, grant.conversation_id, grant.channel, hashed)

@@ -16,6 +16,9 @@ from pydantic import BaseModel, Field, condecimal, constr, root_validator
 MONTH_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
 
 ConversationId = constr(strip_whitespace=True, min_length=1, max_length=200)
+# A channel's keyed hash of where a request comes from (bot/channels/inbound.py; the site's own):
+# never an address in clear.
+Source = constr(regex=r"^[a-z]{1,10}:[0-9a-f]{8,64}$")
 
 
 class Channel(str, Enum):
@@ -32,6 +35,7 @@ class IdentificationRequest(BaseModel):
     identifier: constr(strip_whitespace=True, min_length=1, max_length=20) | None = None
     phone: constr(strip_whitespace=True, min_length=4, max_length=30) | None = None
     birth_date: date
+    source: Source | None = None
 
     @root_validator(skip_on_failure=True)
     def one_first_factor(cls, values):  # noqa: N805 - pydantic's signature
@@ -89,6 +93,15 @@ class TicketRequest(BaseModel):
     summary: constr(max_length=2000) = ""
     transcript: list[TranscriptLine] = Field(default_factory=list, max_items=200)
     job_seeker_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    source: Source | None = None
+
+    class Config:
+        extra = "forbid"
+
+
+class TranscriptRead(BaseModel):
+    counsellor: constr(regex=r"^[a-z0-9][a-z0-9._-]{0,39}$")
+    purpose: constr(regex=r"^[a-zà-ÿ' ]{1,60}$") = "lecture de la mise en relation"
 
     class Config:
         extra = "forbid"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.backend.models import AccessLogEntry, HandoffTicket, JobSeeker, TicketStatus
@@ -21,9 +21,11 @@ ERASURE_PURPOSE = "effacement de la conversation à la demande de la personne"
 def erase_conversation(session: Session, conversation_id: str, actor: str = "bot") -> dict:
     """Delete the conversation's tickets (transcripts included); log the erasure, without content.
 
+    ``conversation_id`` is the conversation's keyed hash, as the backend stores it.
     The person is found through the tickets and the access log of that
-    conversation; the erasure entry is the only trace kept (who, when, which
-    conversation), so that the person and the DPO can check it happened.
+    conversation; the earlier entries keep who read what and when, but no longer
+    name the conversation; the erasure entry is the only one that does, so that
+    the person and the DPO can check it happened.
     """
     tickets = session.execute(select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id)).scalars()
     tickets = list(tickets)
@@ -35,6 +37,9 @@ def erase_conversation(session: Session, conversation_id: str, actor: str = "bot
     )
     for ticket in tickets:
         session.delete(ticket)
+    session.execute(
+        update(AccessLogEntry).where(AccessLogEntry.conversation_id == conversation_id).values(conversation_id=None)
+    )
     now = datetime.now(timezone.utc)
     for job_seeker_id in sorted(people):
         session.add(
@@ -60,6 +65,11 @@ def purge_closed_tickets(session: Session, before: datetime) -> int:
         )
     )
     return result.rowcount or 0
+
+
+def purge_access_log(session: Session, before: datetime) -> int:
+    """Delete access-log entries older than ``before``; returns how many."""
+    return session.execute(delete(AccessLogEntry).where(AccessLogEntry.at < before)).rowcount or 0
 
 
 def access_log_of(session: Session, identifier: str) -> list[dict] | None:

@@ -1,15 +1,41 @@
-"""Handoff tickets: a conversation handed to a counsellor, and its life cycle."""
+"""Handoff tickets: a conversation handed to a counsellor, and its life cycle.
+
+A ticket is cheap to ask for (one message, « /ask_human » or a distress phrase,
+makes one, urgent for distress), so creation is limited where a flood would
+bury the real ones (issue 17 §2):
+
+* one open ticket per conversation, and one per identified person: a new
+  handoff of either updates the open ticket (``repeats`` counts them; an urgent
+  ticket stays urgent);
+* at most ``ALLOCBOT_TICKETS_PER_SOURCE`` new tickets (5) per origin in
+  ``ALLOCBOT_TICKETS_WINDOW_SECONDS`` (600): the origin is the channel's keyed
+  hash of the client's address (web), else the conversation itself (a phone
+  number is one origin);
+* at most ``ALLOCBOT_TICKETS_GLOBAL_MAX`` (200) new tickets of unidentified
+  people in the same window, all origins together (a flood from many
+  addresses), logged as an alert;
+* beyond either limit: 429 ``too_many_tickets`` with a French message (call the
+  3949), and a warning in the log. The queue lists urgent tickets first, the
+  oldest first, so that a real distress from elsewhere stays at the top.
+
+Conversation ids are kept hashed, the id itself sealed (``conversation_ids``).
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot.backend.errors import ApiError, not_found
 from bot.backend.models import HandoffTicket, TicketPriority, TicketStatus, utc_aware
+from bot.backend.services import conversation_ids
+
+log = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
@@ -18,9 +44,41 @@ def new_reference() -> str:
     return "AB-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+def _limit(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+TOO_MANY = ApiError(
+    429,
+    "too_many_tickets",
+    "Nous avons reçu beaucoup de demandes de mise en relation depuis votre connexion en peu de temps. "
+    "Pour parler à un conseiller, appelez le 3949 (service gratuit + prix d'un appel).",
+)
+
+
+def _open_ticket(session: Session, *condition) -> HandoffTicket | None:
+    query = select(HandoffTicket).where(*condition, HandoffTicket.status != TicketStatus.CLOSED)
+    return session.execute(query.order_by(HandoffTicket.created_at.desc())).scalars().first()
+
+
+def _check_limits(session: Session, source: str, identified: bool, now: datetime) -> None:
+    since = now - timedelta(seconds=_limit("ALLOCBOT_TICKETS_WINDOW_SECONDS", 600))
+    recent = select(func.count()).select_from(HandoffTicket).where(HandoffTicket.created_at >= since)
+    from_source = session.execute(recent.where(HandoffTicket.source == source)).scalar_one()
+    if from_source >= _limit("ALLOCBOT_TICKETS_PER_SOURCE", 5):
+        log.warning("ticket flood: %d new tickets from one origin (%s) in the window: refused", from_source, source)
+        raise TOO_MANY
+    if not identified:
+        anonymous = session.execute(recent.where(HandoffTicket.job_seeker_id.is_(None))).scalar_one()
+        if anonymous >= _limit("ALLOCBOT_TICKETS_GLOBAL_MAX", 200):
+            log.error("ticket flood: %d new tickets of unidentified people in the window: refused", anonymous)
+            raise TOO_MANY
+
+
 def create(
     session: Session,
     *,
+    secret: str,
     conversation_id: str,
     channel: str,
     reason: str,
@@ -29,25 +87,26 @@ def create(
     summary: str,
     transcript: list[dict],
     job_seeker_id: int | None,
+    source: str | None = None,
 ) -> HandoffTicket:
-    """One open ticket per conversation: a second handoff updates the open one."""
-    ticket = (
-        session.execute(
-            select(HandoffTicket).where(
-                HandoffTicket.conversation_id == conversation_id, HandoffTicket.status != TicketStatus.CLOSED
-            )
-        )
-        .scalars()
-        .first()
-    )
+    """One open ticket per conversation and per person (a new handoff updates it); new ones within limits."""
+    now = datetime.now(timezone.utc)
+    hashed = conversation_ids.hashed(secret, conversation_id)
+    ticket = _open_ticket(session, HandoffTicket.conversation_id == hashed)
+    if ticket is None and job_seeker_id:
+        ticket = _open_ticket(session, HandoffTicket.job_seeker_id == job_seeker_id)
     if ticket is None:
+        source = source or hashed
+        _check_limits(session, source, bool(job_seeker_id), now)
         ticket = HandoffTicket(
-            reference=new_reference(),
-            conversation_id=conversation_id,
-            created_at=datetime.now(timezone.utc),
-            status=TicketStatus.WAITING,
+            reference=new_reference(), created_at=now, status=TicketStatus.WAITING, source=source, repeats=0
         )
         session.add(ticket)
+    else:
+        ticket.repeats = (ticket.repeats or 0) + 1
+    # The person is reached where they last asked (a person's second conversation takes over the ticket).
+    ticket.conversation_id = hashed
+    ticket.conversation_sealed = conversation_ids.seal(secret, conversation_id)
     ticket.channel = channel
     ticket.reason = reason
     if ticket.priority != TicketPriority.URGENT:
@@ -125,14 +184,17 @@ def close(session: Session, reference: str, counsellor: str) -> HandoffTicket:
     return ticket
 
 
-def view(ticket: HandoffTicket) -> dict:
+def view(ticket: HandoffTicket, secret: str) -> dict:
+    """What the console sees: the conversation id unsealed (it must reach the conversation in Rasa)."""
+
     def iso(value):
         value = utc_aware(value)
         return value.isoformat() if value else None
 
     return {
         "reference": ticket.reference,
-        "conversation_id": ticket.conversation_id,
+        "conversation_id": conversation_ids.unseal(secret, ticket.conversation_sealed),
+        "repeats": ticket.repeats or 0,
         "channel": ticket.channel,
         "job_seeker_id": ticket.job_seeker_id,
         "reason": ticket.reason,
