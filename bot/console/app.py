@@ -329,8 +329,8 @@ def create_app() -> FastAPI:
         try:
             await backend.act(reference, "take", counsellor.login)
         except ServiceError as error:
-            if error.status == 409:
-                return back_to(f"/tickets/{reference}", error.code)
+            if error.status == 409:  # taken by a colleague (whose conversation is not ours to read) or closed
+                return back_to("/", error.code)
             raise
         try:
             await rasa.pause(ticket["conversation_id"])

@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from bot.backend.seed import synthetic_identity
+from bot.backend.services.conversation_ids import hashed
+from tests.servers import ACCESS_SECRET
 
 CAMILLE = {"identifier": "1234567A", "birth_date": "1988-04-12"}
 JULIEN = {"identifier": "2345678B", "birth_date": "1995-09-03"}
@@ -296,6 +298,6 @@ def test_every_read_of_a_file_is_logged(stack, api):
     with engine.connect() as connection:
         rows = connection.execute(
             text("SELECT actor, resource FROM access_log WHERE conversation_id = :c ORDER BY id"),
-            {"c": grant["conversation_id"]},
+            {"c": hashed(ACCESS_SECRET, grant["conversation_id"])},  # never the id in clear (issue 17 §4)
         ).all()
     assert [tuple(row) for row in rows] == [("bot", "identification"), ("bot", "rights")]

@@ -115,11 +115,12 @@ def test_a_second_counsellor_cannot_take_a_taken_ticket_and_release_gives_it_bac
     expect(claire.locator(".notice")).to_contain_text("Vous avez pris ce ticket")
 
     paul.get_by_role("button", name="Prendre en charge").click()
+    # Back to the queue: a colleague's ticket is no longer Paul's to read (issue 17 §9).
     expect(paul.locator(".notice")).to_have_text("Ce ticket est déjà pris par un autre conseiller.")
-    expect(paul.locator("#ticket-status")).to_contain_text("Claire Martin")
-    expect(paul.get_by_role("button", name="Prendre en charge")).to_have_count(0)
+    paul.goto(f"/tickets/{reference}")
+    expect(paul.get_by_role("alert")).to_contain_text("seuls ce conseiller et les superviseurs")
     expect(paul.locator("#reply-form")).to_have_count(0)
-    expect(paul.locator("section[aria-labelledby=titre-dossier]")).not_to_contain_text("Allocation")
+    expect(paul.locator("section[aria-labelledby=titre-dossier]")).to_have_count(0)
 
     claire.get_by_role("button", name="Rendre le ticket").click()
     expect(claire.locator(".notice")).to_contain_text("Ticket rendu")
@@ -138,7 +139,8 @@ def test_a_counsellor_cannot_close_or_answer_a_ticket_taken_by_another(console, 
     ):
         page = claire.get(f"/tickets/{reference}")
         assert claire.post(f"/tickets/{reference}/take", data={"csrf_token": csrf_of(page.text)}).status_code == 303
-        token = csrf_of(paul.get(f"/tickets/{reference}").text)
+        assert paul.get(f"/tickets/{reference}").status_code == 403  # a colleague's conversation
+        token = csrf_of(paul.get("/").text)
         close = paul.post(f"/tickets/{reference}/close", data={"csrf_token": token})
         assert close.headers["location"].endswith("avis=not_your_ticket")
         answer = paul.post(

@@ -7,6 +7,9 @@ import uuid
 import httpx
 from sqlalchemy import create_engine, text
 
+from bot.backend.services.conversation_ids import hashed
+from tests.servers import ACCESS_SECRET
+
 CAMILLE = {"identifier": "1234567A", "birth_date": "1988-04-12"}
 
 
@@ -51,7 +54,7 @@ def test_summary_only_for_the_counsellor_holding_an_open_ticket(stack, api):
     with create_engine(stack.env["ALLOCBOT_DATABASE_URL"]).connect() as connection:
         rows = connection.execute(
             text("SELECT actor, resource, purpose FROM access_log WHERE conversation_id = :c"),
-            {"c": ticket["conversation_id"]},
+            {"c": hashed(ACCESS_SECRET, ticket["conversation_id"])},
         ).all()
     assert [tuple(row) for row in rows] == [
         ("counsellor:c.martin", "summary", f"mise en relation {ticket['reference']}")

@@ -8,7 +8,9 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
+from bot.backend.services.conversation_ids import hashed
 from tests.console.conftest import wait_until
+from tests.servers import ACCESS_SECRET
 
 TRIGGER = "je veux parler à un conseiller"
 REFERENCE = re.compile(r"\bAB-[A-Z0-9]{6}\b")
@@ -64,7 +66,8 @@ def test_counsellor_takes_replies_and_closes_and_the_bot_resumes(console, person
     with create_engine(console.env["ALLOCBOT_DATABASE_URL"]).connect() as connection:
         actors = (
             connection.execute(
-                text("SELECT actor FROM access_log WHERE conversation_id = :c"), {"c": camille.session_id}
+                text("SELECT actor FROM access_log WHERE conversation_id = :c"),
+                {"c": hashed(ACCESS_SECRET, camille.session_id)},
             )
             .scalars()
             .all()

@@ -16,9 +16,10 @@ from datetime import date, datetime, timedelta, timezone
 import httpx
 import pytest
 
+from bot.backend.services.conversation_ids import hashed
 from bot.config import PROJECT_ROOT
 from tests.integration.conversation import Conversation
-from tests.servers import SERVICE_TOKEN
+from tests.servers import ACCESS_SECRET, SERVICE_TOKEN
 
 CAMILLE = ("1234567A", date(1988, 4, 12))
 
@@ -78,8 +79,12 @@ def test_erasure_after_confirmation_removes_the_conversation_and_its_tickets(dia
     assert ticket.status_code == 404
     export = command("bot.privacy.access_log_export", "--identifier", CAMILLE[0], "--format", "json", env=dialogue.env)
     assert export.returncode == 0, export.stderr
-    entries = [e for e in json.loads(export.stdout)["entries"] if e["conversation_id"] == conversation.sender]
-    assert [e["resource"] for e in entries].count("conversation") == 1  # the fact of the erasure, nothing more
+    exported = json.loads(export.stdout)["entries"]
+    # The access log names conversations by a keyed hash, never in clear (issue 17 §4).
+    assert all(e["conversation_id"] != conversation.sender for e in exported)
+    entries = [e for e in exported if e["conversation_id"] == hashed(ACCESS_SECRET, conversation.sender)]
+    # The fact of the erasure, nothing more: the earlier reads stay but no longer name the conversation.
+    assert [e["resource"] for e in entries] == ["conversation"]
     assert "effacement" in entries[-1]["purpose"]
 
     # A new message is a new conversation: nothing of the old one comes back.
@@ -219,7 +224,7 @@ def test_access_log_export_lists_every_read_in_csv_and_json(dialogue):
     as_csv = command("bot.privacy.access_log_export", "--identifier", "1234567a", env=dialogue.env)
     assert as_csv.returncode == 0, as_csv.stderr
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
-    mine = [row for row in rows if row["conversation_id"] == conversation.sender]
+    mine = [row for row in rows if row["conversation_id"] == hashed(ACCESS_SECRET, conversation.sender)]
     assert {row["actor"] for row in mine} == {"bot"}
     assert {"identification"} < {row["resource"] for row in mine}
     assert all(row["at"] and row["purpose"] for row in mine)
