@@ -7,6 +7,7 @@ client (Engine.IO 4); the browser tests prove the real widget separately.
 from __future__ import annotations
 
 import queue
+import time
 
 import httpx
 import socketio
@@ -53,6 +54,19 @@ class Widget:
 
     def next_text(self) -> str:
         return self.received.get(timeout=60).get("text", "")
+
+    def wait_for(self, fragment: str, timeout: float = 90) -> list[str]:
+        """Every text received until one contains ``fragment`` (case-insensitive)."""
+        texts, deadline = [], time.monotonic() + timeout
+        while fragment.lower() not in (texts[-1].lower() if texts else ""):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"« {fragment} » jamais reçu ; reçu : {texts}")
+            try:
+                texts.append(self.received.get(timeout=remaining).get("text", ""))
+            except queue.Empty:
+                continue
+        return texts
 
     def drain(self) -> None:
         while not self.received.empty():

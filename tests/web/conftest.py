@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fakes.addresses import new_address
 from tests.servers import Stack
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,7 +43,13 @@ def browser():
 @pytest.fixture()
 def page(browser):
     """A fresh browser context (own cookies and storage) per test, in French, Paris time."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        viewport={"width": 1100, "height": 900},
+        # A person of their own behind the (trusted) proxy: per-origin limits count each test apart.
+        extra_http_headers={"X-Forwarded-For": new_address()},
+    )
     context.set_default_timeout(60_000)  # Rasa on a busy 2-core machine can be slow; never a timed assertion
     page = context.new_page()
     page.console_messages = []

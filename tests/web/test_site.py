@@ -11,6 +11,7 @@ import pytest
 
 from bot import site_token
 from bot.backend.seed import synthetic_identity
+from tests.fakes.addresses import new_address
 from tests.integration.conversation import BackendView
 from tests.servers import Stack
 
@@ -28,8 +29,10 @@ PAGES = [
 ]
 
 
-def client(stack: Stack) -> httpx.Client:
-    return httpx.Client(base_url=stack.site_url, timeout=30, follow_redirects=False)
+def client(stack: Stack, address: str | None = None) -> httpx.Client:
+    """A browser of its own, at an address of its own behind the (trusted) proxy."""
+    headers = {"X-Forwarded-For": address or new_address()}
+    return httpx.Client(base_url=stack.site_url, timeout=30, follow_redirects=False, headers=headers)
 
 
 def csrf_of(html: str) -> str:
