@@ -21,6 +21,7 @@ import httpx
 from bot import rasa_runtime
 from bot.cli.training import MODEL_PATH
 from bot.common.config import PROJECT_ROOT
+from bot.privacy.files import PRIVATE_UMASK, open_private_log
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Service:
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        log = open_private_log(self.log_path)  # closed with the process
         self.process = subprocess.Popen(
             self.command,
             cwd=PROJECT_ROOT,
@@ -42,6 +43,7 @@ class Service:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            umask=PRIVATE_UMASK,  # databases and logs the process creates: 0600 (bot/privacy/files.py)
         )
 
     @property

@@ -12,13 +12,15 @@ from bot.cli import processes
 from bot.cli.training import train_if_stale
 from bot.common.config import PROJECT_ROOT, load_settings
 from bot.console.accounts import DEMO_COUNSELLORS
+from bot.privacy.files import PRIVATE_UMASK, make_private, private_files
 
 
 def main() -> int:
     started = time.monotonic()
     settings = load_settings()
     train_if_stale()
-    subprocess.run([sys.executable, "-m", "bot.backend.seed"], cwd=PROJECT_ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "bot.backend.seed"], cwd=PROJECT_ROOT, check=True, umask=PRIVATE_UMASK)
+    make_private(private_files(PROJECT_ROOT / "var"))  # files of an older run, made 0644
     backend_port = int(os.environ.get("ALLOCBOT_BACKEND_PORT", "8000"))
     actions_port = 5055  # endpoints.yml names it, so that `rasa shell` finds the actions too
     rasa_port = int(os.environ.get("ALLOCBOT_RASA_PORT", "5005"))

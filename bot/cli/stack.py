@@ -24,6 +24,7 @@ from bot.cli.processes import (
     start_all,
 )
 from bot.common.config import PROJECT_ROOT
+from bot.privacy.files import PRIVATE_UMASK
 
 
 def free_port() -> int:
@@ -59,6 +60,7 @@ def seed(env: dict[str, str], *extra: str) -> None:
         env={**os.environ, **env},
         check=True,
         capture_output=True,
+        umask=PRIVATE_UMASK,  # the database it creates: 0600
     )
 
 

@@ -3,13 +3,16 @@
 Stored conversations, ticket transcripts, console displays and logs must not hold
 identifiers in clear (GDPR minimisation). ``redact`` replaces them by a label that
 still tells a counsellor what the person gave ("[NIR]", "[IBAN]", "[TÉLÉPHONE]",
-"[EMAIL]", "[DATE]", "[IDENTIFIANT]") while amounts ("1 234,56 €", "800 euros") and
+"[EMAIL]", "[DATE]", "[IDENTIFIANT]", "[CARTE]", "[PASSEPORT]") while amounts ("1 234,56 €", "800 euros") and
 month names alone ("en mars") are kept: a transcript without its figures would be
 useless to the counsellor.
 
 Detectors run from the most specific to the most general, each on the output of the
 previous one (labels hold no digits, so a later detector never re-reads them):
-email, IBAN, NIR, dates, phone numbers, France Travail identifiers. A number that
+email (also written « jean.dupont (at) example.fr », « arobase », « point »), IBAN,
+NIR, payment card numbers (13 to 19 digits that pass the Luhn check, python-stdnum),
+passport numbers (French: 2 digits, 2 letters, 5 digits; any other after the word
+« passeport »), dates, phone numbers, France Travail identifiers. A number that
 has the shape of an identifier but a wrong check key is still redacted: a mistyped
 social security number identifies its owner as well as a correct one.
 
@@ -26,6 +29,7 @@ from typing import Any
 
 import phonenumbers
 from stdnum import iban as stdnum_iban
+from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 NIR = "[NIR]"
@@ -35,13 +39,35 @@ EMAIL = "[EMAIL]"
 DATE = "[DATE]"
 IDENTIFIER = "[IDENTIFIANT]"
 SECRET = "[MASQUÉ]"
-LABELS = (NIR, IBAN, PHONE, EMAIL, DATE, IDENTIFIER, SECRET)
+CARD = "[CARTE]"
+PASSPORT = "[PASSEPORT]"
+LABELS = (NIR, IBAN, PHONE, EMAIL, DATE, IDENTIFIER, SECRET, CARD, PASSPORT)
 
 # Slots whose whole value is secret whatever it looks like (a bearer token has no
 # recognisable shape); redact_event masks them entirely.
 SECRET_SLOTS = frozenset({"access_token"})
 
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+
+# The same, written to escape robots: « jean.dupont (at) example.fr », « jean point dupont arobase
+# example point fr », « jean.dupont [at] example [dot] fr ». Separators need spaces or brackets,
+# so that no word is read two ways (the pattern stays linear).
+_WORD = r"[A-Za-z0-9_%+-]+"
+_DOT = r"(?:\.|\s+(?:point|dot)\s+|\s*[(\[{]\s*(?:point|dot)\s*[)\]}]\s*)"
+_AT = r"(?:\s*[(\[{<]\s*(?:at|arobase|@)\s*[)\]}>]\s*|\s+(?:at|arobase|@)\s+)"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.]){_WORD}(?:{_DOT}{_WORD})*{_AT}{_WORD}(?:{_DOT}{_WORD})*{_DOT}[A-Za-z]{{2,6}}(?![\w])", re.IGNORECASE
+)
+_OBFUSCATION_HINT = re.compile(r"arobase|[(\[{<]\s*at\s*[)\]}>]|\sat\s|\s@\s", re.IGNORECASE)
+
+# Payment cards: 13 to 19 digits, in groups separated by single spaces or dashes, Luhn-valid.
+_CARD = re.compile(r"(?<![\d\w])\d(?:[ -]?\d){12,18}(?![\d\w])")
+
+# French passport (2 digits, 2 letters, 5 digits), or any number given after the word « passeport ».
+_PASSPORT_FR = re.compile(r"(?<![\w])\d{2}[A-Za-z]{2}\d{5}(?![\w])")
+_PASSPORT_NAMED = re.compile(
+    r"(passeport\s*(?:n°|no|num[ée]ro|number)?\s*:?\s*)([A-Za-z0-9]{6,9})(?![\w])", re.IGNORECASE
+)
 
 # Country code, check digits, then groups of four (spaced or not), an optional short last group.
 _IBAN = re.compile(
@@ -141,6 +167,15 @@ def _not_iban(match: re.Match[str]) -> bool:
     return not (compact.startswith("FR") and len(compact) == 27)
 
 
+def _not_card(match: re.Match[str]) -> bool:
+    return not luhn.is_valid(re.sub(r"[ -]", "", match.group(0)))
+
+
+def _named_passport(match: re.Match[str]) -> str:
+    number = match.group(2)
+    return match.group(1) + PASSPORT if any(char.isdigit() for char in number) else match.group(0)
+
+
 def _not_nir(match: re.Match[str]) -> bool:
     sex, year, month, department, commune, order, key = match.groups()
     month_number = int(month)
@@ -186,10 +221,16 @@ def _redact_phones(text: str) -> str:
     return _PHONE_INTL.sub(PHONE, text)
 
 
+_redact_obfuscated_emails = _sub(_OBFUSCATED_EMAIL, EMAIL)
+
 _STEPS: tuple[Callable[[str], str], ...] = (
     _sub(_EMAIL, EMAIL),
+    _redact_obfuscated_emails,
     _sub(_IBAN, IBAN, _not_iban),
     _sub(_NIR, NIR, _not_nir),
+    _sub(_CARD, CARD, _not_card),
+    _sub(_PASSPORT_FR, PASSPORT),
+    lambda text: _PASSPORT_NAMED.sub(_named_passport, text),
     _sub(_DATE_ISO, DATE, _not_iso_date),
     _sub(_DATE_NUMERIC, DATE, _not_numeric_date),
     _sub(_DATE_WORDS, DATE, lambda m: not 1 <= int(re.sub(r"\D", "", m.group(1)) or 1) <= 31),
@@ -205,7 +246,8 @@ def redact(text: str) -> str:
     if not text or not isinstance(text, str):
         return text
     if not any(char.isdigit() or char == "@" for char in text):
-        return text  # nothing to redact without a digit or an at sign: the common case, fast
+        # Nothing to redact without a digit or an at sign, but an email spelled out: the common case, fast.
+        return _redact_obfuscated_emails(text) if _OBFUSCATION_HINT.search(text) else text
     for step in _STEPS:
         text = step(text)
     return text
