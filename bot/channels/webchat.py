@@ -83,20 +83,20 @@ def keep_amounts_together(text: str) -> str:
 
 # rasa-webchat renders Markdown. What could run or load something is made literal with a backslash:
 # a link whose destination is not http(s) (``](javascript:…)``, ``](data:…)``, ``](<…>)``), the ``!``
-# of an image (it becomes a plain link), a reference definition (``[x]: javascript:…``), raw HTML and
-# autolinks other than http(s).
+# of an image (it becomes a plain link), a reference definition (``[x]: javascript:…``) and autolinks
+# other than http(s) (``<javascript:…>``). rasa-webchat already shows raw HTML as text.
 _NOT_WEB_LINK = re.compile(r"\]\((?!\s*https?://)")
 _IMAGE = re.compile(r"!(?=\[)")
 _DEFINITION = re.compile(r"^( {0,3})\[(?=[^\]\n]*\]:)", re.MULTILINE)
-_TAG = re.compile(r"<(?!https?://)(?=[A-Za-z/!?])")
+_AUTOLINK = re.compile(r"<(?!https?://)(?=[A-Za-z][A-Za-z0-9+.-]{1,31}:)")  # raw HTML is shown as text already
 
 
 def safe_markdown(text: str) -> str:
-    """The text as the widget should show it: only http(s) links, no image, no HTML."""
+    """The text as the widget should show it: only http(s) links, no image."""
     text = _NOT_WEB_LINK.sub(r"]\\(", text)
     text = _IMAGE.sub(r"\\!", text)
     text = _DEFINITION.sub(r"\1\\[", text)
-    return _TAG.sub(r"\\<", text)
+    return _AUTOLINK.sub(r"\\<", text)
 
 
 class WebchatOutput(SocketIOOutput):
