@@ -1,66 +1,27 @@
 """The shipped nginx configuration (deploy/nginx/) in front of the real servers: what is reachable (issue 17 §1).
 
-The real nginx (Debian's) is started with ``allocbot-http.conf`` and
-``allocbot-locations.conf`` exactly as shipped, on a free loopback port, with
+The real nginx (Debian's) is started by ``bot.cli.proxy`` with ``allocbot-http.conf``
+and ``allocbot-locations.conf`` exactly as shipped, on a free loopback port, with
 upstreams pointing at the session's Rasa and at a personal space whose widget
 talks to the proxy (so the browser goes through nginx for the page and for
-socket.io, WebSocket upgrade included). Only the TLS server block of
-``allocbot.conf`` is replaced by a plain loopback listener.
+socket.io, WebSocket upgrade included).
 """
 
 from __future__ import annotations
-
-import shutil
-import subprocess
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.cli.processes import site_service, start_all
+from bot.cli.proxy import Nginx, nginx_binary
 from bot.cli.stack import free_port
-from bot.config import PROJECT_ROOT
 from tests.fakes.webchat import Widget
 from tests.servers import RASA_TOKEN, SERVICE_TOKEN, WHATSAPP_VERIFY_TOKEN
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-DEPLOY = PROJECT_ROOT / "deploy" / "nginx"
-
-
-def nginx_conf(workdir: Path, port: int, rasa_port: int, site_port: int) -> Path:
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (workdir / name).mkdir(exist_ok=True)
-    conf = workdir / "nginx.conf"
-    conf.write_text(
-        f"""
-user root;
-pid {workdir}/nginx.pid;
-error_log {workdir}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {workdir}/access.log;
-    client_body_temp_path {workdir}/body;
-    proxy_temp_path {workdir}/proxy;
-    fastcgi_temp_path {workdir}/fastcgi;
-    uwsgi_temp_path {workdir}/uwsgi;
-    scgi_temp_path {workdir}/scgi;
-    include {DEPLOY}/allocbot-http.conf;
-    upstream allocbot_rasa {{ server 127.0.0.1:{rasa_port}; }}
-    upstream allocbot_site {{ server 127.0.0.1:{site_port}; }}
-    server {{
-        listen 127.0.0.1:{port};
-        include {DEPLOY}/allocbot-locations.conf;
-    }}
-}}
-"""
-    )
-    return conf
 
 
 @pytest.fixture(scope="module")
 def proxy(site, tmp_path_factory):
-    if not Path(NGINX).exists():
+    if nginx_binary() is None:
         pytest.fail("nginx est introuvable : .ci/run l'installe (apt-get install nginx)")
     workdir = tmp_path_factory.mktemp("nginx")
     port, site_port = free_port(), free_port()
@@ -68,25 +29,14 @@ def proxy(site, tmp_path_factory):
     # The site behind the proxy hands the widget the proxy's address, as in production.
     public_site = site_service(site_port, {**site.env, "ALLOCBOT_WIDGET_SOCKET_URL": url}, workdir / "log")
     start_all([public_site])
-    conf = nginx_conf(workdir, port, site.rasa_port, site_port)
-    check = subprocess.run([NGINX, "-t", "-p", str(workdir), "-c", str(conf)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    server = subprocess.Popen([NGINX, "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"])
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url, timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError((workdir / "error.log").read_text()) from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(10)
+        nginx = Nginx(workdir, port, site.rasa_port, site_port)
+    except RuntimeError:
         public_site.stop()
+        raise
+    yield nginx.url
+    nginx.stop()
+    public_site.stop()
 
 
 NOT_PUBLISHED = [
