@@ -7,7 +7,10 @@ with low ones (``strict``), so that a flood here never touches another test.
 
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 
@@ -182,3 +185,28 @@ def test_a_flood_from_many_origins_is_stopped_and_people_still_get_through(stric
     identified = ticket(strict, source=source(), job_seeker_id=camille[0])
     assert identified.status_code == 201  # an identified person is never counted in the anonymous flood
     assert "ticket flood" in strict.log_path.read_text()
+
+
+def test_the_access_log_is_kept_365_days_then_purged(dialogue) -> None:
+    """Before: never purged (docs/privacy.md promised a retention it did not have)."""
+    old = "2024-01-02 03:04:05"
+    with create_engine(dialogue.env["ALLOCBOT_DATABASE_URL"]).begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO access_log (at, actor, conversation_id, job_seeker_id, resource, purpose) "
+                "VALUES (:at, 'bot', NULL, (SELECT id FROM job_seekers WHERE identifier = '1234567A'), 'rights', 'x')"
+            ),
+            {"at": old},
+        )
+    recent = rows(dialogue, "SELECT count(*) FROM access_log WHERE at > '2025-01-01'")[0][0]
+    purge = subprocess.run(
+        [sys.executable, "-m", "bot.privacy.purge", "--days", "90"],
+        env={**os.environ, **dialogue.env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert purge.returncode == 0, purge.stderr
+    assert "Journal des accès (365 jours) : 1 entrée(s) effacée(s)." in purge.stdout
+    assert rows(dialogue, "SELECT count(*) FROM access_log WHERE at < '2025-01-01'") == [(0,)]
+    assert rows(dialogue, "SELECT count(*) FROM access_log WHERE at > '2025-01-01'") == [(recent,)]
