@@ -129,6 +129,12 @@ def count(results: list[bool]) -> str:
     return f"{sum(results)}/{len(results)}"
 
 
+def all_refused(attack: str, entry: str, codes: list[int], status: int) -> Outcome:
+    return Outcome(
+        attack, entry, len(codes), f"{status}: {count([c == status for c in codes])}", set(codes) == {status}
+    )
+
+
 # --- REST ---------------------------------------------------------------------------------------
 
 
@@ -138,13 +144,7 @@ def rest_without_token(t: Target) -> Outcome:
         t.rest.post("/webhooks/rest/webhook", json={"sender": f"x-{i}", "message": "bonjour"}, headers=h).status_code
         for i, h in enumerate([{}, {"Authorization": "Bearer faux"}, {"Authorization": "x"}] * 4)
     ]
-    return Outcome(
-        "talk without the REST token",
-        "REST",
-        len(codes),
-        f"401: {count([c == 401 for c in codes])}",
-        set(codes) == {401},
-    )
+    return all_refused("talk without the REST token", "REST", codes, 401)
 
 
 @probe
@@ -158,12 +158,8 @@ def rest_borrowed_ids(t: Target) -> Outcome:
         ).status_code
         for sender in ids
     ]
-    return Outcome(
-        "another channel's or an invalid conversation id (sms-, wa-, web-, lone surrogate)",
-        "REST",
-        len(ids),
-        f"400: {count([c == 400 for c in codes])}",
-        set(codes) == {400},
+    return all_refused(
+        "another channel's or an invalid conversation id (sms-, wa-, web-, lone surrogate)", "REST", codes, 400
     )
 
 

@@ -30,6 +30,17 @@ STORED_TOKEN = "[JETON]"  # what the tracker store keeps instead of a site token
 WEB_SESSION = re.compile(r"^web-[0-9a-f]{32}$")
 
 
+def say_through_rasas_api(stack, conversation_id: str) -> None:
+    """What the counsellor console does to speak in a conversation: Rasa sends it on the latest channel."""
+    response = httpx.post(
+        f"{stack.rasa_url}/conversations/{conversation_id}/execute",
+        params={"token": RASA_TOKEN, "output_channel": "latest"},
+        json={"name": "utter_iamabot"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+
+
 def test_amounts_stay_on_one_line_and_metadata_is_ours():
     nbsp = "\u00a0"
     assert (
@@ -71,13 +82,7 @@ def test_a_known_conversation_id_is_not_a_key_to_the_conversation(dialogue):
     assert intruder.session_id != victim.session_id
     victim.send("vous êtes un robot ?")
     assert "pas une personne" in victim.next_text()
-    push = httpx.post(  # a counsellor's reply to the victim's conversation, as the console sends it
-        f"{dialogue.rasa_url}/conversations/{victim.session_id}/execute",
-        params={"token": RASA_TOKEN, "output_channel": "latest"},
-        json={"name": "utter_iamabot"},
-        timeout=60,
-    )
-    assert push.status_code == 200, push.text
+    say_through_rasas_api(dialogue, victim.session_id)  # as the console answers the victim
     assert "pas une personne" in victim.next_text()
     time.sleep(2)  # the intruder had every chance to receive something: it got nothing
     assert intruder.received.empty()
@@ -140,13 +145,7 @@ def test_a_message_sent_through_rasas_api_reaches_the_widget(dialogue):
     widget = Widget(dialogue.rasa_url).open()
     widget.send("bonjour")
     widget.next_text()
-    response = httpx.post(
-        f"{dialogue.rasa_url}/conversations/{widget.session_id}/execute",
-        params={"token": RASA_TOKEN, "output_channel": "latest"},
-        json={"name": "utter_iamabot"},
-        timeout=60,
-    )
-    assert response.status_code == 200, response.text
+    say_through_rasas_api(dialogue, widget.session_id)
     assert "pas une personne" in widget.next_text()
     widget.close()
 

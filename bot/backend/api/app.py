@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from enum import Enum
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,6 +43,19 @@ from bot.common.web import SecurityHeaders
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+
+
+class TicketAction(str, Enum):
+    TAKE = "take"
+    RELEASE = "release"
+    CLOSE = "close"
+
+
+TICKET_ACTIONS = {
+    TicketAction.TAKE: tickets.take,
+    TicketAction.RELEASE: tickets.release,
+    TicketAction.CLOSE: tickets.close,
+}
 
 
 def create_app(config: Settings | None = None) -> FastAPI:
@@ -322,35 +336,17 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         log.info("transcript of ticket %s read by %s (%s)", ticket.reference, body.counsellor, body.purpose)
         return committed(session, {"recorded": True})
 
-    def acted(session: Session, config: Settings, ticket) -> dict:
+    @app.post("/v1/handoff-tickets/{reference}/{action}", tags=["tickets"], dependencies=service)
+    def act_on_ticket(
+        action: TicketAction,
+        body: CounsellorAction,
+        reference: str = _reference(),
+        config: Settings = Depends(settings),
+        session: Session = Depends(db_session),
+    ):
+        """``take``, ``release`` or ``close`` a ticket, as the counsellor named in the body."""
+        ticket = TICKET_ACTIONS[action](session, reference, body.counsellor)
         return committed(session, tickets.view(ticket, config.access_token_secret))
-
-    @app.post("/v1/handoff-tickets/{reference}/take", tags=["tickets"], dependencies=service)
-    def take_ticket(
-        body: CounsellorAction,
-        reference: str = _reference(),
-        config: Settings = Depends(settings),
-        session: Session = Depends(db_session),
-    ):
-        return acted(session, config, tickets.take(session, reference, body.counsellor))
-
-    @app.post("/v1/handoff-tickets/{reference}/release", tags=["tickets"], dependencies=service)
-    def release_ticket(
-        body: CounsellorAction,
-        reference: str = _reference(),
-        config: Settings = Depends(settings),
-        session: Session = Depends(db_session),
-    ):
-        return acted(session, config, tickets.release(session, reference, body.counsellor))
-
-    @app.post("/v1/handoff-tickets/{reference}/close", tags=["tickets"], dependencies=service)
-    def close_ticket(
-        body: CounsellorAction,
-        reference: str = _reference(),
-        config: Settings = Depends(settings),
-        session: Session = Depends(db_session),
-    ):
-        return acted(session, config, tickets.close(session, reference, body.counsellor))
 
     @app.delete("/v1/conversations/{conversation_id}", tags=["vie privée"], dependencies=service)
     def erase_conversation(

@@ -187,24 +187,26 @@ def _record_failure(session: Session, keys: list[str], locks: dict[str, Identifi
     session.commit()
 
 
-def _throttled(until: datetime, now: datetime, kind: str) -> ApiError:
+def _refused(status: int, code: str, message: str, until: datetime, now: datetime) -> ApiError:
+    """``message`` with ``{minutes}`` filled in, and Retry-After."""
     minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    where = "sur le service" if kind == "all" else "depuis votre connexion"
     return ApiError(
-        429,
-        "identification_throttled",
-        f"Trop de tentatives d'identification {where} en peu de temps. Réessayez dans {minutes} minutes, "
-        "ou appelez le 3949 (service gratuit + prix d'un appel).",
-        {"Retry-After": str(int((until - now).total_seconds()) + 1)},
+        status, code, message.format(minutes=minutes), {"Retry-After": str(int((until - now).total_seconds()) + 1)}
     )
+
+
+def _throttled(until: datetime, now: datetime, kind: str) -> ApiError:
+    where = "sur le service" if kind == "all" else "depuis votre connexion"
+    message = (
+        f"Trop de tentatives d'identification {where} en peu de temps. Réessayez dans {{minutes}} minutes, "
+        "ou appelez le 3949 (service gratuit + prix d'un appel)."
+    )
+    return _refused(429, "identification_throttled", message, until, now)
 
 
 def _locked(until: datetime, now: datetime) -> ApiError:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    return ApiError(
-        423,
-        "identification_locked",
-        f"Trop d'essais : l'identification est bloquée pendant {minutes} minutes. "
-        "Un conseiller peut vous aider entre-temps.",
-        {"Retry-After": str(int((until - now).total_seconds()) + 1)},
+    message = (
+        "Trop d'essais : l'identification est bloquée pendant {minutes} minutes. "
+        "Un conseiller peut vous aider entre-temps."
     )
+    return _refused(423, "identification_locked", message, until, now)
