@@ -18,6 +18,12 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def conversation_runner(dialogue) -> ConversationRunner:
-    runner = ConversationRunner(dialogue.rasa_url, dialogue.backend_url, SERVICE_TOKEN, date.fromisoformat(TEST_TODAY))
+    runner = ConversationRunner(
+        dialogue.rasa_url,
+        dialogue.backend_url,
+        SERVICE_TOKEN,
+        date.fromisoformat(TEST_TODAY),
+        dialogue.env["ALLOCBOT_REST_TOKEN"],
+    )
     yield runner
     runner.close()

@@ -12,8 +12,8 @@ bury the real ones (issue 17 §2):
   hash of the client's address (web), else the conversation itself (a phone
   number is one origin);
 * at most ``ALLOCBOT_TICKETS_GLOBAL_MAX`` (200) new tickets of unidentified
-  people in the same window, all origins together (a flood from many
-  addresses), logged as an alert;
+  people from the web in the same window, all addresses together (a flood from
+  many addresses), logged as an alert;
 * beyond either limit: 429 ``too_many_tickets`` with a French message (call the
   3949), and a warning in the log. The queue lists urgent tickets first, the
   oldest first, so that a real distress from elsewhere stays at the top.
@@ -36,6 +36,10 @@ from bot.backend.models import HandoffTicket, TicketPriority, TicketStatus, utc_
 from bot.backend.services import conversation_ids
 
 log = logging.getLogger(__name__)
+
+# Origins of the open web (the widget's keyed hash of an address): a flood from many addresses comes
+# from there; an SMS or WhatsApp number is signed and costs money, REST needs its token.
+PUBLIC_ORIGIN = "web:"
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
@@ -68,8 +72,10 @@ def _check_limits(session: Session, source: str, identified: bool, now: datetime
     if from_source >= _limit("ALLOCBOT_TICKETS_PER_SOURCE", 5):
         log.warning("ticket flood: %d new tickets from one origin (%s) in the window: refused", from_source, source)
         raise TOO_MANY
-    if not identified:
-        anonymous = session.execute(recent.where(HandoffTicket.job_seeker_id.is_(None))).scalar_one()
+    if not identified and source.startswith(PUBLIC_ORIGIN):
+        anonymous = session.execute(
+            recent.where(HandoffTicket.job_seeker_id.is_(None), HandoffTicket.source.like(PUBLIC_ORIGIN + "%"))
+        ).scalar_one()
         if anonymous >= _limit("ALLOCBOT_TICKETS_GLOBAL_MAX", 200):
             log.error("ticket flood: %d new tickets of unidentified people in the window: refused", anonymous)
             raise TOO_MANY

@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             stack.start_dialogue()
             results = []
             if scenarios:
-                runner = ConversationRunner(stack.rasa_url, stack.backend_url, SERVICE_TOKEN, today)
+                runner = ConversationRunner(
+                    stack.rasa_url, stack.backend_url, SERVICE_TOKEN, today, stack.env["ALLOCBOT_REST_TOKEN"]
+                )
                 try:
                     for number, scenario in enumerate(scenarios, 1):
                         result = runner.run(scenario)

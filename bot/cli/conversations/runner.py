@@ -87,8 +87,10 @@ def answer_text(messages: list[dict[str, Any]]) -> str:
 class ConversationRunner:
     """Talks to a running Rasa server and reads the backend; one instance per run, one ``BackendFacts`` per persona."""
 
-    def __init__(self, rasa_url: str, backend_url: str, service_token: str, today: date):
-        self.rasa = httpx.Client(base_url=rasa_url, timeout=REPLY_TIMEOUT_SECONDS)
+    def __init__(self, rasa_url: str, backend_url: str, service_token: str, today: date, rest_token: str = ""):
+        # Rasa's REST channel needs its own token (bot/channels/rest.py).
+        headers = {"Authorization": f"Bearer {rest_token}"} if rest_token else {}
+        self.rasa = httpx.Client(base_url=rasa_url, timeout=REPLY_TIMEOUT_SECONDS, headers=headers)
         self.backend = httpx.Client(base_url=backend_url, headers={"X-Service-Token": service_token}, timeout=15)
         self.backend_url = backend_url
         self.service_token = service_token
