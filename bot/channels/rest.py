@@ -83,7 +83,9 @@ class HardenedRestInput(RestInput):
 
     def _body(self, request: Request) -> dict[str, Any]:
         if len(request.body or b"") > MAX_BODY_BYTES:
-            raise Refused("Requête trop volumineuse.", 413)
+            raise Refused(
+                f"Requête trop volumineuse (plus de {MAX_BODY_BYTES // 1024} ko) : raccourcissez le message.", 413
+            )
         body = request.json
         if not isinstance(body, dict):
             raise Refused('Corps attendu : un objet JSON {"sender": "...", "message": "..."}.')

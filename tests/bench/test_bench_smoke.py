@@ -28,7 +28,7 @@ async def test_two_people_have_whole_conversations_without_error(dialogue):
     async with new_client(timeout_seconds=30) as client:
         result = await closed_loop(
             client,
-            Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON)),
+            Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON), headers=dialogue.rest_headers),
             concurrency=2,
             warmup=0,
             duration=0,
@@ -47,7 +47,12 @@ async def test_a_wrong_reply_is_counted_as_an_error_and_ends_the_conversation(di
     wrong = Script("allocbot", lambda i: [Turn("bonjour", ("réponse qui n'existe pas",)), Turn("merci")])
     async with new_client(timeout_seconds=30) as client:
         result = await closed_loop(
-            client, Target(dialogue.rasa_url, wrong), concurrency=1, warmup=0, duration=0, conversations=1
+            client,
+            Target(dialogue.rasa_url, wrong, headers=dialogue.rest_headers),
+            concurrency=1,
+            warmup=0,
+            duration=0,
+            conversations=1,
         )
     summary = result.summary()
     assert (summary["turns"], summary["errors"]) == (1, 1)
@@ -72,7 +77,7 @@ async def test_report_from_a_real_run_has_every_figure(dialogue, tmp_path):
     async with new_client(timeout_seconds=30) as client:
         result = await closed_loop(
             client,
-            Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON)),
+            Target(dialogue.rasa_url, allocbot_script(PEOPLE, FIRST_PERSON), headers=dialogue.rest_headers),
             concurrency=2,
             warmup=0,
             duration=0,

@@ -90,7 +90,7 @@ def test_broken_rest_requests_get_a_4xx_or_a_clear_answer(dialogue, kind, conten
 def test_a_100_kb_message_is_refused_in_french(dialogue) -> None:
     response = rest(dialogue, {"sender": f"t-{uuid.uuid4()}", "message": "allocation " * 10_000})
     assert response.status_code == 413
-    assert "trop long" in response.text
+    assert "raccourcissez" in response.json()["message"]
     assert_all_alive(dialogue)
 
 

@@ -168,21 +168,29 @@ def test_one_origin_cannot_flood_the_queue(api) -> None:
     assert all(t["priority"] == "urgent" for t in queue[:position])  # behind urgent tickets only
 
 
-def test_one_person_has_one_open_ticket(api) -> None:
-    person = api.post("/v1/identification", json={"conversation_id": "t-x", "channel": "rest", **CAMILLE}).json()
-    first = ticket(api, job_seeker_id=person["job_seeker_id"], priority="normal", reason="human_requested")
-    second = ticket(api, job_seeker_id=person["job_seeker_id"])
-    assert first.status_code == second.status_code == 201
-    assert second.json()["reference"] == first.json()["reference"]
-    assert second.json()["repeats"] == 1 and second.json()["priority"] == "urgent"
-    api.post(f"/v1/handoff-tickets/{first.json()['reference']}/close", json={"counsellor": "c.martin"})
+def test_repeats_of_one_conversation_are_merged(api) -> None:
+    conversation = f"t-{uuid.uuid4()}"
+    first = ticket(api, conversation_id=conversation, priority="normal", reason="human_requested", source=source())
+    again = ticket(api, conversation_id=conversation, source=source())
+    assert again.status_code == 201 and again.json()["reference"] == first.json()["reference"]
+    assert again.json()["repeats"] == 1 and again.json()["priority"] == "urgent"
+
+
+def test_one_person_cannot_flood_the_queue_from_many_addresses(strict) -> None:
+    (camille,) = rows(strict, "SELECT id FROM job_seekers WHERE identifier = :i", i=CAMILLE["identifier"])
+    made = [ticket(strict, source=source(), job_seeker_id=camille[0]) for _ in range(6)]
+    assert [m.status_code for m in made] == [201] * 5 + [429]
+    references = {m.json()["reference"] for m in made[:5]}
+    assert len(references) == 5  # never merged: each conversation keeps its own ticket and transcript
+    through_rest = ticket(strict, source=source(), job_seeker_id=camille[0], channel="rest")
+    assert through_rest.status_code == 201  # our own tools are not limited per person
 
 
 def test_a_flood_from_many_origins_is_stopped_and_people_still_get_through(strict) -> None:
     made = [ticket(strict, source=source()) for _ in range(14)]
     assert [m.status_code for m in made] == [201] * 12 + [429] * 2
-    (camille,) = rows(strict, "SELECT id FROM job_seekers WHERE identifier = :i", i=CAMILLE["identifier"])
-    identified = ticket(strict, source=source(), job_seeker_id=camille[0])
+    (julien,) = rows(strict, "SELECT id FROM job_seekers WHERE identifier = '2345678B'")
+    identified = ticket(strict, source=source(), job_seeker_id=julien[0])
     assert identified.status_code == 201  # an identified person is never counted in the anonymous flood
     assert "ticket flood" in strict.log_path.read_text()
 

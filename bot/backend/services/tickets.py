@@ -4,9 +4,13 @@ A ticket is cheap to ask for (one message, « /ask_human » or a distress phrase
 makes one, urgent for distress), so creation is limited where a flood would
 bury the real ones (issue 17 §2):
 
-* one open ticket per conversation, and one per identified person: a new
-  handoff of either updates the open ticket (``repeats`` counts them; an urgent
-  ticket stays urgent);
+* one open ticket per conversation: a repeated handoff updates it (``repeats``
+  counts them; an urgent ticket stays urgent);
+* at most ``ALLOCBOT_TICKETS_PER_PERSON`` new tickets (5) per identified person
+  in ``ALLOCBOT_TICKETS_WINDOW_SECONDS`` (600), over the public channels (web,
+  SMS, WhatsApp; REST is for our own tools and needs its token). Tickets of
+  several conversations are never merged: each keeps its own transcript, and a
+  counsellor answers in the conversation that asked;
 * at most ``ALLOCBOT_TICKETS_PER_SOURCE`` new tickets (5) per origin in
   ``ALLOCBOT_TICKETS_WINDOW_SECONDS`` (600): the origin is the channel's keyed
   hash of the client's address (web), else the conversation itself (a phone
@@ -40,6 +44,7 @@ log = logging.getLogger(__name__)
 # Origins of the open web (the widget's keyed hash of an address): a flood from many addresses comes
 # from there; an SMS or WhatsApp number is signed and costs money, REST needs its token.
 PUBLIC_ORIGIN = "web:"
+TRUSTED_CHANNELS = frozenset({"rest", "cmdline"})  # our own tools: the REST token, a counsellor's shell
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
@@ -65,14 +70,19 @@ def _open_ticket(session: Session, *condition) -> HandoffTicket | None:
     return session.execute(query.order_by(HandoffTicket.created_at.desc())).scalars().first()
 
 
-def _check_limits(session: Session, source: str, identified: bool, now: datetime) -> None:
+def _check_limits(session: Session, source: str, person: int | None, channel: str, now: datetime) -> None:
     since = now - timedelta(seconds=_limit("ALLOCBOT_TICKETS_WINDOW_SECONDS", 600))
     recent = select(func.count()).select_from(HandoffTicket).where(HandoffTicket.created_at >= since)
     from_source = session.execute(recent.where(HandoffTicket.source == source)).scalar_one()
     if from_source >= _limit("ALLOCBOT_TICKETS_PER_SOURCE", 5):
         log.warning("ticket flood: %d new tickets from one origin (%s) in the window: refused", from_source, source)
         raise TOO_MANY
-    if not identified and source.startswith(PUBLIC_ORIGIN):
+    if person is not None and channel not in TRUSTED_CHANNELS:
+        of_person = session.execute(recent.where(HandoffTicket.job_seeker_id == person)).scalar_one()
+        if of_person >= _limit("ALLOCBOT_TICKETS_PER_PERSON", 5):
+            log.warning("ticket flood: %d new tickets of one person in the window: refused", of_person)
+            raise TOO_MANY
+    if person is None and source.startswith(PUBLIC_ORIGIN):
         anonymous = session.execute(
             recent.where(HandoffTicket.job_seeker_id.is_(None), HandoffTicket.source.like(PUBLIC_ORIGIN + "%"))
         ).scalar_one()
@@ -95,24 +105,25 @@ def create(
     job_seeker_id: int | None,
     source: str | None = None,
 ) -> HandoffTicket:
-    """One open ticket per conversation and per person (a new handoff updates it); new ones within limits."""
+    """One open ticket per conversation (a repeated handoff updates it); new ones within the limits."""
     now = datetime.now(timezone.utc)
     hashed = conversation_ids.hashed(secret, conversation_id)
     ticket = _open_ticket(session, HandoffTicket.conversation_id == hashed)
-    if ticket is None and job_seeker_id:
-        ticket = _open_ticket(session, HandoffTicket.job_seeker_id == job_seeker_id)
     if ticket is None:
         source = source or hashed
-        _check_limits(session, source, bool(job_seeker_id), now)
+        _check_limits(session, source, job_seeker_id, channel, now)
         ticket = HandoffTicket(
-            reference=new_reference(), created_at=now, status=TicketStatus.WAITING, source=source, repeats=0
+            reference=new_reference(),
+            conversation_id=hashed,
+            conversation_sealed=conversation_ids.seal(secret, conversation_id),
+            created_at=now,
+            status=TicketStatus.WAITING,
+            source=source,
+            repeats=0,
         )
         session.add(ticket)
     else:
         ticket.repeats = (ticket.repeats or 0) + 1
-    # The person is reached where they last asked (a person's second conversation takes over the ticket).
-    ticket.conversation_id = hashed
-    ticket.conversation_sealed = conversation_ids.seal(secret, conversation_id)
     ticket.channel = channel
     ticket.reason = reason
     if ticket.priority != TicketPriority.URGENT:
