@@ -71,6 +71,9 @@ class Stack(_stack.Stack):
         # The test clients play the reverse proxy (they connect from loopback) and name the person behind
         # it in X-Forwarded-For (tests/fakes/addresses.py), so that per-origin throttles count people apart.
         self.env["ALLOCBOT_TRUSTED_PROXIES"] = "127.0.0.1"
+        # The personas are shared by the whole suite, which hands them over many times in ten minutes: the
+        # per-person ticket limit is tested on a backend of its own (tests/security/test_backend_limits.py).
+        self.env["ALLOCBOT_TICKETS_PER_PERSON"] = "1000"
         self.saas_port = free_port()  # chosen before Rasa starts: tests/fakes/saas.py listens there
         self.env.update(channel_env(workdir, self.saas_port))
 

@@ -60,8 +60,9 @@ _OBFUSCATED_EMAIL = re.compile(
 )
 _OBFUSCATION_HINT = re.compile(r"arobase|[(\[{<]\s*at\s*[)\]}>]|\sat\s|\s@\s", re.IGNORECASE)
 
-# Payment cards: 13 to 19 digits, in groups separated by single spaces or dashes, Luhn-valid.
-_CARD = re.compile(r"(?<![\d\w])\d(?:[ -]?\d){12,18}(?![\d\w])")
+# Payment cards: 13 to 19 digits, in groups separated by single spaces or dashes, Luhn-valid. A card
+# number never starts with 0 nor after a +: "0033…" and "+33…" are phone numbers, left to their step.
+_CARD = re.compile(r"(?<![\d\w+])[1-9](?:[ -]?\d){12,18}(?![\d\w])")
 
 # French passport (2 digits, 2 letters, 5 digits), or any number given after the word « passeport ».
 _PASSPORT_FR = re.compile(r"(?<![\w])\d{2}[A-Za-z]{2}\d{5}(?![\w])")
