@@ -268,16 +268,25 @@ def socket_intruder(t: Target) -> Outcome:
 @probe
 def socket_markdown(t: Target) -> Outcome:
     person = Socket(t.stack.rasa_url)
+    person.say("bonjour")  # so that the conversation's latest channel is the widget's
+    person.wait_for("automatique")
+    reply = "Voir [x](javascript:alert(1)) ![i](https://images.example.org/p.png) <data:x> (réponse du conseiller)"
     t.rest.post(
         f"/conversations/{person.conversation}/tracker/events",
         params={"token": t.stack.rasa_token, "output_channel": "latest", "execute_side_effects": "true"},
-        json=[{"event": "bot", "text": "[x](javascript:alert(1)) ![i](https://images.example.org/p.png) <data:x>"}],
+        json=[{"event": "bot", "text": reply, "metadata": {"counsellor": "c.martin"}}],
     )
-    text = person.wait_for("x")
+    text = person.wait_for("conseiller")
     person.close()
-    held = "](javascript" not in text and "![" not in text and "<data:" not in text
+    # What Markdown would still read as a link to elsewhere, an image or an autolink (escapes are fine).
+    active = re.search(r"\]\((?!https?://)|(?<!\\)!\[|(?<!\\)<data:", text)
+    held = "réponse du conseiller" in text and active is None
     return Outcome(
-        "javascript: link, remote image in a reply", "socket.io (widget)", 1, "made literal" if held else text, held
+        "javascript: link, remote image in a reply",
+        "socket.io (widget)",
+        1,
+        "made literal" if held else text[:60],
+        held,
     )
 
 
