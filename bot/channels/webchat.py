@@ -34,7 +34,6 @@ counsellor console's replies) finds this channel and its output channel.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import logging
 import os
@@ -50,7 +49,7 @@ from socketio import AsyncServer
 
 from bot.channels.inbound import clean_payload, source_of
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
-from bot.common.web import client_address, trusted_proxies
+from bot.common.web import client_address, conversation_of, trusted_proxies
 
 logger = logging.getLogger(__name__)
 
@@ -110,11 +109,6 @@ class WebchatOutput(SocketIOOutput):
 
 def new_session_key() -> str:
     return secrets.token_urlsafe(32)
-
-
-def conversation_of(session_key: str) -> str:
-    """The conversation id of a session key (one way: the id never gives the key back)."""
-    return "web-" + hashlib.sha256(b"allocbot-web-session|" + session_key.encode()).hexdigest()[:32]
 
 
 def build_metadata(custom_data: Any, source: str | None = None) -> dict:

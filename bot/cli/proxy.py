@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.config import PROJECT_ROOT
+from bot.common.config import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy" / "nginx"
 

@@ -97,7 +97,7 @@ class Target:
             base_url=stack.backend_url, headers={"X-Service-Token": stack.env["ALLOCBOT_BACKEND_SERVICE_TOKEN"]}
         )
 
-    def rest_say(self, sender: str, message: str, **extra) -> httpx.Response:
+    def rest_say(self, sender: str, message: object, **extra) -> httpx.Response:
         return self.rest.post(
             "/webhooks/rest/webhook",
             json={"sender": sender, "message": message, **extra},
@@ -292,7 +292,7 @@ def socket_markdown(t: Target) -> Outcome:
 
 @probe
 def ticket_flood(t: Target) -> Outcome:
-    address, answers = "198.51.100.7", []
+    address, answers = "198.51.100.7", list[str]()
     for _ in range(7):
         person = Socket(t.stack.rasa_url, address=address)
         person.say("je veux parler à un conseiller")
@@ -418,8 +418,13 @@ def backend_ids_hashed(t: Target) -> Outcome:
 # --- console and site ---------------------------------------------------------------------------
 
 
+def form_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    return found.group(1) if found else ""
+
+
 def console_login(client: httpx.Client, login: str, password: str, address: str | None = None) -> httpx.Response:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    token = form_token(client.get("/login").text)
     headers = {"X-Forwarded-For": address} if address else {}
     return client.post("/login", data={"csrf_token": token, "login": login, "password": password}, headers=headers)
 
@@ -460,7 +465,7 @@ def site_spray(t: Target) -> Outcome:
     said = []
     with httpx.Client(base_url=t.stack.site_url, timeout=30) as browser:
         for i in range(11):
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/connexion").text).group(1)
+            csrf = form_token(browser.get("/connexion").text)
             said.append(
                 browser.post(
                     "/connexion", data={"csrf_token": csrf, "identifiant": f"{i:07d}U", "date_naissance": "14/07/1975"}
@@ -487,6 +492,36 @@ def file_modes(t: Target) -> Outcome:
         "0600" if not loose else ", ".join(loose),
         not loose,
     )
+
+
+# --- processes (issue 17 §5, §7: how Rasa is started, done in bot/rasa_runtime.py) -------------
+
+
+def proc(pid: int, name: str) -> list[str]:
+    return Path(f"/proc/{pid}/{name}").read_bytes().decode(errors="replace").split("\0")
+
+
+@probe
+def token_on_command_lines(t: Target) -> Outcome:
+    secrets_of_ours = [t.stack.rasa_token, t.stack.env["ALLOCBOT_REST_TOKEN"], t.stack.env["ALLOCBOT_ACTIONS_TOKEN"]]
+    shown = [
+        s.name for s in t.stack.services if any(x in part for part in proc(s.pid, "cmdline") for x in secrets_of_ours)
+    ]
+    services = len(t.stack.services)
+    return Outcome(
+        "read a token in ps (/proc/<pid>/cmdline)", "local processes", services, f"shown by: {len(shown)}", not shown
+    )
+
+
+@probe
+def telemetry(t: Target) -> Outcome:
+    on = []
+    for service in t.stack.services:
+        environment = dict(line.split("=", 1) for line in proc(service.pid, "environ") if "=" in line)
+        if environment.get("RASA_TELEMETRY_ENABLED") != "false":
+            on.append(service.name)
+    services = len(t.stack.services)
+    return Outcome("usage data to Rasa's servers (telemetry)", "every process", services, f"on in: {len(on)}", not on)
 
 
 # --- reverse proxy ------------------------------------------------------------------------------
@@ -554,6 +589,7 @@ def start(workdir: Path) -> tuple[Stack, Nginx | None]:
     console = console_service(stack.console_port, {**stack.env, "ALLOCBOT_TRUSTED_PROXIES": ""}, workdir / "log")
     start_all([console])
     stack.services.append(console)
+    assert stack.site_port is not None
     proxy = Nginx(workdir / "nginx", free_port(), stack.rasa_port, stack.site_port) if nginx_binary() else None
     return stack, proxy
 

@@ -8,7 +8,7 @@ object holds is the caller's business.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
@@ -22,7 +22,7 @@ class SignedCookie:
         secret: str,
         salt: str,
         max_age: int,
-        samesite: str = "strict",
+        samesite: Literal["lax", "strict", "none"] = "strict",
         secure: bool = False,
         path: str = "/",
     ):

@@ -6,6 +6,9 @@
   backend allows nothing). A header of the list replaces the application's own
   header of that name, except ``Cache-Control`` under a cacheable prefix (the
   site's static files), which is left to the application.
+* ``conversation_of`` is the website's conversation id for the session key the
+  browser holds (``bot/channels/webchat.py``): one way, so that an id read in a
+  log or a ticket never gives the key back.
 * ``client_address`` says who is calling: the peer of the TCP connection, or the
   address a **configured** reverse proxy put in ``X-Forwarded-For``. A header
   sent by anyone else is ignored, so a client cannot pick the address its
@@ -15,6 +18,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 from collections.abc import Iterable, Sequence
@@ -96,3 +100,8 @@ def client_address(peer: str | None, forwarded_for: str | None, proxies: Sequenc
             return hop
         address = hop
     return address
+
+
+def conversation_of(session_key: str) -> str:
+    """The website's conversation id of a session key: ``web-`` + 32 hex digits of its SHA-256."""
+    return "web-" + hashlib.sha256(b"allocbot-web-session|" + session_key.encode()).hexdigest()[:32]

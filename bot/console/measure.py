@@ -24,8 +24,8 @@ import httpx
 import socketio
 from playwright.async_api import async_playwright
 
-from bot.channels.webchat import conversation_of
 from bot.cli.stack import Stack
+from bot.common.web import conversation_of
 from bot.console.accounts import DEMO_COUNSELLORS
 
 TRIGGER = "je veux parler à un conseiller"
