@@ -26,12 +26,13 @@ from bot.cli.conversations.checks import (
 )
 from bot.cli.conversations.distress import load_distress_set
 from bot.cli.conversations.facts import BackendFacts, FactError, date_pattern, fold, money_pattern, pattern_for
-from bot.cli.conversations.scenarios import KINDS, SUITE, load_known_failures, load_suite
+from bot.cli.conversations.scenarios import HOLDOUT, KINDS, SUITE, load_known_failures, load_suite
 from bot.config import PROJECT_ROOT
 from tests.servers import SERVICE_TOKEN, TEST_TODAY
 
 TODAY = date.fromisoformat(TEST_TODAY)
 SCENARIOS = load_suite(TODAY)
+HELD_OUT = load_suite(TODAY, HOLDOUT)
 
 
 def test_the_suite_is_as_wide_as_the_issue_asks():
@@ -40,6 +41,15 @@ def test_the_suite_is_as_wide_as_the_issue_asks():
     assert {kind: kinds[kind] for kind in KINDS if kinds[kind] < 7} == {}
     assert {p.key for p in personas(TODAY)} <= {s.persona for s in SCENARIOS}
     assert all((SUITE / f"{kind}.yml").exists() for kind in KINDS)
+
+
+def test_the_held_out_set_covers_every_kind_and_no_scenario_of_the_suite():
+    assert {s.kind for s in HELD_OUT} == set(KINDS)
+    assert len(HELD_OUT) >= 40
+    # Openers as common as « combien je touche ce mois-ci ? » may recur; a whole conversation may not.
+    suite = {tuple(fold(t.user) for t in s.turns) for s in SCENARIOS}
+    assert [s.id for s in HELD_OUT if tuple(fold(t.user) for t in s.turns) in suite] == []
+    assert not {s.id for s in HELD_OUT} & {s.id for s in SCENARIOS}
 
 
 def test_known_failures_name_real_scenarios_and_classes():
@@ -63,7 +73,7 @@ def facts(stack):
 def test_every_placeholder_resolves_against_the_backend(facts):
     """A figure the suite names is in the backend's answer for that persona (else the test would test nothing)."""
     unresolved = []
-    for scenario in SCENARIOS:
+    for scenario in [*SCENARIOS, *HELD_OUT]:
         for number, turn in enumerate(scenario.turns, 1):
             try:
                 compile_turn(turn.expect, facts[scenario.persona])
@@ -146,7 +156,7 @@ def test_the_distress_set_is_as_the_issue_asks():
 
 def _training_texts() -> set[str]:
     texts = set()
-    for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
+    for path in (PROJECT_ROOT / "data").rglob("*.yml"):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
                 line = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line.strip().removeprefix("- "))
@@ -161,5 +171,7 @@ def test_the_measure_is_kept_apart_from_the_training_data():
     training = _training_texts()
     assert training
     shared = [m.text for m in load_distress_set() if fold(m.text) in training]
-    shared += [t.user for s in SCENARIOS for t in s.turns if fold(t.user) in training and len(t.user) > 25]
+    shared += [
+        t.user for s in [*SCENARIOS, *HELD_OUT] for t in s.turns if fold(t.user) in training and len(t.user) > 25
+    ]
     assert shared == []

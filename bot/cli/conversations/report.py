@@ -253,13 +253,17 @@ def transcripts(results: list[ScenarioResult]) -> list[dict]:
 
 
 def write_results(
-    figures: dict | None, distress: dict | None, text: str, results: list[ScenarioResult] | None = None
+    figures: dict | None,
+    distress: dict | None,
+    text: str,
+    results: list[ScenarioResult] | None = None,
+    name: str = "latest",
 ) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
     document = {"conversations": figures, "distress": distress, "transcripts": transcripts(results or [])}
-    (RESULTS / "latest.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    return RESULTS / "latest.md"
+    (RESULTS / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return RESULTS / f"{name}.md"
 
 
 def replace_block(document: str, block: str) -> str:

@@ -23,6 +23,8 @@ from bot.config import PROJECT_ROOT
 
 SUITE = PROJECT_ROOT / "tests" / "conversations"
 KNOWN_FAILURES = SUITE / "known_failures.yml"
+# Sealed on 2026-12-02 before issue 20's fixes: measured (``--holdout``), never tuned on.
+HOLDOUT = SUITE / "holdout"
 
 # The kinds of issue 20's measure, in the order the report lists them.
 KINDS = (
