@@ -67,3 +67,19 @@ def test_a_distress_only_report_keeps_the_conversation_figures(tmp_path, monkeyp
         assert "| **overall** | **2** | **1** | **50 %** |" in written, path.name
         assert "| precision of the urgent path | 0.250 |" in written, path.name
         assert written.count("## Whole conversations") == 1
+
+
+def test_a_full_report_keeps_the_held_out_section_written_by_hand(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "DOC", tmp_path / "conversations.md")
+    monkeypatch.setattr(report, "EVALUATION", tmp_path / "evaluation.md")
+    held_out = f"{report.HELD_OUT_TITLE}\n\nBefore: 18 / 42.\n"
+    report.DOC.write_text(
+        f"# old\n\n## Whole conversations\n\n41 %\n\n{held_out}\n## Distress precision and recall\n\nx\n"
+    )
+    fresh = "# new\n\n## Whole conversations\n\n95 %\n\n## Distress precision and recall\n\ny\n"
+    report.write_docs(fresh, {"scenarios": 1}, None, {})
+    written = report.DOC.read_text()
+    assert "95 %" in written and "41 %" not in written
+    assert written.index("Before: 18 / 42.") < written.index("## Distress precision and recall")
+    report.write_docs(written, {"scenarios": 1}, None, {})
+    assert report.DOC.read_text().count(report.HELD_OUT_TITLE) == 1

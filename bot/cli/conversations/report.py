@@ -287,10 +287,18 @@ def _old_section(document: str, title: str) -> list[str]:
     return match.group(0).rstrip("\n").split("\n") + [""] if match else []
 
 
+HELD_OUT_TITLE = "## The sealed held-out conversations"
+
+
 def write_docs(text: str, figures: dict | None, distress: dict | None, classes: dict[str, str]) -> None:
     """``docs/conversations.md`` and the block of ``docs/evaluation.md``; a section this run did not
     measure (``--distress-only``) is kept as it was."""
     previous = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    held_out = re.search(rf"{re.escape(HELD_OUT_TITLE)}\n.*?(?=\n## |\Z)", previous, re.S)
+    if held_out and HELD_OUT_TITLE not in text:  # written by hand from --holdout runs: kept as it is
+        anchor = "## Distress precision and recall"
+        kept = held_out.group(0).rstrip("\n") + "\n\n"
+        text = text.replace(anchor, kept + anchor, 1) if anchor in text else text + "\n" + kept
     if figures is None and previous:
         fresh = "\n".join(section_lines(None, distress, classes)).rstrip("\n") + "\n"
         section = re.compile(r"## Distress precision and recall\n.*?(?=\n## |\Z)", re.S)
