@@ -1,5 +1,5 @@
 # allocbot's two commands (see README.md). Both install what they need first.
-.PHONY: run test unit shell train bench
+.PHONY: run test unit shell train bench run-scaled
 
 run:
 	@./scripts/bootstrap
@@ -28,3 +28,10 @@ train:
 bench:
 	@./scripts/bootstrap
 	@.venv/bin/python -m bot.cli.bench $(BENCH_ARGS)
+
+
+# The scaled topology on this machine (issue 22): PostgreSQL, Redis, HAProxy and two replicas of
+# Rasa, of the action server and of the backend (docs/deployment.md). `make run` stays the embedded default.
+run-scaled:
+	@./scripts/bootstrap
+	@.venv/bin/python -m bot.cli.scaled

@@ -3,6 +3,12 @@
 Async (httpx.AsyncClient) with timeouts on every call and a bounded retry on
 reads only: retrying a write could create a ticket twice. Errors are turned
 into three exceptions the actions know how to say in French.
+
+A hung backend is given up within ``ALLOCBOT_BACKEND_TIMEOUT_SECONDS`` (3 s) for a
+whole call, retries included: a read that timed out is not tried again (a backend
+that hangs would hang again, and the person was waiting 20 s before being told);
+only a refused connection or a 5xx is retried, within what is left of the deadline
+(another replica behind the load balancer may answer).
 """
 
 from __future__ import annotations
@@ -50,7 +56,8 @@ class BackendClient:
     ):
         self._base_url = base_url.rstrip("/")
         self._service_token = service_token
-        self._timeout = httpx.Timeout(timeout_seconds, connect=min(2.0, timeout_seconds))
+        self._timeout = httpx.Timeout(timeout_seconds, connect=min(1.0, timeout_seconds))
+        self._deadline = timeout_seconds  # for the whole call, retries included
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -84,12 +91,20 @@ class BackendClient:
         if conversation_id:
             headers["X-Conversation-Id"] = conversation_id
         attempts = 1 + (READ_RETRIES if method == "GET" else 0)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._deadline
         for attempt in range(attempts):
+            left = deadline - loop.time()
+            if left <= 0:
+                raise BackendUnavailable("deadline exceeded")
             try:
-                response = await self._http().request(method, path, headers=headers, json=json, params=params)
-            except httpx.HTTPError as error:
+                response = await asyncio.wait_for(
+                    self._http().request(method, path, headers=headers, json=json, params=params), left
+                )
+            except (httpx.HTTPError, asyncio.TimeoutError) as error:
                 log.warning("backend %s %s failed (%s), attempt %d", method, path, type(error).__name__, attempt + 1)
-                if attempt + 1 < attempts:
+                hung = isinstance(error, (httpx.TimeoutException, asyncio.TimeoutError))
+                if attempt + 1 < attempts and not hung:
                     await asyncio.sleep(RETRY_BACKOFF_SECONDS * (attempt + 1))
                     continue
                 raise BackendUnavailable(str(error)) from error

@@ -30,6 +30,9 @@ unpatched behaviour in ``tests/unit/test_rasa_runtime.py``):
 2. ``install_event_type_lookup``: event classes found by name in a table;
 3. ``install_unreachable_action_answer``: when the action server cannot be reached,
    Rasa says so in French instead of staying silent;
+3b. ``install_store_outage_answer``: when a message cannot be processed at all (the
+   conversation store or the lock store is down, a PostgreSQL or Redis restart), the
+   person is told so in French instead of getting nothing;
 4. identifiers redacted from Rasa's log lines (``bot.privacy.log_redaction``), on
    Rasa's handlers once Rasa has configured them (the same plugin hook).
 """
@@ -98,6 +101,7 @@ def install_patches(installed: str | None = None) -> None:
     install_cached_action_validation()
     install_event_type_lookup()
     install_unreachable_action_answer()
+    install_store_outage_answer()
 
 
 def action_result_errors(schema: dict[str, Any]) -> Callable[[Any], Iterator[Exception]]:
@@ -238,6 +242,50 @@ def install_unreachable_action_answer() -> None:
     run._allocbot_wrapped = True  # type: ignore[attr-defined]
     run._allocbot_original = original  # type: ignore[attr-defined]
     RemoteAction.run = run
+
+
+OUTAGE_TEXT = (
+    "Le service est momentanément indisponible et votre message n'a pas pu être traité. "
+    "Merci de le renvoyer dans quelques instants. Un conseiller peut aussi vous aider au 3949 "
+    "(service gratuit + prix d'un appel)."
+)
+
+
+def outage_answering(handle_message: Callable) -> Callable:
+    """``Agent.handle_message`` that answers ``OUTAGE_TEXT`` on the message's channel when it fails as a whole."""
+
+    async def wrapper(self, message):
+        try:
+            return await handle_message(self, message)
+        except Exception as error:  # the message failed as a whole; CancelledError is not an Exception
+            logger.error("Message non traité (%s) : réponse d'indisponibilité envoyée.", type(error).__name__)
+            channel = getattr(message, "output_channel", None)
+            if channel is not None:
+                try:
+                    await channel.send_text_message(message.sender_id, OUTAGE_TEXT)
+                except Exception as send_error:  # the channel itself is down: nothing more can be said
+                    logger.error("Réponse d'indisponibilité non envoyée (%s).", type(send_error).__name__)
+            return None
+
+    wrapper._allocbot_wrapped = True  # type: ignore[attr-defined]
+    wrapper._allocbot_original = handle_message  # type: ignore[attr-defined]
+    return wrapper
+
+
+def install_store_outage_answer() -> None:
+    """A message that fails as a whole gets a French answer instead of silence.
+
+    When the conversation store (PostgreSQL) or the lock store (Redis) cannot be
+    reached, Rasa 3.6 raises out of ``Agent.handle_message``: the REST channel then
+    answers ``[]``, socket.io and the webhooks nothing at all. This wraps it so
+    that the person is told, on the channel they wrote on, that the message was not
+    processed and should be sent again (nothing was stored: sending it again is safe).
+    """
+    from rasa.core.agent import Agent
+
+    if getattr(Agent.handle_message, "_allocbot_wrapped", False):
+        return
+    Agent.handle_message = outage_answering(Agent.handle_message)
 
 
 class CommandLine:

@@ -34,6 +34,7 @@ from sanic.request import Request
 
 from bot.channels.inbound import clean_payload, valid_sender_id
 from bot.channels.rate_limit import SenderRateLimiter
+from bot.channels.shared_limits import shared_limiter
 
 MAX_MESSAGE_CHARS = int(os.environ.get("ALLOCBOT_REST_MAX_MESSAGE_CHARS") or 5000)
 MAX_BODY_BYTES = 64 * 1024
@@ -70,7 +71,9 @@ class HardenedRestInput(RestInput):
     def __init__(self) -> None:
         super().__init__()
         self.token = rest_token()
-        self.rate_limiter = SenderRateLimiter.from_env("ALLOCBOT_REST_RATE_LIMIT", default_max_messages=60)
+        self.rate_limiter = shared_limiter(
+            "rest", SenderRateLimiter.from_env("ALLOCBOT_REST_RATE_LIMIT", default_max_messages=60)
+        )
 
     def _authenticate(self, request: Request) -> None:
         if not self.token:
@@ -100,7 +103,8 @@ class HardenedRestInput(RestInput):
                 "« sender » n'est pas valide : un texte de 1 à 200 caractères imprimables, "
                 "qui ne commence pas par web-, sms-, wa- ou tel-."
             )
-        if not self.rate_limiter.allow(sender):
+        allowed, _ = await self.rate_limiter.check(sender)
+        if not allowed:
             raise Refused("Trop de messages pour cette conversation en peu de temps : réessayez dans une minute.", 429)
         return sender
 

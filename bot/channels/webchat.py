@@ -49,7 +49,9 @@ from socketio import AsyncServer
 
 from bot.channels.inbound import clean_payload, source_of
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
+from bot.channels.shared_limits import shared_limiter
 from bot.common.web import client_address, conversation_of, trusted_proxies
+from bot.scale.socket_manager import socket_manager
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +142,14 @@ class WebchatInput(SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # Per session; ALLOCBOT_RATE_LIMIT_* (shared with SMS and WhatsApp) tunes it without a release.
-        self.rate_limiter = SenderRateLimiter.from_env()
-        self.new_sessions = SenderRateLimiter(
-            int(os.environ.get("ALLOCBOT_WEB_NEW_SESSIONS_MAX") or 30),
-            float(os.environ.get("ALLOCBOT_WEB_NEW_SESSIONS_PER_SECONDS") or 60),
+        # Shared by the replicas through Redis when ALLOCBOT_REDIS_URL is set (bot/channels/shared_limits.py).
+        self.rate_limiter = shared_limiter("web", SenderRateLimiter.from_env())
+        self.new_sessions = shared_limiter(
+            "web-new-sessions",
+            SenderRateLimiter(
+                int(os.environ.get("ALLOCBOT_WEB_NEW_SESSIONS_MAX") or 30),
+                float(os.environ.get("ALLOCBOT_WEB_NEW_SESSIONS_PER_SECONDS") or 60),
+            ),
         )
         self.proxies = trusted_proxies()
         self._sessions: dict[str, str] = {}  # socket id -> the conversation it was confirmed
@@ -154,7 +160,9 @@ class WebchatInput(SocketIOInput):
         return WebchatOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])  # CORS is Sanic's (rasa run --cors)
+        # CORS is Sanic's (rasa run --cors). With several replicas, an emit goes through Redis to the replica
+        # that holds the socket (bot/scale/socket_manager.py): a counsellor's reply sent through any replica.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=socket_manager())
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         sessions, sources = self._sessions, self._sources
@@ -185,7 +193,7 @@ class WebchatInput(SocketIOInput):
             proposed = data.get("session_id") if isinstance(data, dict) else None
             if isinstance(proposed, str) and SESSION_KEY.match(proposed):
                 key = proposed
-            elif self.new_sessions.allow(sources.get(sid, "?")):
+            elif (await self.new_sessions.check(sources.get(sid, "?")))[0]:
                 key = new_session_key()
             else:
                 logger.warning("socket.io: too many new sessions from one address (%s)", sources.get(sid, "?"))
@@ -207,8 +215,9 @@ class WebchatInput(SocketIOInput):
             if session_id is None:
                 await say(sid, NO_SESSION_TEXT)
                 return
-            if not self.rate_limiter.allow(session_id):
-                if self.rate_limiter.should_warn(session_id):
+            allowed, warn = await self.rate_limiter.check(session_id)
+            if not allowed:
+                if warn:
                     await say(session_id, RATE_LIMITED_TEXT)
                 return
             text = data.get("message") if isinstance(data, dict) else None

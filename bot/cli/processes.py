@@ -32,6 +32,8 @@ class Service:
     log_path: Path
     env: Mapping[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
+    ready: Callable[[], bool] | None = None  # instead of the health URL (PostgreSQL, Redis: no HTTP)
+    stop_signal: int = signal.SIGTERM  # PostgreSQL: SIGINT (fast shutdown; SIGTERM waits for every client)
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +59,8 @@ class Service:
         return self.process is not None and self.process.poll() is not None
 
     def is_ready(self) -> bool:
+        if self.ready is not None:
+            return self.ready()
         try:
             return httpx.get(self.health_url, timeout=2).status_code == 200
         except httpx.HTTPError:
@@ -66,7 +70,7 @@ class Service:
         if self.process is None or self.process.poll() is not None:
             return
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, self.stop_signal)
             self.process.wait(grace_seconds)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -208,3 +212,74 @@ def start_all(
 def stop_all(services: list[Service]) -> None:
     for service in reversed(services):
         service.stop()
+
+
+@dataclass
+class _Watch:
+    failures: int = 0  # crashes in a row (reset once the process has run STABLE_SECONDS)
+    restart_at: float | None = None
+    started_at: float = field(default_factory=time.monotonic)
+    restarts: int = 0
+
+
+class Supervisor:
+    """Restarts a process that exited, with backoff, while the others keep serving.
+
+    One crash used to stop every process (« actions s'est arrêté… → arrêté »). Now
+    a process that exits is started again after 1 s, then 2, 4… up to
+    ``max_delay`` seconds if it keeps crashing; once it has run ``stable_seconds``
+    the delay starts again from 1 s. Each crash and restart is said on ``say``.
+    """
+
+    def __init__(
+        self,
+        services: list[Service],
+        say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+        first_delay: float = 1.0,
+        max_delay: float = 30.0,
+        stable_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.services = services
+        self.say = say
+        self.first_delay = first_delay
+        self.max_delay = max_delay
+        self.stable_seconds = stable_seconds
+        self.clock = clock
+        self.watches = {id(service): _Watch(started_at=clock()) for service in services}
+
+    def delay(self, failures: int) -> float:
+        return min(self.max_delay, self.first_delay * 2 ** max(0, failures - 1))
+
+    def restarts(self, service: Service) -> int:
+        return self.watches[id(service)].restarts
+
+    def poll(self) -> None:
+        """Look at every process once: schedule the restart of one that exited, restart one whose delay is over."""
+        now = self.clock()
+        for service in self.services:
+            watch = self.watches[id(service)]
+            if watch.restart_at is None:
+                if not service.exited():
+                    if watch.failures and now - watch.started_at >= self.stable_seconds:
+                        watch.failures = 0
+                    continue
+                code = service.process.returncode if service.process else None
+                watch.failures += 1
+                delay = self.delay(watch.failures)
+                watch.restart_at = now + delay
+                self.say(
+                    f"✗ {service.name} s'est arrêté (code {code}) : redémarrage dans {delay:.0f} s "
+                    f"(voir {service.log_path})"
+                )
+            elif now >= watch.restart_at:
+                watch.restart_at = None
+                watch.started_at = now
+                watch.restarts += 1
+                service.start()
+                self.say(f"→ {service.name} redémarré ({watch.restarts}ᵉ fois)")
+
+    def run_forever(self, every_seconds: float = 0.5) -> None:
+        while True:
+            self.poll()
+            time.sleep(every_seconds)

@@ -63,7 +63,7 @@ Pour parler au bot dans un terminal (comme un conseiller) :
   make shell   (rasa shell avec les variables du .env : le serveur d'actions exige son jeton)
   puis « combien vais-je toucher ? », identifiant 1234567A, né le 12/04/1988 (voir README).
 
-Ctrl-C arrête tout.
+Un processus qui s'arrête est relancé (délai croissant) ; Ctrl-C arrête tout.
 """,
         flush=True,
     )
@@ -75,18 +75,14 @@ Ctrl-C arrête tout.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        while True:
-            for service in services:
-                if service.exited():
-                    print(f"✗ {service.name} s'est arrêté : voir {service.log_path}", file=sys.stderr)
-                    return 1
-            time.sleep(1)
+        # A process that stops is started again with backoff; the others keep serving meanwhile.
+        processes.Supervisor(services).run_forever()
     except KeyboardInterrupt:
         print("\n→ arrêt de tous les processus…", flush=True)
-        return 0
     finally:
         processes.stop_all(services)
         print("→ arrêté.")
+    return 0
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def load_settings() -> Settings:
         backend_service_token=required("ALLOCBOT_BACKEND_SERVICE_TOKEN"),
         access_token_secret=required("ALLOCBOT_ACCESS_TOKEN_SECRET"),
         access_token_ttl_seconds=int(required("ALLOCBOT_ACCESS_TOKEN_TTL_SECONDS", "900")),
-        backend_timeout_seconds=float(required("ALLOCBOT_BACKEND_TIMEOUT_SECONDS", "5")),
+        backend_timeout_seconds=float(required("ALLOCBOT_BACKEND_TIMEOUT_SECONDS", "3")),
         today_override=os.environ.get("ALLOCBOT_TODAY") or None,
         site_token_secret=os.environ.get("ALLOCBOT_SITE_TOKEN_SECRET") or None,
     )

@@ -41,13 +41,18 @@ def test_the_supported_rasa_is_the_one_installed_and_locked() -> None:
 
 def test_another_rasa_is_refused_before_anything_is_patched(monkeypatch: pytest.MonkeyPatch) -> None:
     installed = []
-    for name in ("install_cached_action_validation", "install_event_type_lookup", "install_unreachable_action_answer"):
+    for name in (
+        "install_cached_action_validation",
+        "install_event_type_lookup",
+        "install_unreachable_action_answer",
+        "install_store_outage_answer",
+    ):
         monkeypatch.setattr(rasa_runtime, name, lambda name=name: installed.append(name))
     with pytest.raises(rasa_runtime.UnsupportedRasa, match=r"Rasa 3\.6\.21.*Rasa 3\.7\.0 est installé"):
         rasa_runtime.install_patches("3.7.0")
     assert installed == []
     rasa_runtime.install_patches(rasa_runtime.SUPPORTED_RASA)
-    assert len(installed) == 3
+    assert len(installed) == 4
 
 
 # --- 1. the action server's answers, checked with validators built once ------------------------------------------
@@ -119,6 +124,25 @@ async def test_an_unreachable_action_server_gets_an_answer_instead_of_silence() 
     expected = [domain.responses[name][0]["text"] for name in rasa_runtime.SAY_INSTEAD]
     assert [event.text for event in events] == expected
     assert "3949" in expected[1]
+
+
+async def test_a_message_that_fails_as_a_whole_gets_a_french_answer_instead_of_silence() -> None:
+    """The conversation store down (PostgreSQL restarting): Rasa raises out of handle_message, we answer."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from sqlalchemy.exc import OperationalError
+
+    async def store_down(_agent, _message):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    channel = CollectingOutputChannel()
+    message = UserMessage("combien vais-je toucher ?", channel, "runtime-outage")
+    with pytest.raises(OperationalError):  # what Rasa does: the person is told nothing
+        await store_down(None, message)
+    assert await rasa_runtime.outage_answering(store_down)(None, message) is None
+    assert [sent["text"] for sent in channel.messages] == [rasa_runtime.OUTAGE_TEXT]
+    assert "3949" in rasa_runtime.OUTAGE_TEXT and "renvoyer" in rasa_runtime.OUTAGE_TEXT
+    assert getattr(Agent.handle_message, "_allocbot_wrapped", False)
 
 
 # --- 4. identifiers out of Rasa's log lines ---------------------------------------------------------------------------
