@@ -32,7 +32,8 @@ unpatched behaviour in ``tests/unit/test_rasa_runtime.py``):
    Rasa says so in French instead of staying silent;
 3b. ``install_store_outage_answer``: when a message cannot be processed at all (the
    conversation store or the lock store is down, a PostgreSQL or Redis restart), the
-   person is told so in French instead of getting nothing;
+   person is told so in French instead of getting nothing, and an unreadable
+   conversation is not mistaken for a new one (Rasa's ``FailSafeTrackerStore``);
 4. identifiers redacted from Rasa's log lines (``bot.privacy.log_redaction``), on
    Rasa's handlers once Rasa has configured them (the same plugin hook).
 """
@@ -282,10 +283,37 @@ def install_store_outage_answer() -> None:
     processed and should be sent again (nothing was stored: sending it again is safe).
     """
     from rasa.core.agent import Agent
+    from rasa.core.tracker_store import FailSafeTrackerStore
 
+    if not getattr(FailSafeTrackerStore.retrieve, "_allocbot_wrapped", False):
+        FailSafeTrackerStore.retrieve = store_errors_let_through(FailSafeTrackerStore.retrieve)
     if getattr(Agent.handle_message, "_allocbot_wrapped", False):
         return
     Agent.handle_message = outage_answering(Agent.handle_message)
+
+
+def store_errors_let_through(retrieve: Callable) -> Callable:
+    """``FailSafeTrackerStore.retrieve`` that lets a conversation store's outage through.
+
+    Rasa's wrapper answers "no such conversation" to any error of the store: the
+    turn would then start a new conversation (the person asked to identify again,
+    and that new conversation stored over the old one). An error marked
+    ``allocbot_store_down`` (``bot.privacy.tracker_store.ConversationStoreUnavailable``)
+    goes up to ``outage_answering`` instead; any other error is Rasa's as before.
+    """
+
+    async def wrapper(self, sender_id):
+        try:
+            return await self._tracker_store.retrieve(sender_id)
+        except Exception as error:
+            if getattr(error, "allocbot_store_down", False):
+                raise
+            self.on_tracker_store_retrieve_error(error)  # what Rasa's own does
+            return None
+
+    wrapper._allocbot_wrapped = True  # type: ignore[attr-defined]
+    wrapper._allocbot_original = retrieve  # type: ignore[attr-defined]
+    return wrapper
 
 
 class CommandLine:

@@ -39,6 +39,7 @@ import bot.config  # noqa: F401 - loads .env: Rasa imports this module before an
 from bot.channels.inbound import clean_payload
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
 from bot.channels.segments import chosen_payload
+from bot.channels.shared_limits import shared_limiter
 from bot.channels.state import ChannelStore, Contact, channels_db_url, utcnow
 
 logger = logging.getLogger(__name__)
@@ -191,7 +192,8 @@ class PhoneChannel(InputChannel):
         self.identity = PhoneIdentity(secret) if secret else None
         self.store_url = store_url
         self.timeout_seconds = timeout_seconds
-        self.rate_limiter = rate_limiter or SenderRateLimiter.from_env()
+        # Shared by the replicas through Redis when ALLOCBOT_REDIS_URL is set (bot/channels/shared_limits.py).
+        self.rate_limiter = shared_limiter("phone", rate_limiter or SenderRateLimiter.from_env())
         self.queues = SerialQueues()
         self._store: ChannelStore | None = None
         self._store_lock = threading.Lock()
@@ -281,8 +283,9 @@ class PhoneChannel(InputChannel):
         if contact.stopped:
             logger.info("%s: message from a number that sent STOP: not answered", sender_id)
             return
-        if not self.rate_limiter.allow(sender_id):
-            if self.rate_limiter.should_warn(sender_id):
+        allowed, warn = await self.rate_limiter.check(sender_id)
+        if not allowed:
+            if warn:
                 await self._send_text(phone, contact, RATE_LIMITED_TEXT)
             logger.warning("%s: over the rate limit: message dropped", sender_id)
             return

@@ -101,6 +101,7 @@ class ChannelStore:
             url,
             future=True,
             connect_args={"check_same_thread": False, "timeout": 5} if url.startswith("sqlite") else {},
+            pool_pre_ping=not url.startswith("sqlite"),  # PostgreSQL restarted: a dead pooled connection is replaced
         )
         if url.startswith("sqlite"):
             use_wal(self.engine, busy_timeout_seconds=5)

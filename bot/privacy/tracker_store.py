@@ -72,6 +72,19 @@ DEFAULT_RECENT_CONVERSATIONS = 1000
 PHONE_CONVERSATION_PREFIXES = ("sms-", "wa-", "phone-")  # bot/channels/phone.py: HMAC of the number
 
 
+class ConversationStoreUnavailable(RuntimeError):
+    """The conversation could not be read (database down): the turn must fail, not start a new conversation.
+
+    Rasa's ``FailSafeTrackerStore`` turns any error of ``retrieve`` into "no such
+    conversation": the person, identified a minute ago, would be asked who they are
+    again, and the new conversation written over the old one once the database is
+    back. ``bot.rasa_runtime`` lets this error through it; the person is told in
+    French to send the message again (``OUTAGE_TEXT``).
+    """
+
+    allocbot_store_down = True
+
+
 def tracker_key() -> bytes:
     return required("ALLOCBOT_TRACKER_KEY").encode()
 
@@ -293,12 +306,16 @@ class RedactingTrackerStore(SQLTrackerStore):
         if pending is not None and not fetch_events_from_all_sessions:
             # Not yet written (database locked or down): the copy in memory is the truth.
             return copy.deepcopy(pending)
-        if fetch_events_from_all_sessions:
-            rows = await asyncio.to_thread(self._all_rows_sync, sender_id)
-        else:
-            snapshot = await asyncio.to_thread(self._snapshot_sync, sender_id, self._recent.get(sender_id))
-            self._recent.put(sender_id, snapshot if snapshot.rows else None)
-            rows = snapshot.rows
+        try:
+            if fetch_events_from_all_sessions:
+                rows = await asyncio.to_thread(self._all_rows_sync, sender_id)
+            else:
+                snapshot = await asyncio.to_thread(self._snapshot_sync, sender_id, self._recent.get(sender_id))
+                self._recent.put(sender_id, snapshot if snapshot.rows else None)
+                rows = snapshot.rows
+        except SQLAlchemyError as error:
+            logger.warning("Base des conversations illisible (%s) : message non traité.", type(error).__name__)
+            raise ConversationStoreUnavailable(type(error).__name__) from error
         if not rows or self.domain is None:
             return None
         events = [json.loads(row.data) for row in rows]

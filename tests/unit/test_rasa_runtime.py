@@ -145,6 +145,28 @@ async def test_a_message_that_fails_as_a_whole_gets_a_french_answer_instead_of_s
     assert getattr(Agent.handle_message, "_allocbot_wrapped", False)
 
 
+async def test_an_unreadable_conversation_is_not_mistaken_for_a_new_one() -> None:
+    """Rasa's FailSafeTrackerStore answers None (a new conversation) to any store error: not to an outage."""
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+
+    from bot.privacy.tracker_store import ConversationStoreUnavailable
+
+    class Down(InMemoryTrackerStore):
+        def __init__(self, error: Exception) -> None:
+            super().__init__(None)
+            self.error = error
+
+        async def retrieve(self, sender_id):
+            raise self.error
+
+    outage = FailSafeTrackerStore(Down(ConversationStoreUnavailable("OperationalError")))
+    assert await rasa_runtime.unpatched(FailSafeTrackerStore.retrieve)(outage, "conv") is None  # Rasa's: "new"
+    with pytest.raises(ConversationStoreUnavailable):
+        await outage.retrieve("conv")
+    other = FailSafeTrackerStore(Down(ValueError("another error")))
+    assert await other.retrieve("conv") is None  # any other error: as Rasa does
+
+
 # --- 4. identifiers out of Rasa's log lines ---------------------------------------------------------------------------
 
 
