@@ -40,7 +40,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from bot.common.config import PROJECT_ROOT
 from bot.common.sqlite import use_wal
@@ -105,7 +105,10 @@ class ChannelStore:
         )
         if url.startswith("sqlite"):
             use_wal(self.engine, busy_timeout_seconds=5)
-        metadata.create_all(self.engine)
+        try:
+            metadata.create_all(self.engine)
+        except (IntegrityError, ProgrammingError):  # another replica created the tables at the same moment
+            metadata.create_all(self.engine)
         self._inserts = 0
 
     def contact(self, sender_id: str) -> Contact | None:

@@ -237,6 +237,24 @@ class ScaledTopology:
                     cursor.execute(f'CREATE DATABASE "{name}"')
         connection.close()
 
+    def _create_tables(self) -> None:
+        """The conversations' and the channels' tables, before the replicas start: two processes creating a table
+        at the same moment on PostgreSQL make one of them fail (each creates them on first use otherwise)."""
+        import sqlalchemy as sa
+
+        from bot.channels import state
+        from bot.privacy import tracker_db
+
+        for url, metadata in (
+            (self.env["ALLOCBOT_TRACKER_DB_URL"], tracker_db.metadata),
+            (self.env["ALLOCBOT_CHANNELS_DATABASE_URL"], state.metadata),
+        ):
+            engine = sa.create_engine(url)
+            try:
+                metadata.create_all(engine)
+            finally:
+                engine.dispose()
+
     def _write_endpoints(self) -> None:
         self.endpoints.write_text(
             "# Written by bot/cli/scaled.py: the actions behind HAProxy, the lock in Redis.\n"
@@ -267,6 +285,7 @@ class ScaledTopology:
         self._init_postgres()
         processes.start_all(self.data_services, timeout_seconds=60)
         self._create_databases()
+        self._create_tables()
         self._write_endpoints()
         subprocess.run(
             [sys.executable, "-m", "bot.backend.seed", *(["--population", str(population)] if population else [])]
