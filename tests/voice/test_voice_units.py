@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from bot.channels.voice import read_digits, read_speech, typed_date, typed_identifier
+from bot.channels.voice import TwilioVoiceInput, read_digits, read_speech, typed_date, typed_identifier
+from bot.channels.voice_state import Call, VoiceCallStore
+from tests.fakes.saas import read_twiml
 
 pytestmark = pytest.mark.unit
 
@@ -47,3 +51,72 @@ def test_speech():
     kind, text = read_speech("douze avril mille neuf cent quatre-vingt-huit", "birth_date")
     assert kind == "text" and text == "12 avril 1988"
     assert read_speech("zéro cinq zéro trois un neuf huit cinq", "birth_date") == ("text", "05/03/1985")
+
+
+def channel(tmp_path, **settings) -> TwilioVoiceInput:
+    options = {
+        "auth_token": "token-0123456789",
+        "secret": "secret-0123456789",
+        "public_base_url": "https://allocbot.example.test",
+        "store_url": f"sqlite:///{tmp_path / 'channels.db'}",
+        "counsellors_number": "+33140000000",
+    }
+    options.update(settings)
+    return TwilioVoiceInput(**options)
+
+
+def test_a_transfer_dials_the_counsellors_with_the_reference_whispered(tmp_path):
+    twiml = read_twiml(str(channel(tmp_path).transfer("Je vous passe un conseiller.", "AB-K7M4PQ", urgent=False)))
+    assert twiml.text == "Je vous passe un conseiller."
+    assert twiml.dial["action"] == "https://allocbot.example.test/webhooks/twilio_voice/transfer?reference=AB-K7M4PQ"
+    number, attributes = twiml.dialled[0]
+    assert number == "+33140000000"
+    assert attributes["url"].endswith("/webhooks/twilio_voice/whisper?reference=AB-K7M4PQ&urgent=0")
+
+
+def test_a_distress_transfer_goes_to_the_urgent_line(tmp_path):
+    twiml = read_twiml(str(channel(tmp_path, urgent_number="+33140000099").transfer("x", "AB-K7M4PQ", urgent=True)))
+    assert twiml.dialled[0][0] == "+33140000099" and "urgent=1" in twiml.dialled[0][1]["url"]
+
+
+def test_a_transfer_to_a_sip_line_carries_the_reference_in_a_header(tmp_path):
+    twiml = read_twiml(
+        str(channel(tmp_path, counsellors_number="sip:conseillers@pbx.example").transfer("x", "AB-K7M4PQ", False))
+    )
+    assert twiml.dialled[0][0] == "sip:conseillers@pbx.example?X-Allocbot-Reference=AB-K7M4PQ"
+
+
+def test_a_transfer_into_taskrouter_enqueues_a_task_with_the_reference(tmp_path):
+    voice = channel(tmp_path, counsellors_number="", workflow_sid="WW" + "0" * 32)
+    assert voice.missing_settings() == []
+    twiml = read_twiml(str(voice.transfer("x", "AB-K7M4PQ", urgent=True)))
+    assert twiml.enqueue == {"workflowSid": "WW" + "0" * 32}
+    assert json.loads(twiml.task) == {"reference": "AB-K7M4PQ", "priority": "urgent"}
+
+
+def test_the_gather_listens_in_french_with_barge_in_and_the_configured_voice(tmp_path):
+    twiml = read_twiml(str(channel(tmp_path, voice="Polly.Lea-Neural").listen("Bonjour.")))
+    assert twiml.gather["input"] == "speech dtmf" and twiml.gather["language"] == "fr-FR"
+    assert twiml.gather["bargeIn"] == "true" and twiml.gather["actionOnEmptyResult"] == "true"
+    assert 'voice="Polly.Lea-Neural"' in twiml.raw
+
+
+def test_the_call_store_forgets_what_was_said_when_the_call_ends(tmp_path):
+    store = VoiceCallStore(f"sqlite:///{tmp_path / 'calls.db'}")
+    call = Call("CA" + "1" * 32, "voice-abc", phone_encrypted="enc", last_said="said", choices=["/a"])
+    assert store.start(call)
+    assert not store.start(call)  # Twilio announcing the same call twice
+    assert store.get(call.call_sid).choices == ["/a"]
+    assert store.end(call.call_sid)
+    assert not store.end(call.call_sid)
+    ended = store.get(call.call_sid)
+    assert ended.ended and ended.last_said == "" and ended.phone_encrypted == "" and ended.choices == []
+
+
+def test_the_conversation_id_is_a_keyed_hash_never_the_number(tmp_path):
+    voice = channel(tmp_path)
+    sender = voice.sender_of("+33612345601", "CA" + "2" * 32)
+    assert sender.startswith("voice-") and "612345601" not in sender
+    assert sender == voice.sender_of("+33612345601", "CA" + "3" * 32)  # one conversation per number
+    withheld = voice.sender_of(None, "CA" + "2" * 32)
+    assert withheld.startswith("voice-") and withheld != voice.sender_of(None, "CA" + "3" * 32)
