@@ -41,8 +41,11 @@ CHANNELS = {
     "twilio_sms": "sms",
     "sms": "sms",
     "whatsapp": "whatsapp",
+    "twilio_voice": "voice",
 }
-PHONE_CHANNELS = {"twilio_sms", "sms", "whatsapp"}
+PHONE_CHANNELS = {"twilio_sms", "sms", "whatsapp", "twilio_voice"}
+# On the phone an unknown number may still give the identifier (said or typed): the usual questions.
+ASKS_IDENTIFIER_WHEN_NOT_LINKED = {"twilio_voice"}
 BY_PHONE = "numéro vérifié"  # the identifier slot when the first factor is the sender's number
 
 
@@ -114,6 +117,8 @@ async def identify_by_channel(dispatcher: CollectingDispatcher, tracker: Tracker
         if "phone" in identity:
             if await backend().phone_is_linked(identity["phone"]):
                 return {"identifier": BY_PHONE}
+            if tracker.get_latest_input_channel() in ASKS_IDENTIFIER_WHEN_NOT_LINKED:
+                return None
             dispatcher.utter_message(response="utter_phone_not_linked")
             return {
                 "identifier": CHECKED,

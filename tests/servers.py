@@ -29,6 +29,9 @@ WHATSAPP_APP_SECRET = "test-meta-app-secret-0123456789"
 WHATSAPP_VERIFY_TOKEN = "test-meta-verify-token-0123456789"
 WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
 WHATSAPP_TEMPLATE_NAME = "allocbot_reprise_contact"
+# Phone: the counsellors' line and the urgent line the calls are put through to (the fake Twilio never dials).
+VOICE_COUNSELLORS_NUMBER = "+33140000000"
+VOICE_URGENT_NUMBER = "+33140000099"
 
 
 def channel_env(workdir: Path, saas_port: int) -> dict[str, str]:
@@ -48,6 +51,8 @@ def channel_env(workdir: Path, saas_port: int) -> dict[str, str]:
         "ALLOCBOT_WHATSAPP_API_URL": f"{saas}/v19.0",
         "ALLOCBOT_WHATSAPP_TEMPLATE_NAME": WHATSAPP_TEMPLATE_NAME,
         "ALLOCBOT_WHATSAPP_TEMPLATE_LANGUAGE": "fr",
+        "ALLOCBOT_VOICE_COUNSELLORS_NUMBER": VOICE_COUNSELLORS_NUMBER,
+        "ALLOCBOT_VOICE_URGENT_NUMBER": VOICE_URGENT_NUMBER,
     }
 
 

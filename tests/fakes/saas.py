@@ -12,6 +12,14 @@ real response shapes and status codes, and records what it received:
   "messages": [{"id": "wamid..."}]}``; 401 (OAuthException 190) on a bad token;
   400 (code 100) on a malformed payload.
 
+Twilio Voice (``TwilioCall``): Twilio calls *us*. A call posts the incoming-call
+webhook, reads the TwiML back as Twilio does (``<Say>``, ``<Gather>`` and its
+attributes, ``<Dial>``/``<Number url>``, ``<Enqueue>``, ``<Hangup>``), then
+posts each ``<Gather>`` result (``SpeechResult`` + ``Confidence``, or ``Digits``,
+or nothing on silence since ``actionOnEmptyResult`` is set) to the ``action``
+URL, and the status callback when the caller hangs up; every request is signed
+with ``X-Twilio-Signature`` for the public URL Twilio would have called.
+
 ``fail_next(n, status)`` makes the next ``n`` calls fail (429, 500...) to check
 the connectors' retries. It runs in a thread of the test process so that tests
 read its records directly.
@@ -29,7 +37,12 @@ import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit
+from xml.etree import ElementTree
+
+import httpx
+
+from tests.fakes.signing import twilio_signature, twilio_voice_form
 
 TWILIO_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC[0-9a-f]{32})/Messages\.json$")
 META_PATH = re.compile(r"^/(?P<version>v\d+\.\d+)/(?P<number_id>\d+)/messages$")
@@ -275,3 +288,136 @@ class FakeSaaS:
                 return False
 
         return Handler
+
+
+# -- Twilio Voice -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Twiml:
+    """One TwiML document as Twilio reads it."""
+
+    raw: str
+    said: list[str]
+    gather: dict[str, str] | None
+    dial: dict[str, str] | None
+    dialled: list[tuple[str, dict[str, str]]]
+    enqueue: dict[str, str] | None
+    task: str | None
+    hangup: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.said)
+
+
+def read_twiml(raw: str) -> Twiml:
+    """Parse TwiML strictly: a ``<Response>`` root and only verbs Twilio knows."""
+    root = ElementTree.fromstring(raw)
+    assert root.tag == "Response", raw
+    said, gather, dial, dialled, enqueue, task, hangup = [], None, None, [], None, None, False
+    known = {"Say", "Gather", "Dial", "Enqueue", "Hangup", "Redirect", "Pause"}
+    for verb in root:
+        assert verb.tag in known, f"unknown TwiML verb {verb.tag}"
+        if verb.tag == "Say":
+            said.append(verb.text or "")
+        elif verb.tag == "Gather":
+            gather = dict(verb.attrib)
+            for inner in verb:
+                assert inner.tag in ("Say", "Play", "Pause"), f"<{inner.tag}> is not allowed in <Gather>"
+                if inner.tag == "Say":
+                    said.append(inner.text or "")
+        elif verb.tag == "Dial":
+            dial = dict(verb.attrib)
+            for inner in verb:
+                assert inner.tag in ("Number", "Sip", "Client", "Queue", "Conference")
+                dialled.append(((inner.text or "").strip(), dict(inner.attrib)))
+        elif verb.tag == "Enqueue":
+            enqueue = dict(verb.attrib)
+            inner = verb.find("Task")
+            task = inner.text if inner is not None else None
+        elif verb.tag == "Hangup":
+            hangup = True
+    return Twiml(raw, said, gather, dial, dialled, enqueue, task, hangup)
+
+
+class TwilioCall:
+    """One phone call placed by the stand-in for Twilio to our voice webhooks."""
+
+    def __init__(self, server_url: str, public_url: str, auth_token: str, account_sid: str, caller: str, to: str):
+        self.server_url, self.public_url = server_url.rstrip("/"), public_url.rstrip("/")
+        self.auth_token, self.account_sid = auth_token, account_sid
+        self.caller, self.to = caller, to
+        self.sid = "CA" + secrets.token_hex(16)
+        self.transcript: list[tuple[str, str]] = []  # ("caller" | "bot", words)
+        self.last: Twiml | None = None
+        self.ended = False
+
+    def _post(self, url: str, fields: dict[str, str], token: str | None = None, retry_of: str | None = None):
+        public = url if url.startswith("http") else self.public_url + url
+        parts = urlsplit(public)
+        target = self.server_url + parts.path + (f"?{parts.query}" if parts.query else "")
+        form = twilio_voice_form(self.sid, self.caller, self.to, self.account_sid, **fields)
+        signature = twilio_signature(public, form, token or self.auth_token)
+        return httpx.post(
+            target,
+            content=urlencode(form),
+            timeout=60,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": signature,
+                "User-Agent": "TwilioProxy/1.1",
+                "I-Twilio-Idempotency-Token": retry_of or secrets.token_hex(16),
+            },
+        )
+
+    def _read(self, answer) -> Twiml:
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/xml"), answer.headers
+        twiml = read_twiml(answer.text)
+        self.last = twiml
+        if twiml.text:
+            self.transcript.append(("bot", twiml.text))
+        return twiml
+
+    def dial_in(self) -> Twiml:
+        """The number is called: Twilio posts the incoming-call webhook."""
+        return self._read(self._post("/webhooks/twilio_voice/webhook", {"CallStatus": "ringing"}))
+
+    def _gather_url(self) -> str:
+        assert self.last is not None and self.last.gather is not None, "no <Gather> to answer"
+        return self.last.gather["action"]
+
+    def say(self, words: str, confidence: str = "0.92") -> Twiml:
+        self.transcript.append(("caller", words))
+        return self._read(self._post(self._gather_url(), {"SpeechResult": words, "Confidence": confidence}))
+
+    def press(self, digits: str) -> Twiml:
+        self.transcript.append(("caller", f"[touches {digits}]"))
+        return self._read(self._post(self._gather_url(), {"Digits": digits}))
+
+    def stay_silent(self) -> Twiml:
+        self.transcript.append(("caller", "[silence]"))
+        return self._read(self._post(self._gather_url(), {}))
+
+    def post_raw(self, path: str, fields: dict[str, str], token: str | None = None):
+        return self._post(path, fields, token)
+
+    def whisper(self) -> Twiml:
+        """What the counsellor who picks up hears before being connected."""
+        assert self.last is not None and self.last.dialled, "no <Dial><Number url>"
+        _, attributes = self.last.dialled[0]
+        return read_twiml(self._post(attributes["url"], {"CallStatus": "in-progress"}).text)
+
+    def dial_ends(self, status: str) -> Twiml:
+        assert self.last is not None and self.last.dial is not None
+        return self._read(self._post(self.last.dial["action"], {"DialCallStatus": status}))
+
+    def hang_up(self, status: str = "completed"):
+        """The caller hangs up: Twilio posts the status callback."""
+        self.ended = True
+        self.transcript.append(("caller", "[raccroche]"))
+        return self._post("/webhooks/twilio_voice/status", {"CallStatus": status, "CallDuration": "42"})
+
+    def render(self) -> str:
+        return "\n".join(f"{'Appelant' if who == 'caller' else 'allocbot'} : {words}" for who, words in self.transcript)

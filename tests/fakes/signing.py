@@ -115,3 +115,26 @@ def meta_status(number_id: str, wa_id: str, status: str = "delivered") -> dict:
 
 def body_of(payload: dict) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def twilio_voice_form(
+    call_sid: str, from_number: str, to_number: str, account_sid: str, status: str = "in-progress", **extra: str
+) -> dict[str, str]:
+    """The fields Twilio posts to a voice webhook (see Twilio's "TwiML voice: your response", request parameters)."""
+    form = {
+        "AccountSid": account_sid,
+        "ApiVersion": "2010-04-01",
+        "CallSid": call_sid,
+        "CallStatus": status,
+        "Called": to_number,
+        "CalledCountry": "FR",
+        "Caller": from_number,
+        "CallerCountry": "FR",
+        "Direction": "inbound",
+        "From": from_number,
+        "FromCountry": "FR",
+        "To": to_number,
+        "ToCountry": "FR",
+    }
+    form.update(extra)
+    return form

@@ -43,6 +43,8 @@ NOT_PUBLISHED = [
     ("POST", "/webhooks/rest/webhook"),
     ("GET", "/webhooks/rest/"),
     ("GET", "/webhooks/twilio_sms/"),
+    ("GET", "/webhooks/twilio_voice/"),
+    ("POST", "/webhooks/twilio_voice/other"),
     ("GET", f"/status?token={RASA_TOKEN}"),
     ("GET", "/version"),
     ("GET", f"/conversations/web-0/tracker?token={RASA_TOKEN}"),
@@ -87,6 +89,15 @@ def test_the_webhooks_and_the_site_are_published(proxy) -> None:
     )
     assert unsigned.status_code == 403  # reached Rasa, refused there: no signature
     assert httpx.get(proxy + "/webhooks/twilio_sms/webhook", timeout=30).status_code == 403  # POST only
+    for hook in ("webhook", "gather", "status", "transfer", "whisper"):  # the phone's webhooks
+        unsigned_call = httpx.post(
+            proxy + f"/webhooks/twilio_voice/{hook}",
+            content="CallSid=CA" + "0" * 32 + "&From=%2B33612345601",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=30,
+        )
+        assert unsigned_call.status_code == 403, hook  # reached Rasa, refused there
+        assert httpx.get(proxy + f"/webhooks/twilio_voice/{hook}", timeout=30).status_code == 403  # POST only
     assert httpx.post(proxy + "/", content=b"x" * 70_000, timeout=30).status_code == 413
 
 

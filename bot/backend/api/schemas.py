@@ -25,6 +25,7 @@ class Channel(str, Enum):
     WEB = "web"
     SMS = "sms"
     WHATSAPP = "whatsapp"
+    VOICE = "voice"
     SHELL = "shell"
     REST = "rest"
 
