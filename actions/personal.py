@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendClient, BackendRefused, BackendUnavailable, backend
 from actions.handoff import hand_over
+from actions.satisfaction import ask_after
 from bot.common import needs
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class PersonalAction(Action, abc.ABC):
             return _identify_first()
         access = FileAccess(backend(), int(person), token, tracker.sender_id)
         try:
-            return await self.answer(dispatcher, tracker, access, domain)
+            return ask_after(dispatcher, tracker, await self.answer(dispatcher, tracker, access, domain))
         except BackendRefused as refusal:
             if refusal.status in (401, 403):
                 # Token expired (it lives minutes): identify again, then answer.

@@ -80,6 +80,9 @@ class Stack:
         self.actions_port: int | None = None
         self.rasa_port = free_port()  # known early: the console and the site are told where Rasa is
         self.env["ALLOCBOT_RASA_URL"] = f"http://127.0.0.1:{self.rasa_port}"
+        # The analytics (issue 19): the event broker's staging table and the store of conversation facts.
+        self.env.setdefault("ALLOCBOT_EVENTS_DB_URL", f"sqlite:///{workdir / 'events.db'}")
+        self.env.setdefault("ALLOCBOT_ANALYTICS_DB_URL", f"sqlite:///{workdir / 'analytics.db'}")
         self.console_port: int | None = None
         self.site_port: int | None = None
         self.dialogue_started = False
@@ -102,6 +105,7 @@ class Stack:
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
             "  token: ${ALLOCBOT_ACTIONS_TOKEN}\n"
             "tracker_store:\n  type: bot.privacy.tracker_store.RedactingTrackerStore\n"
+            "event_broker:\n  type: bot.analytics.broker.MinimisingEventBroker\n"
         )
         services = [
             action_service(self.actions_port, self.env, self.workdir / "log"),

@@ -39,6 +39,7 @@ from bot.common.web import SecurityHeaders, client_address, trusted_proxies
 from bot.console import presenting
 from bot.console import settings as console_settings
 from bot.console.accounts import Accounts, Counsellor, LoginThrottle
+from bot.console.analytics_pages import add_analytics_routes
 from bot.console.clients import Backend, Rasa, ServiceError
 from bot.console.security import HEADERS, Session, Sessions
 
@@ -51,6 +52,9 @@ MAX_REPLY_CHARS = 2000
 
 # Notices shown after a redirection (?avis=code); only these texts are ever shown.
 NOTICES = {
+    "review_saved": "Relecture enregistrée, merci. Elle compte dans la qualité des réponses du tableau de bord.",
+    "review_empty": "Notez au moins une réponse (juste ou à revoir) avant d'enregistrer.",
+    "review_unavailable": "Cette conversation n'est plus à relire (déjà relue ou effacée) : en voici d'autres.",
     "taken": "Vous avez pris ce ticket : l'assistant automatique se tait, vos messages partent vers la personne.",
     "ticket_taken": "Ce ticket est déjà pris par un autre conseiller.",
     "ticket_closed": "Ce ticket est déjà clos.",
@@ -389,6 +393,7 @@ def create_app() -> FastAPI:
             return JSONResponse({"sent": True})
         return back_to(f"/tickets/{reference}")
 
+    add_analytics_routes(app, page, counsellor_of, checked_form, back_to, lambda message: BadForm(403, message))
     return app
 
 
