@@ -129,6 +129,12 @@ class ActionAnswerAllowanceAmount(PersonalAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
     ) -> list[EventType]:
+        from actions.followups import WITHHOLDING, answer_in_context
+
+        text = (tracker.latest_message.get("text") or "").lower()
+        if tracker.get_slot("last_answer") == "overpayment" and WITHHOLDING.search(text):
+            # « non, je voulais dire combien on me retient chaque mois » right after the overpayment.
+            return await answer_in_context("withholding", dispatcher, tracker, access)
         return await answer_amount(dispatcher, tracker, access, tracker.get_slot("month"))
 
 

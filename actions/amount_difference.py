@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.explanations import topic_of
 from actions.personal import FileAccess, PersonalAction
 from actions.phrasing import amount, data_date, deductions_taken, eur, month, of_month
 from bot.common.clock import today
+from bot.common.folding import fold
 
+# Words of a comparison with an earlier payment: then the difference between the payments is the answer.
+COMPARED = re.compile(r"\b(?:moins|dernier|derniere|habitude|avant|precedent\w*|d'habitude|que le mois)\b")
 BLOCKING = {"missing_declaration", "document_awaited", "sanction", "iban_rejected"}
 
 
@@ -70,6 +76,14 @@ class ActionExplainAmountDifference(PersonalAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, domain: dict
     ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if topic_of(text) in ("low", "degressivity", "late") and not COMPARED.search(fold(text)):
+            # « pourquoi mon allocation est si faible ? », « va-t-elle diminuer au bout de six mois ? »: not a
+            # payment lower than the one before, but how the allowance is made; the file's steps say it.
+            from actions.followups import explain_why
+
+            events = await explain_why(dispatcher, tracker, access, None)
+            return [*events, SlotSet("last_answer", "allowance_amount"), SlotSet("month", None)]
         period = tracker.get_slot("month")
         if period is None:
             history = (await access.get("payments", limit="2"))["payments"]

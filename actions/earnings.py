@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -56,19 +56,3 @@ class ActionSimulateEarnings(PersonalAction):
             SlotSet("month", None),
             SlotSet("pending_action", None),
         ]
-
-
-class ActionAnswerInform(Action):
-    """A bare piece of information ("800 €") answers the question the bot just asked, if any."""
-
-    def name(self) -> str:
-        return "action_answer_inform"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if tracker.get_slot("pending_action") == "action_simulate_earnings" and tracker.get_slot("amount"):
-            return await ActionSimulateEarnings().run(dispatcher, tracker, domain)
-        if tracker.get_slot("pending_action") == "action_simulate_earnings":
-            dispatcher.utter_message(response="utter_amount_invalid")
-            return []
-        dispatcher.utter_message(response="utter_inform_out_of_context")
-        return []

@@ -22,6 +22,12 @@ class ActionAskAffirmation(Action):
         return "action_default_ask_affirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        # Read against the last answer first: « et la dégressivité ça a commencé quand ? », « et je dois faire
+        # quoi maintenant ? » are follow-ups the classifier alone was unsure of, not a need to choose.
+        from actions.followups import ActionAnswerInContext, reading_in_context
+
+        if reading_in_context(tracker) is not None:
+            return await ActionAnswerInContext().run(dispatcher, tracker, domain)
         ranking = tracker.latest_message.get("intent_ranking", [])
         needs = [item["name"] for item in ranking if item["name"] in NEED_LABELS][:CHOICES]
         buttons = [{"title": NEED_LABELS[need], "payload": f"/{need}"} for need in needs]

@@ -74,6 +74,16 @@ def describe_overpayments(overpayments: list[dict]) -> list[str]:
     return lines
 
 
+def describe_withholding(overpayments: list[dict]) -> list[str]:
+    """How much is withheld each month (or will be), and what is left: « combien on me retient ? »."""
+    lines = []
+    for item in overpayments:
+        if item.get("rules_known", True) and item.get("recoverable") and amount(item["remaining"]) > 0:
+            lines.append(f"Trop-perçu {item['reference']} :")
+            lines += _recovery(item)
+    return lines or ["Aucune retenue n'est faite sur vos allocations pour un trop-perçu."]
+
+
 def _contest(item: dict) -> str:
     if item["can_contest"]:
         return f"Vous pouvez le contester jusqu'au {day(item['contest_deadline'])}."

@@ -8,7 +8,9 @@ backend failure into a clear French message with the offer of a human.
 from __future__ import annotations
 
 import abc
+import copy
 import logging
+import re
 from dataclasses import dataclass
 
 from rasa_sdk import Action, Tracker
@@ -73,8 +75,9 @@ class PersonalAction(Action, abc.ABC):
         if not tracker.get_slot("identified") or not token or not person:
             return _identify_first()
         access = FileAccess(backend(), int(person), token, tracker.sender_id)
+        start = len(dispatcher.messages)
         try:
-            return ask_after(dispatcher, tracker, await self.answer(dispatcher, tracker, access, domain))
+            events = await self.answer(dispatcher, tracker, access, domain)
         except BackendRefused as refusal:
             if refusal.status in (401, 403):
                 # Token expired (it lives minutes): identify again, then answer.
@@ -98,6 +101,109 @@ class PersonalAction(Action, abc.ABC):
                 SlotSet("last_failure", "backend_unavailable"),
                 *await hand_over(dispatcher, tracker, "backend_error"),
             ]
+        if self.chained:  # the outer action asks the satisfaction question, once, after every need
+            return events
+        events += await answer_other_needs(self.name(), dispatcher, tracker, domain, start)
+        return ask_after(dispatcher, tracker, events)
+
+    chained = False
+    """True when run for the second need of a message: it does not chain the others again."""
+
+
+def needs_of_message(message: dict) -> list[tuple[str, str]]:
+    """The needs the clause reader found in a message (``need`` entities), in the order written, each with
+    the words of its clause."""
+    text = message.get("text") or ""
+    found = []
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "need" and isinstance(entity.get("value"), str):
+            start, end = entity.get("start"), entity.get("end")
+            clause = text[start:end] if isinstance(start, int) and isinstance(end, int) else text
+            found.append((entity["value"], clause or text))
+    return found
+
+
+def about(tracker: Tracker, message: dict) -> Tracker:
+    """The tracker as if ``message`` were the latest one: an answer reads the words of its own question
+    (« par jour », « en brut », « pourquoi si faible »), not those of the birth date that came after it."""
+    copied = copy.copy(tracker)
+    copied.latest_message = message
+    return copied
+
+
+def clause_message(message: dict, intent: str, clause: str) -> dict:
+    others = [e for e in message.get("entities") or [] if e.get("entity") != "need"]
+    return {**message, "text": clause, "intent": {"name": intent, "confidence": 1.0}, "entities": others}
+
+
+async def run_for(name: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    """Run the action ``name`` (personal or not) without chaining the other needs of the message."""
+    if name in PERSONAL_ACTIONS:
+        action: Action = PERSONAL_ACTIONS[name]()
+        action.chained = True
+    elif name.startswith("utter_"):
+        dispatcher.utter_message(response=name)
+        return []
+    else:
+        found = action_named(name)
+        if found is None:
+            return []
+        action = found
+    return list(await action.run(dispatcher, tracker, domain))
+
+
+async def answer_other_needs(
+    done: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, start: int = 0
+) -> list[EventType]:
+    """Two needs in one message (« combien je touche et quand je suis payé ? »): the others, after ``done``,
+    each read with the words of its clause; the figures dated once, at the end (``date_once``)."""
+    events: list[EventType] = []
+    answered = {done}
+    message = tracker.latest_message
+    for intent, clause in needs_of_message(message):
+        if intent not in needs.BY_INTENT:
+            continue
+        name = needs.PERSONAL_ACTIONS.get(intent) or needs.BY_INTENT[intent].answer
+        if name in answered:
+            continue
+        answered.add(name)
+        events += await run_for(name, dispatcher, about(tracker, clause_message(message, intent, clause)), domain)
+    if len(answered) > 1:
+        date_once(dispatcher, start)
+    return events
+
+
+DATA_DATE = re.compile(r"^Chiffres de votre dossier au .*$", re.M)
+
+
+def date_once(dispatcher: CollectingDispatcher, start: int = 0) -> None:
+    """Several answers in one turn: the line that dates the figures said once, after the last of them."""
+    messages = dispatcher.messages[start:]
+    dates = [found for m in messages for found in DATA_DATE.findall(m.get("text") or "")]
+    if len(dates) < 2:
+        return
+    for message in messages:
+        if message.get("text"):
+            message["text"] = re.sub(r"\n{2,}", "\n", DATA_DATE.sub("", message["text"])).strip()
+    last = next(m for m in reversed(messages) if m.get("text"))
+    last["text"] += "\n" + dates[-1]
+
+
+def action_named(name: str) -> Action | None:
+    """The action server's action of that name (every concrete Action subclass the package defines)."""
+    pending = list(Action.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        if getattr(cls, "__abstractmethods__", None):
+            continue
+        try:
+            action = cls()
+        except TypeError:
+            continue
+        if action.name() == name:
+            return action
+    return None
 
 
 def _identify_first() -> list[EventType]:

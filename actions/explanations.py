@@ -1,0 +1,103 @@
+"""« Pourquoi ? » answered from the file: the steps of the backend's explanation that fit the question.
+
+The backend explains every figure in steps (``explanation``: label and sentence, with the file's
+figures and dates). A "why" names what surprises the person: a first payment late (the deferrals
+and the waiting period, with their dates), an amount low (the wages retained, the formula, part
+time, the minimum, the cap), no or some dégressivité (the person's age, the threshold). The steps
+about that come first; asked again, the bot goes one level deeper (the rest of the calculation);
+asked a third time, it has said all the file holds and offers a counsellor.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.common.folding import fold
+
+MAX_STEPS = 5
+
+TOPICS: dict[str, re.Pattern[str]] = {
+    "late": re.compile(
+        r"\b(?:tard|long|longtemps|attend\w*|attente|delai|carence|differe|premier \w+|toujours rien)\b"
+    ),
+    "degressivity": re.compile(r"degressi\w*|\bbaiss\w*|\bdiminu\w*|\breduit\w*|\bsix mois\b|\b6 mois\b"),
+    "low": re.compile(
+        r"\b(?:faible|peu|bas|basse|petit\w*|pas plus|maigre|ridicule|minimum|minimal\w*|plafon\w*|temps partiel)\b"
+    ),
+    "deductions": re.compile(r"\b(?:prel\w*|retenu\w*|retien\w*|cotisation\w*|csg|crds|alsace|net)\b"),
+}
+
+# The explanation's labels (bot/backend/wording.py) that answer each kind of "why".
+TOPIC_LABELS: dict[str, tuple[str, ...]] = {
+    "late": (
+        "Fin du dernier contrat",
+        "Différé d'indemnisation spécifique",
+        "Différé congés payés",
+        "Délai d'attente",
+        "Premier jour indemnisé",
+    ),
+    "degressivity": ("Dégressivité",),
+    "low": (
+        "Salaires retenus",
+        "Jours retenus",
+        "Salaire journalier de référence",
+        "Calcul de l'allocation journalière",
+        "Allocation journalière brute",
+        "Allocation minimale",
+        "Plafond",
+        "Plafond du cumul",
+        "Montant brut du mois",
+    ),
+    "deductions": (
+        "Montant net du mois",
+        "Retraite complémentaire",
+        "CSG et CRDS",
+        "Cotisation Alsace-Moselle",
+        "Allocation journalière nette",
+    ),
+}
+
+
+def topic_of(text: str | None) -> str | None:
+    """What a "why" is about, from its words; None for a bare « pourquoi ? »."""
+    folded = fold(text or "").replace("'", " ")
+    for topic, pattern in TOPICS.items():
+        if pattern.search(folded):
+            return topic
+    return None
+
+
+def ordered_steps(steps: list[dict], topic: str | None) -> list[dict]:
+    """The steps about the topic first (in the file's order), then the others; each label once."""
+    wanted = TOPIC_LABELS.get(topic or "", ())
+    first = [s for s in steps if any(s["label"].startswith(label) for label in wanted)]
+    rest = [s for s in steps if s not in first]
+    seen: set[str] = set()
+    kept = []
+    for step in first + rest:
+        key = step["label"] + step["detail"]
+        if step["label"] in seen and key in seen:
+            continue
+        seen.update((step["label"], key))
+        kept.append(step)
+    return kept
+
+
+def level_of(steps: list[dict], topic: str | None, depth: int) -> list[dict]:
+    """The steps said at ``depth`` (1: the first answer to « pourquoi ? », 2: one level deeper)."""
+    ordered = ordered_steps(steps, topic)
+    wanted = TOPIC_LABELS.get(topic or "", ())
+    about = [s for s in ordered if any(s["label"].startswith(label) for label in wanted)][:MAX_STEPS]
+    if about:
+        # The steps about the question first, alone; deeper levels go through the rest.
+        if depth == 1:
+            return about
+        rest = [s for s in ordered if s not in about]
+        start = (depth - 2) * MAX_STEPS
+        return rest[start : start + MAX_STEPS]
+    start = (depth - 1) * MAX_STEPS
+    return ordered[start : start + MAX_STEPS]
+
+
+def lines_of(steps: list[dict]) -> list[str]:
+    return [f"- {step['label']} : {step['detail']}" for step in steps]
