@@ -12,7 +12,10 @@ pytestmark = pytest.mark.unit
 @pytest.mark.parametrize(
     ("text", "clauses"),
     [
-        ("c'est combien mon allocation et c'est versé quand ?", ["c'est combien mon allocation", "c'est versé quand ?"]),
+        (
+            "c'est combien mon allocation et c'est versé quand ?",
+            ["c'est combien mon allocation", "c'est versé quand ?"],
+        ),
         ("Quand se termine mon droit ? Et mon actualisation, elle est passée ?", 2),
         ("je voudrais le montant puis la date du virement svp", ["je voudrais le montant", "la date du virement svp"]),
         ("combien en brut et en net", ["combien en brut et en net"]),  # « en net » is no clause of its own
