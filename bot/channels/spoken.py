@@ -175,6 +175,8 @@ MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
 HTML_TAG = re.compile(r"<[^>]{0,200}>")
 MARKUP = re.compile(r"(\*\*|__|\*|`|~~|^#+\s*|^\s*[-•]\s+)", re.MULTILINE)
 GENDER = re.compile(r"\((e|s|es|x)\)")
+# « écrivez « conseiller » » on a screen: on the phone the caller says it (or types 0 for a counsellor).
+WRITE_WORD = re.compile(r"\b[ée]crivez\s+«\s*(?P<word>[^»]{1,40}?)\s*»", re.IGNORECASE)
 
 SITE_NAMES = {"francetravail": "france travail", "caf": "caf", "msa": "m s a", "service-public": "service public"}
 
@@ -316,6 +318,12 @@ def speak_text(text: str, today: date) -> str:
     text = MARKUP.sub("", text)
     text = _no_emoji(text)
     text = GENDER.sub("", text)
+    text = WRITE_WORD.sub(
+        lambda m: (
+            "dites conseiller ou tapez zéro" if m.group("word").lower() == "conseiller" else f"dites {m.group('word')}"
+        ),
+        text,
+    )
     text = REFERENCE.sub(lambda m: say_reference(m.group(0)), text)
     text = _dates(text, today)
     text = AMOUNT.sub(lambda m: amount_words(_decimal(m.group("int"), m.group("dec"))), text)
