@@ -19,7 +19,8 @@ COUNTED_GROUPS = frozenset(
 COUNTED_NEEDS: frozenset[str] = frozenset(n.intent for n in needs.NEEDS if n.group in COUNTED_GROUPS)
 """The intents that are a need of the person (the catalogue minus greetings, answers to questions, follow-ups)."""
 CLARIFICATION_ACTION = "action_default_ask_affirmation"
-FALLBACK_ACTION = "action_default_fallback"
+CLARIFICATION_RESPONSE = "utter_clarify"  # « Votre question porte sur : … » with the closest needs
+FALLBACK_RESPONSE = "utter_not_understood"  # the bot gave up understanding (actions/fallback.py)
 LISTEN = "action_listen"
 ERASURE_ACTION = "action_erase_conversation"
 QUESTION_ACTIONS = frozenset(
@@ -117,10 +118,6 @@ def conversation_fact(events: list[dict[str, Any]], conversation: str | None = N
                     fact.needs.append(NeedFact(intent))
         elif kind == "action":
             name = event.get("name")
-            if name == CLARIFICATION_ACTION:
-                fact.clarifications += 1
-            elif name == FALLBACK_ACTION:
-                fact.fallbacks += 1
             if name != LISTEN:
                 waiting_on_question = _asks(name)
             open_need = _open_need(fact)
@@ -149,8 +146,15 @@ def conversation_fact(events: list[dict[str, Any]], conversation: str | None = N
                 waiting_on_question = False
             elif event.get("sat"):
                 fact.satisfaction_asked = satisfaction_pending = True
-            elif _asks(event.get("u")):
-                waiting_on_question = True
+            else:
+                # Counted on what the bot said, not on the action: Rasa's two-stage fallback runs the
+                # clarification and the give-up inside ``action_two_stage_fallback``, the only action the
+                # tracker records; a fallback of the RulePolicy says the same « je n'ai pas compris ».
+                if event.get("u") == CLARIFICATION_RESPONSE:
+                    fact.clarifications += 1
+                elif event.get("u") == FALLBACK_RESPONSE:
+                    fact.fallbacks += 1
+                waiting_on_question = waiting_on_question or _asks(event.get("u"))
         elif kind == "active_loop":
             loop = event.get("name")
     erased = any(event.get("e") == "action" and event.get("name") == ERASURE_ACTION for event in events)

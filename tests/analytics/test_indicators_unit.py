@@ -118,16 +118,31 @@ def test_handover_reason_and_time_to_a_counsellor():
 
 
 def test_clarification_then_fallback_counted():
+    """As Rasa records them: the two-stage fallback is the only action; what it asked is in its bot messages."""
     events = [
         user(0, "nlu_fallback"),
-        action(1, "action_default_ask_affirmation"),
+        action(1, "action_two_stage_fallback"),
         bot(1, "Votre question porte sur :", utter_action="utter_clarify"),
         user(5, "out_of_scope"),
-        action(6, "action_default_fallback"),
-        bot(6, "Je n'arrive pas à comprendre votre demande, désolé."),
+        action(6, "action_two_stage_fallback"),
+        bot(6, "Pouvez-vous reformuler ?", utter_action="utter_ask_rephrase"),
+        user(9, "nlu_fallback"),
+        action(10, "action_two_stage_fallback"),
+        bot(10, "Je n'ai pas compris votre demande.", utter_action="utter_not_understood"),
     ]
     [fact] = conversation_facts(minimised(events))
     assert fact.clarifications == 1 and fact.fallbacks == 1
+
+
+def test_a_fallback_of_the_rule_policy_is_counted_once():
+    events = [
+        user(0, "inform"),
+        action(1, "action_default_fallback"),
+        bot(1, "Je n'ai pas compris votre demande.", utter_action="utter_not_understood"),
+        bot(1, "Un conseiller peut vous aider.", utter_action="utter_offer_human"),
+    ]
+    [fact] = conversation_facts(minimised(events))
+    assert fact.fallbacks == 1 and fact.clarifications == 0
 
 
 def test_repeat_contact_within_24_hours_on_the_same_need_breaks_containment():
