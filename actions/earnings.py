@@ -33,6 +33,21 @@ def describe_simulation(view: dict, earnings: str) -> list[str]:
     return lines
 
 
+async def simulate_and_say(
+    dispatcher: CollectingDispatcher, access: FileAccess, period: str, earnings: str
+) -> list[EventType]:
+    """The backend's simulation for ``period`` said, and remembered as the last answer (for « et avec 400 ? »)."""
+    view = await access.simulate_earnings(period, earnings)
+    dispatcher.utter_message(text="\n".join(describe_simulation(view, earnings)))
+    return [
+        SlotSet("last_answer", "earnings_simulation"),
+        SlotSet("last_month", view["month"]),
+        SlotSet("last_amount", earnings),
+        SlotSet("amount", None),
+        SlotSet("month", None),
+    ]
+
+
 class ActionSimulateEarnings(PersonalAction):
     def name(self) -> str:
         return "action_simulate_earnings"
@@ -46,13 +61,4 @@ class ActionSimulateEarnings(PersonalAction):
             dispatcher.utter_message(response="utter_ask_amount")
             return [SlotSet("pending_action", self.name())]
         period = tracker.get_slot("month") or today().strftime("%Y-%m")
-        view = await access.simulate_earnings(period, earnings)
-        dispatcher.utter_message(text="\n".join(describe_simulation(view, earnings)))
-        return [
-            SlotSet("last_answer", "earnings_simulation"),
-            SlotSet("last_month", view["month"]),
-            SlotSet("last_amount", earnings),
-            SlotSet("amount", None),
-            SlotSet("month", None),
-            SlotSet("pending_action", None),
-        ]
+        return [*await simulate_and_say(dispatcher, access, period, earnings), SlotSet("pending_action", None)]

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.amount import answer_amount
 from actions.amount_difference import describe_difference
 from actions.declaration import describe_status
-from actions.earnings import ActionSimulateEarnings, describe_simulation
+from actions.earnings import ActionSimulateEarnings, describe_simulation, simulate_and_say
 from actions.explanations import level_of, lines_of, topic_of
 from actions.overpayment import describe_withholding
 from actions.payments import WHAT_TO_DO
@@ -130,15 +130,7 @@ async def answer_in_context(
         if earnings is None:
             dispatcher.utter_message(response="utter_ask_amount")
             return [SlotSet("pending_action", "action_simulate_earnings")]
-        view = await access.simulate_earnings(period, earnings)
-        dispatcher.utter_message(text="\n".join(describe_simulation(view, earnings)))
-        return [
-            SlotSet("last_answer", "earnings_simulation"),
-            SlotSet("last_month", view["month"]),
-            SlotSet("last_amount", earnings),
-            SlotSet("amount", None),
-            SlotSet("month", None),
-        ]
+        return await simulate_and_say(dispatcher, access, period, earnings)
     if kind == "month":
         period = tracker.get_slot("month") or next_month_of(tracker.get_slot("last_month"))
         if last == "earnings_simulation" and last_amount:
