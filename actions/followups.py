@@ -196,7 +196,12 @@ async def explain_why(
     if not said:
         dispatcher.utter_message(response="utter_why_said_all")
         return []
-    opening = "Voici ce que dit votre dossier :" if depth == 1 else "Dans le détail :"
+    if depth > 1:
+        opening = "Dans le détail :"
+    elif last != "rights_duration" and topic in (None, "low", "deductions"):
+        opening = "Voici comment ce montant est calculé :"  # a bare « pourquoi ? » after an amount: its calculation
+    else:
+        opening = "Voici ce que dit votre dossier :"
     lines = [opening, *lines_of(said)]
     if computed:
         lines.append(data_date(computed))

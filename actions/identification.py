@@ -36,6 +36,7 @@ from actions.personal import (
     needs_of_message,
     run_for,
 )
+from actions.satisfaction import ask_after
 from bot.common import needs
 from bot.common.identity_text import IdentityAnswer, read_identity, says_forgotten, says_leaving
 
@@ -346,7 +347,7 @@ class ActionResumeAfterIdentification(Action):
                 events += await run_for(name, dispatcher, about(tracker, message), domain)
             if len(waiting) > 1:
                 date_once(dispatcher, start)
-            return events
+            return ask_after(dispatcher, tracker, events)  # once, after every answer that was waiting
         # The form has said why; a locked identity or a backend down go to a counsellor.
         outcome = tracker.get_slot("identification_outcome")
         events = [SlotSet("identifier", None), SlotSet("birth_date", None), SlotSet("pending_needs", None)]

@@ -34,14 +34,17 @@ def unconfigured(monkeypatch, tmp_path):
     monkeypatch.setenv("ALLOCBOT_CHANNELS_DATABASE_URL", f"sqlite:///{tmp_path / 'channels.db'}")
 
 
-async def test_unconfigured_channels_load_and_answer_503(unconfigured):
-    # One Sanic app for both channels: Sanic 21 rewrites its own methods once per process.
+async def test_unconfigured_channels_load_and_answer_503(unconfigured, monkeypatch):
+    # One Sanic app for both channels.
     received: list[UserMessage] = []
 
     async def on_new_message(message: UserMessage) -> None:
         received.append(message)
 
     channels = [TwilioSmsInput.from_credentials(None), WhatsAppInput.from_credentials(None)]
+    # Sanic rewrites its HTTP protocol's code when a server starts; outside test mode a second in-process
+    # server of the suite would rewrite the rewritten code and fail (KeyError: 'connection_task').
+    monkeypatch.setattr(Sanic, "test_mode", True)
     app = Sanic("allocbot_unconfigured_channels")
     for channel in channels:
         assert channel.missing_settings()

@@ -29,6 +29,9 @@ async def test_the_unconfigured_phone_channel_loads_and_answers_503(monkeypatch,
         "ALLOCBOT_TWILIO_AUTH_TOKEN",
         "ALLOCBOT_VOICE_COUNSELLORS_NUMBER",
     }
+    # Sanic rewrites its HTTP protocol's code when a server starts; outside test mode a second in-process
+    # server of the suite would rewrite the rewritten code and fail (KeyError: 'connection_task').
+    monkeypatch.setattr(Sanic, "test_mode", True)
     app = Sanic("allocbot_unconfigured_voice")
     app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/twilio_voice")
     port = free_port()
