@@ -11,6 +11,34 @@ from datetime import date, timedelta
 
 import holidays
 
+# The month names and their usual abbreviations, without accents (compare them with folded text), to
+# read a date a person wrote (« né le 12 avril 88 », « 3 sept. 1995 »).
+MONTH_NUMBERS = {
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+}
+
 # Metropolitan France. The library fills in a year the first time a day of it is asked.
 _FRENCH_HOLIDAYS = holidays.country_holidays("FR")
 

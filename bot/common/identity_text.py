@@ -18,33 +18,9 @@ from datetime import date
 
 from text_to_num import alpha2digit
 
+from bot.common.calendar import MONTH_NUMBERS as MONTHS
 from bot.common.folding import fold
 
-MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # A run of digit groups (« 1234567 », « 1 2 3 4 5 6 7 », « 6 7 8 9 01 2 ») then one letter alone.

@@ -32,6 +32,8 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
+from bot.common.calendar import MONTH_NUMBERS
+
 NIR = "[NIR]"
 IBAN = "[IBAN]"
 PHONE = "[TÉLÉPHONE]"
@@ -82,37 +84,8 @@ _NIR = re.compile(
     rf"(?:{_SEP}(\d{{2}}))?(?![\dA-Za-z])"
 )
 
-_MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "février": 2,
-    "fevrier": 2,
-    "févr": 2,
-    "fevr": 2,
-    "fév": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "août": 8,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "décembre": 12,
-    "decembre": 12,
-    "déc": 12,
-    "dec": 12,
-}
+# The spellings of bot.common.calendar, and with the accents a person types.
+_MONTHS = [*MONTH_NUMBERS, "février", "févr", "fév", "août", "décembre", "déc"]
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # Not inside a longer run of separated numbers (06.12.34.56.78 is a phone number).
 _ALONE_BEFORE = r"(?<!\d)(?<!\d[/.,-])"
