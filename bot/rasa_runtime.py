@@ -34,6 +34,9 @@ unpatched behaviour in ``tests/unit/test_rasa_runtime.py``):
    conversation store or the lock store is down, a PostgreSQL or Redis restart), the
    person is told so in French instead of getting nothing, and an unreadable
    conversation is not mistaken for a new one (Rasa's ``FailSafeTrackerStore``);
+3c. ``install_admission_gate``: under overload, at most ``ALLOCBOT_MAX_CONCURRENT_TURNS``
+   turns at once, the others queued, and a message that waited too long answered « le
+   service est très sollicité » instead of timing out (``bot.scale.admission``);
 4. identifiers redacted from Rasa's log lines (``bot.privacy.log_redaction``), on
    Rasa's handlers once Rasa has configured them (the same plugin hook).
 """
@@ -103,6 +106,7 @@ def install_patches(installed: str | None = None) -> None:
     install_event_type_lookup()
     install_unreachable_action_answer()
     install_store_outage_answer()
+    install_admission_gate()
 
 
 def action_result_errors(schema: dict[str, Any]) -> Callable[[Any], Iterator[Exception]]:
@@ -290,6 +294,20 @@ def install_store_outage_answer() -> None:
     if getattr(Agent.handle_message, "_allocbot_wrapped", False):
         return
     Agent.handle_message = outage_answering(Agent.handle_message)
+
+
+def install_admission_gate(environ: Mapping[str, str] | None = None) -> None:
+    """``Agent.handle_message`` behind one ``AdmissionGate`` per process, outside the outage answer.
+
+    Outside, so that a message turned away never touches the stores; idempotent (the gate installed first stays)."""
+    from rasa.core.agent import Agent
+
+    from bot.scale.admission import AdmissionGate, admitting
+
+    if getattr(Agent.handle_message, "_allocbot_gate", None) is not None:
+        return
+    gate = AdmissionGate.from_environment(None if environ is None else dict(environ))
+    Agent.handle_message = admitting(Agent.handle_message, gate)
 
 
 def store_errors_let_through(retrieve: Callable) -> Callable:

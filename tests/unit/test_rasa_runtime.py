@@ -46,13 +46,14 @@ def test_another_rasa_is_refused_before_anything_is_patched(monkeypatch: pytest.
         "install_event_type_lookup",
         "install_unreachable_action_answer",
         "install_store_outage_answer",
+        "install_admission_gate",
     ):
         monkeypatch.setattr(rasa_runtime, name, lambda name=name: installed.append(name))
     with pytest.raises(rasa_runtime.UnsupportedRasa, match=r"Rasa 3\.6\.21.*Rasa 3\.7\.0 est installé"):
         rasa_runtime.install_patches("3.7.0")
     assert installed == []
     rasa_runtime.install_patches(rasa_runtime.SUPPORTED_RASA)
-    assert len(installed) == 4
+    assert len(installed) == 5
 
 
 # --- 1. the action server's answers, checked with validators built once ------------------------------------------
