@@ -12,7 +12,9 @@ simulated person (and by both systems in a benchmark run):
 Turns that start during the warm-up are not measured. A turn is an error when
 the HTTP call fails or times out, when the reply is empty, or when it is not
 the expected one (see ``bot.bench.scripts``); a conversation stops at its
-first error, as a person would.
+first error, as a person would. An answer of the admission gate (« le service
+est très sollicité ») is an error of its own kind, ``overloaded``, reported
+with its rate.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from dataclasses import asdict, dataclass, field
 import httpx
 
 from bot.bench.scripts import Script, Turn
+from bot.scale.admission import OVERLOAD_TEXT
+
+# How an answer of the admission gate starts (« le service est très sollicité… »): counted apart.
+OVERLOAD_MARKER = OVERLOAD_TEXT[:60]
 
 
 @dataclass
@@ -76,6 +82,9 @@ class ScenarioResult:
             "errors": len(errors),
             "error_rate": len(errors) / len(measured) if measured else 0.0,
             "error_kinds": kinds,
+            # answered « le service est très sollicité » by the admission gate (bot/scale/admission.py)
+            "overloaded": kinds.get("overloaded", 0),
+            "overload_rate": kinds.get("overloaded", 0) / len(measured) if measured else 0.0,
             "first_errors": [t.error for t in errors[:3]],
             "throughput_msg_s": len(completed) / self.duration if self.duration else 0.0,
             "p50_ms": percentile(latencies, 0.50),
@@ -139,6 +148,8 @@ class Target:
             return f"invalid: {response.text[:120]}"
         if not text.strip():
             return f"empty: reply to {turn.text!r}"
+        if OVERLOAD_MARKER in text:
+            return f"overloaded: reply to {turn.text!r}"
         for marker in self.script.failure_markers:
             if marker in text:
                 return f"failure: {text[:120]}"

@@ -93,17 +93,17 @@ def main(argv: list[str] | None = None) -> int:
                 async with new_client() as client:
                     return await closed_loop(
                         client,
-                        Target(stack.rasa_url, allocbot_script(args.population)),
+                        Target(stack.rasa_url, allocbot_script(args.population), headers=stack.rest_headers),
                         args.concurrency,
                         0,
                         args.seconds + 2,
                     )
 
             summary = asyncio.run(load()).summary()
+            p50, p95 = (f"{summary[k]:.0f}" if summary[k] is not None else "—" for k in ("p50_ms", "p95_ms"))
             print(
-                f"→ charge N={args.concurrency} : {summary['turns']} tours, p50 {summary['p50_ms']:.0f} ms, "
-                f"p95 {summary['p95_ms']:.0f} ms, {summary['throughput_msg_s']:.1f} msg/s, "
-                f"{summary['errors']} erreurs"
+                f"→ charge N={args.concurrency} : {summary['turns']} tours, p50 {p50} ms, p95 {p95} ms, "
+                f"{summary['throughput_msg_s']:.1f} msg/s, {summary['errors']} erreurs {summary['first_errors']}"
             )
             for *_, recorder in recorders:
                 recorder.wait(60)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import platform
@@ -40,7 +41,7 @@ from bot import clock, rasa_runtime
 from bot.bench import report
 from bot.bench.load import ScenarioResult, Target, closed_loop, new_client, open_loop
 from bot.bench.memory import PeakMemory, cpu_by_session
-from bot.bench.scripts import STOCK_TURNS, allocbot_script, allocbot_turns, stock_script
+from bot.bench.scripts import STOCK_TURNS, allocbot_script, allocbot_turns, mix_script, stock_script
 from bot.bench.stock import RASA_VERSION, stock_project, stock_service
 from bot.cli.processes import Service, start_all
 from bot.cli.stack import Stack, free_port
@@ -71,6 +72,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-stock", action="store_true", help="sans le Rasa de base")
     parser.add_argument("--no-training", action="store_true", help="sans mesurer un entraînement complet")
     parser.add_argument("--no-floor", action="store_true", help="sans mesurer le plancher en processus")
+    parser.add_argument(
+        "--no-mix", action="store_true", help="sans le mélange de conversations du jeu d'essai (issue 20)"
+    )
+    parser.add_argument(
+        "--scaled",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="topologie répartie (PostgreSQL, Redis, HAProxy), une puis deux répliques (défaut : oui, sauf --quick)",
+    )
+    parser.add_argument("--scaled-concurrency", default="50,100,200", help="valeurs de N pour la topologie répartie")
     parser.add_argument("--out", type=Path, default=None, help="dossier des résultats")
     parser.add_argument("--note", default="", help="remarque ajoutée au rapport")
     args = parser.parse_args(argv)
@@ -81,6 +92,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.open_warmup = args.open_warmup if args.open_warmup is not None else (5.0 if quick else 10.0)
     args.open_duration = args.open_duration if args.open_duration is not None else (12.0 if quick else 40.0)
     args.no_training = args.no_training or quick
+    args.scaled = (not quick) if args.scaled is None else args.scaled
+    args.scaled_concurrency = [int(n) for n in args.scaled_concurrency.split(",")]
     args.out = args.out or (BENCH_DIR / "quick" if quick else DOCS_DIR)
     return args
 
@@ -143,10 +156,15 @@ def _print_summary(result: ScenarioResult, cpu_ms: dict[str, float]) -> dict:
     return summary
 
 
-async def run_load(targets: list[Target], args: argparse.Namespace) -> tuple[list[dict], list[dict]]:
+async def run_load(
+    targets: list[Target],
+    args: argparse.Namespace,
+    concurrency: list[int] | None = None,
+    with_open_loop: bool = True,
+) -> tuple[list[dict], list[dict]]:
     """Every scenario on every system, one after the other; returns the summaries and the raw turns."""
     summaries, raw = [], []
-    async with new_client(args.timeout) as client:
+    async with new_client(args.timeout, connections=max(256, *(concurrency or args.concurrency))) as client:
 
         def closed(n: int) -> Callable[[Target], Awaitable[ScenarioResult]]:
             return lambda target: closed_loop(client, target, n, args.warmup, args.duration)
@@ -154,8 +172,9 @@ async def run_load(targets: list[Target], args: argparse.Namespace) -> tuple[lis
         def opened(target: Target) -> Awaitable[ScenarioResult]:
             return open_loop(client, target, args.rate, args.open_warmup, args.open_duration)
 
-        scenarios = [(f"N={n}", closed(n)) for n in args.concurrency]
-        scenarios.append((f"{args.rate:g} msg/s", opened))
+        scenarios = [(f"N={n}", closed(n)) for n in (concurrency or args.concurrency)]
+        if with_open_loop:
+            scenarios.append((f"{args.rate:g} msg/s", opened))
         for label, run in scenarios:
             print(f"→ charge {label}", flush=True)
             for target in targets:
@@ -178,6 +197,44 @@ async def run_load(targets: list[Target], args: argparse.Namespace) -> tuple[lis
                 )
                 await asyncio.sleep(2)  # let the last conversations' work drain before the next system
     return summaries, raw
+
+
+def run_scaled(args: argparse.Namespace, workdir: Path, watch: Callable) -> tuple[list[dict], list[dict], dict]:
+    """The scaled topology (``bot.cli.scaled``) with one and with two replicas of each service, side by side.
+
+    Both topologies run at once (each its own PostgreSQL, Redis and HAProxy), and each closed loop runs on one
+    then on the other, as allocbot and stock above, so that the machine's other work disturbs both alike. The
+    load goes through HAProxy in both. Returns the summaries, the raw turns and the cold starts."""
+    from bot.cli.scaled import Ports, ScaledTopology
+    from bot.cli.stack import stack_env
+
+    topologies, targets, cold = [], [], {}
+    try:
+        for replicas in (1, 2):
+            system = f"scaled-{replicas}"
+            env = stack_env("sqlite://", "http://127.0.0.1:1", secrets.token_urlsafe(24), clock.today().isoformat())
+            topology = ScaledTopology(workdir / system, env, Ports.for_replicas(replicas), durable=False)
+            print(f"→ démarrage de la topologie répartie à {replicas} réplique(s)…", flush=True)
+            ready = topology.start(population=args.population, timeout_seconds=START_TIMEOUT_SECONDS)
+            topologies.append(topology)
+            for service in topology.services:
+                watch(system, "")(service)
+            cold[system] = {"ready_s": round(ready, 1), "detail": "(PostgreSQL, Redis, HAProxy, seed, every replica)"}
+            print(f"   prête en {ready:.1f} s", flush=True)
+            script = dataclasses.replace(allocbot_script(args.population), name=system)
+            targets.append(
+                Target(
+                    f"http://127.0.0.1:{topology.ports.rasa}",
+                    script,
+                    {s.name: s.pid for s in topology.services},
+                    {"Authorization": f"Bearer {env['ALLOCBOT_REST_TOKEN']}"},
+                )
+            )
+        summaries, raw = asyncio.run(run_load(targets, args, args.scaled_concurrency, with_open_loop=False))
+    finally:
+        for topology in topologies:
+            topology.stop()
+    return summaries, raw, cold
 
 
 def machine() -> dict:
@@ -235,8 +292,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def watch(system: str, process: str):
         def on_start(service: Service) -> None:
-            names[service.name] = (system, process if process else service.name)
-            memory.watch(service.name, service.pid)
+            key = f"{system}/{service.name}"  # the two scaled topologies have processes of the same names
+            names[key] = (system, process if process else service.name)
+            memory.watch(key, service.pid)
 
         return on_start
 
@@ -269,13 +327,29 @@ def main(argv: list[str] | None = None) -> int:
                 results["cold_start"]["stock"] = {"ready_s": round(stock_ready, 1), "detail": "(rasa run)"}
                 print(f"   prêt en {stock_ready:.1f} s", flush=True)
                 targets.append(Target(f"http://127.0.0.1:{port}", stock_script(), {"rasa": stock_proc.pid}))
+            if not args.no_mix:
+                targets.append(
+                    Target(
+                        stack.rasa_url,
+                        mix_script(args.population),
+                        {s.name: s.pid for s in stack.services},
+                        stack.rest_headers,
+                    )
+                )
             summaries, raw = asyncio.run(run_load(targets, args))
         finally:
-            memory.sample()
-            memory.stop()
             if stock_proc:
                 stock_proc.stop()
             stack.stop()
+        try:
+            if args.scaled:
+                scaled_summaries, scaled_raw, scaled_cold = run_scaled(args, Path(workdir), watch)
+                summaries += scaled_summaries
+                raw += scaled_raw
+                results["cold_start"].update(scaled_cold)
+        finally:
+            memory.sample()
+            memory.stop()
     for service, mb in memory.peaks_mb().items():
         system, process = names[service]
         results["memory_mb"].setdefault(system, {})[process] = mb

@@ -118,6 +118,17 @@ class Ports:
     actions_replicas: list[int] = field(default_factory=lambda: [free_port() for _ in range(REPLICAS)])
     backend_replicas: list[int] = field(default_factory=lambda: [free_port() for _ in range(REPLICAS)])
 
+    @classmethod
+    def for_replicas(cls, replicas: int) -> Ports:
+        """Free ports for ``replicas`` of each service (1 or 2: the HAProxy file declares two at most)."""
+        if replicas not in (1, 2):
+            raise ValueError(f"1 ou 2 répliques (deploy/haproxy/allocbot.cfg en déclare deux), pas {replicas}")
+        return cls(
+            rasa_replicas=[free_port() for _ in range(replicas)],
+            actions_replicas=[free_port() for _ in range(replicas)],
+            backend_replicas=[free_port() for _ in range(replicas)],
+        )
+
 
 class ScaledTopology:
     """Every process of the scaled topology; ``start`` brings them up, ``stop`` takes them down."""
@@ -147,7 +158,7 @@ class ScaledTopology:
             "ALLOCBOT_LB_BACKEND_PORT": str(p.backend),
             "ALLOCBOT_LB_MONITOR_PORT": str(p.monitor),
         }
-        for index in range(REPLICAS):
+        for index in range(len(p.rasa_replicas)):
             self.env[f"ALLOCBOT_RASA{index + 1}_ADDR"] = f"127.0.0.1:{p.rasa_replicas[index]}"
             self.env[f"ALLOCBOT_ACTIONS{index + 1}_ADDR"] = f"127.0.0.1:{p.actions_replicas[index]}"
             self.env[f"ALLOCBOT_BACKEND{index + 1}_ADDR"] = f"127.0.0.1:{p.backend_replicas[index]}"
