@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import threading
 
+import httpx
+
 from tests.fakes.webchat import Widget
 
 REFERENCE = re.compile(r"\bAB-[A-Z0-9]{6}\b")
@@ -80,3 +82,38 @@ def test_concurrent_messages_of_one_conversation_on_both_replicas_run_in_order_a
     events = [e for e in scaled.tracker(sender)["events"] if e.get("event") in ("user", "bot")][-2 * len(messages) :]
     kinds = "".join("u" if e["event"] == "user" else "b" for e in events)
     assert "uu" not in kinds, kinds
+
+
+def _socketio_requests(scaled) -> dict[str, int]:
+    """Requests each Rasa replica received through HAProxy's socket.io backend (its stats, column ``stot``)."""
+    rows = httpx.get(f"http://127.0.0.1:{scaled.topology.ports.monitor}/stats;csv", timeout=5).text.splitlines()
+    counts = {}
+    for row in rows[1:]:
+        cells = row.split(",")
+        if len(cells) > 7 and cells[0] == "rasa_socketio" and cells[1] not in ("FRONTEND", "BACKEND"):
+            counts[cells[1]] = int(cells[7] or 0)
+    return counts
+
+
+def _handshake(scaled, client_address: str) -> None:
+    httpx.get(
+        f"{scaled.lb_url}/socket.io/",
+        params={"EIO": "4", "transport": "polling"},
+        headers={"X-Forwarded-For": client_address},  # what nginx (deploy/nginx/) sets: the person's address
+        timeout=10,
+    )
+
+
+def test_people_behind_the_reverse_proxy_are_spread_over_the_replicas_and_each_stays_on_one(scaled) -> None:
+    """Behind nginx every request comes from nginx's address: stickiness hashes the person's, not nginx's."""
+    before = _socketio_requests(scaled)
+    for index in range(40):
+        _handshake(scaled, f"198.51.100.{index + 1}")
+    spread = {name: count - before.get(name, 0) for name, count in _socketio_requests(scaled).items()}
+    assert sum(spread.values()) == 40
+    assert all(count > 0 for count in spread.values()), spread  # forty people: both replicas serve some
+    before = _socketio_requests(scaled)
+    for _ in range(10):
+        _handshake(scaled, "203.0.113.9")
+    same = {name: count - before.get(name, 0) for name, count in _socketio_requests(scaled).items()}
+    assert sorted(same.values()) == [0, 10], same  # one person: always the same replica
