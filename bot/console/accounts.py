@@ -83,8 +83,8 @@ class Accounts:
 class LoginThrottle:
     """Refuse further tries after too many failures, per login and per client address.
 
-    In memory, per console process: enough for one console; several instances
-    would share it through Redis.
+    In memory, per console process: the embedded default; with several consoles,
+    ``bot.console.login_throttle.RedisLoginThrottle`` counts the same in Redis.
     """
 
     def __init__(self, per_login: int = 5, per_address: int = 20, window_seconds: float = 15 * 60):

@@ -38,9 +38,10 @@ from starlette.concurrency import run_in_threadpool
 from bot.common.web import SecurityHeaders, client_address, trusted_proxies
 from bot.console import presenting
 from bot.console import settings as console_settings
-from bot.console.accounts import Accounts, Counsellor, LoginThrottle
+from bot.console.accounts import Accounts, Counsellor
 from bot.console.analytics_pages import add_analytics_routes
 from bot.console.clients import Backend, Rasa, ServiceError
+from bot.console.login_throttle import login_throttle
 from bot.console.security import HEADERS, Session, Sessions
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def create_app() -> FastAPI:
     backend = Backend(config.backend_url, config.service_token, config.timeout_seconds)
     rasa = Rasa(config.rasa_url, config.rasa_token, config.timeout_seconds)
     accounts = Accounts(config.counsellor_password)
-    throttle = LoginThrottle()
+    throttle = login_throttle()  # in Redis when ALLOCBOT_REDIS_URL is set: shared by every console
     sessions = Sessions(config.secret, secure=config.secure_cookies)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     proxies = trusted_proxies()
@@ -214,14 +215,14 @@ def create_app() -> FastAPI:
         # X-Forwarded-For counts only from a configured proxy: any other client would pick its own address.
         peer = request.client.host if request.client else None
         address = client_address(peer, request.headers.get("x-forwarded-for"), proxies)
-        if throttle.blocked(name, address):
+        if await throttle.blocked(name, address):
             return login_form(request, "Trop de tentatives. Réessayez dans 15 minutes.", name, 429)
         # scrypt takes tens of milliseconds of CPU: off the event loop.
         counsellor = await run_in_threadpool(accounts.check, name, form.get("password", ""))
         if counsellor is None:
-            throttle.failed(name, address)
+            await throttle.failed(name, address)
             return login_form(request, "Identifiant ou mot de passe incorrect.", name, 401)
-        throttle.succeeded(name)
+        await throttle.succeeded(name)
         response = RedirectResponse("/", status_code=303)
         sessions.open(response, counsellor.login)
         log.info("counsellor %s logged in", counsellor.login)
