@@ -53,6 +53,8 @@ def channel_env(workdir: Path, saas_port: int) -> dict[str, str]:
         "ALLOCBOT_WHATSAPP_TEMPLATE_LANGUAGE": "fr",
         "ALLOCBOT_VOICE_COUNSELLORS_NUMBER": VOICE_COUNSELLORS_NUMBER,
         "ALLOCBOT_VOICE_URGENT_NUMBER": VOICE_URGENT_NUMBER,
+        # Messages a dead replica left in the channel inbox: looked for every 2 s (30 s by default).
+        "ALLOCBOT_INBOX_SWEEP_SECONDS": "2",
     }
 
 

@@ -25,8 +25,10 @@ import hmac
 import logging
 import os
 import re
+import socket
 import threading
 import unicodedata
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,12 +42,13 @@ from bot.channels.inbound import clean_payload
 from bot.channels.rate_limit import RATE_LIMITED_TEXT, SenderRateLimiter
 from bot.channels.segments import chosen_payload
 from bot.channels.shared_limits import shared_limiter
-from bot.channels.state import ChannelStore, Contact, channels_db_url, utcnow
+from bot.channels.state import INBOX_STALE_AFTER, ChannelStore, Contact, channels_db_url, utcnow
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024  # a Twilio or Meta webhook is a few kB; anything bigger is not theirs
 MAX_TEXT_CHARS = 1600  # the longest SMS Twilio accepts; also plenty for a question
+INBOX_SWEEP_SECONDS = 30.0  # how often each replica looks for messages a dead process left in the inbox
 
 HELP_TEXT = (
     "allocbot est l'assistant automatique de France Travail pour vos questions d'allocation. "
@@ -195,6 +198,8 @@ class PhoneChannel(InputChannel):
         # Shared by the replicas through Redis when ALLOCBOT_REDIS_URL is set (bot/channels/shared_limits.py).
         self.rate_limiter = shared_limiter("phone", rate_limiter or SenderRateLimiter.from_env())
         self.queues = SerialQueues()
+        self.owner = f"{socket.gethostname()[:20]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"  # claims in the inbox
+        self._sweeper: asyncio.Task | None = None
         self._store: ChannelStore | None = None
         self._store_lock = threading.Lock()
         self._client: httpx.AsyncClient | None = None
@@ -255,14 +260,63 @@ class PhoneChannel(InputChannel):
         message_id: str,
         is_text: bool = True,
     ) -> None:
-        """A verified inbound message: remember it, then handle it in order in the background."""
+        """A verified inbound message: remember it, keep it in the inbox, and handle it in order in the background.
+
+        The provider is acknowledged as soon as this returns and will not send the message again: until it is
+        handled, it waits in the channel store's inbox, where another replica finds it if this one dies
+        (``sweep_inbox``)."""
         sender_id = self.sender_id(phone)
-        if not await self.db(
-            "receive", f"{self.label}:{message_id}", sender_id, self.label, self.identity.encrypt(phone)
-        ):
+        key = f"{self.label}:{message_id}"
+        pending = (self.identity.encrypt(text or ""), is_text, self.owner)
+        if not await self.db("receive", key, sender_id, self.label, self.identity.encrypt(phone), pending):
             logger.info("%s: message %s already handled (replay or retry): ignored", sender_id, message_id)
             return
-        self.queues.submit(sender_id, lambda: self._handle(on_new_message, sender_id, phone, text, message_id, is_text))
+        self._submit(on_new_message, key, sender_id, phone, text, message_id, is_text)
+
+    def _submit(
+        self, on_new_message, key: str, sender_id: str, phone: str, text: str | None, message_id: str, is_text: bool
+    ) -> None:
+        async def job() -> None:
+            try:
+                await self._handle(on_new_message, sender_id, phone, text, message_id, is_text)
+            finally:
+                await self.db("handled", key)
+
+        self.queues.submit(sender_id, job)
+
+    async def sweep_inbox(self, on_new_message, older_than: timedelta = INBOX_STALE_AFTER) -> int:
+        """Handle the messages another process acknowledged and never handled (it died); returns how many."""
+        count = 0
+        for pending in await self.db("claim_stale", self.owner, self.label, older_than):
+            contact = await self.db("contact", pending.sender_id)
+            phone = self.identity.decrypt(contact.phone_encrypted) if contact else None
+            text = self.identity.decrypt(pending.text_encrypted)
+            if phone is None or text is None:  # number erased meanwhile, or another secret: nothing to answer
+                await self.db("handled", pending.message_key)
+                continue
+            message_id = pending.message_key.split(":", 1)[1]
+            logger.warning("%s: message %s left by a stopped process: handled now", pending.sender_id, message_id)
+            self._submit(
+                on_new_message, pending.message_key, pending.sender_id, phone, text, message_id, pending.is_text
+            )
+            count += 1
+        return count
+
+    async def _sweep_forever(self, on_new_message) -> None:
+        every_seconds = float(env("ALLOCBOT_INBOX_SWEEP_SECONDS", str(INBOX_SWEEP_SECONDS)))
+        while True:
+            await asyncio.sleep(every_seconds)
+            if self.missing_settings():
+                continue
+            try:
+                await self.sweep_inbox(on_new_message)
+            except Exception as error:  # the store is down: the next sweep tries again
+                logger.warning("%s: inbox not swept (%s)", self.label, type(error).__name__)
+
+    def start_sweeping(self, on_new_message) -> None:
+        """Once per process, from the channel's blueprint when the server starts."""
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever(on_new_message))
 
     async def _handle(
         self, on_new_message, sender_id: str, phone: str, text: str | None, message_id: str, is_text: bool

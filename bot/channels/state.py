@@ -66,7 +66,34 @@ seen_messages = Table(
     Column("received_at", DateTime, nullable=False),
 )
 
+# Inbound messages acknowledged to the provider but not yet handled: the provider will not send them again,
+# so a replica killed between the acknowledgement and the answer must not lose them. A row is written in the
+# transaction that records the message id, deleted once the message is handled; a row left behind by a dead
+# process is claimed by another after INBOX_STALE_AFTER (longer than any turn: the lock lifetime is 60 s).
+inbox = Table(
+    "channel_inbox",
+    metadata,
+    Column("message_key", String(200), primary_key=True),
+    Column("sender_id", String(80), nullable=False),
+    Column("text_encrypted", Text, nullable=False),  # the person's words, encrypted at rest like the number
+    Column("is_text", Boolean, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("claimed_at", DateTime, nullable=False),
+    Column("claimed_by", String(40), nullable=False),
+)
+
 SEEN_RETENTION = timedelta(days=7)
+INBOX_STALE_AFTER = timedelta(seconds=120)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An inbound message claimed for handling (``ChannelStore.claim_stale``)."""
+
+    message_key: str
+    sender_id: str
+    text_encrypted: str
+    is_text: bool
 
 
 DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'channels.db'}"
@@ -125,17 +152,69 @@ class ChannelStore:
             json.loads(row.choices) if row.choices else [],
         )
 
-    def receive(self, message_key: str, sender_id: str, channel: str, phone_encrypted: str) -> bool:
-        """A verified inbound message, in one transaction: False for a replay, else the contact is refreshed."""
+    def receive(
+        self,
+        message_key: str,
+        sender_id: str,
+        channel: str,
+        phone_encrypted: str,
+        pending: tuple[str, bool, str] | None = None,
+    ) -> bool:
+        """A verified inbound message, in one transaction: False for a replay, else the contact is refreshed.
+
+        ``pending`` (encrypted text, is it text, the claiming process) also puts the message in the inbox,
+        until ``handled`` takes it out."""
         now = utcnow()
         try:
             with self.engine.begin() as connection:
                 connection.execute(insert(seen_messages).values(message_key=message_key, received_at=now))
                 self._remember(connection, sender_id, channel, phone_encrypted, now)
+                if pending is not None:
+                    text_encrypted, is_text, owner = pending
+                    connection.execute(
+                        insert(inbox).values(
+                            message_key=message_key,
+                            sender_id=sender_id,
+                            text_encrypted=text_encrypted,
+                            is_text=is_text,
+                            received_at=now,
+                            claimed_at=now,
+                            claimed_by=owner,
+                        )
+                    )
         except IntegrityError:
             return False
         self._purge_seen(now)
         return True
+
+    def handled(self, message_key: str) -> None:
+        """The message was handled (answered, refused or ignored): out of the inbox."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(inbox).where(inbox.c.message_key == message_key))
+
+    def claim_stale(self, owner: str, channel: str, older_than: timedelta = INBOX_STALE_AFTER) -> list[Pending]:
+        """``channel``'s messages whose claim is older than ``older_than`` (their process died), now ``owner``'s.
+
+        Each claim is a conditional update on the claim seen: of two replicas sweeping at once, one gets it."""
+        limit = utcnow() - older_than
+        with self.engine.connect() as connection:
+            stale = connection.execute(
+                select(inbox)
+                .where(inbox.c.claimed_at < limit, inbox.c.message_key.startswith(f"{channel}:", autoescape=True))
+                .order_by(inbox.c.received_at)
+                .limit(100)
+            ).all()
+        claimed = []
+        for row in stale:
+            with self.engine.begin() as connection:
+                won = connection.execute(
+                    update(inbox)
+                    .where(inbox.c.message_key == row.message_key, inbox.c.claimed_at == row.claimed_at)
+                    .values(claimed_at=utcnow(), claimed_by=owner)
+                ).rowcount
+            if won:
+                claimed.append(Pending(row.message_key, row.sender_id, row.text_encrypted, bool(row.is_text)))
+        return claimed
 
     def remember(self, sender_id: str, channel: str, phone_encrypted: str, inbound_at: datetime | None) -> None:
         """Create or refresh a contact when a verified message arrives from it."""
@@ -189,6 +268,7 @@ class ChannelStore:
     def forget(self, sender_id: str) -> bool:
         """Erasure on request: the conversation's number goes now; a STOP stays honoured (without the number)."""
         with self.engine.begin() as connection:
+            connection.execute(delete(inbox).where(inbox.c.sender_id == sender_id))
             removed = connection.execute(
                 delete(contacts).where(contacts.c.sender_id == sender_id, contacts.c.stopped.is_(False))
             ).rowcount
@@ -215,6 +295,7 @@ class ChannelStore:
                 .values(phone_encrypted="", choices=None)
             ).rowcount
             connection.execute(delete(seen_messages).where(seen_messages.c.received_at < utcnow() - SEEN_RETENTION))
+            connection.execute(delete(inbox).where(inbox.c.received_at < utcnow() - SEEN_RETENTION))
         return removed + emptied
 
     def _purge_seen(self, now: datetime) -> None:

@@ -212,6 +212,10 @@ class WhatsAppInput(PhoneChannel):
     def blueprint(self, on_new_message) -> Blueprint:
         webhook = Blueprint("allocbot_whatsapp", __name__)
 
+        @webhook.listener("after_server_start")
+        async def sweep_inbox(_app, _loop) -> None:  # messages acknowledged by a replica that died
+            self.start_sweeping(on_new_message)
+
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok" if not self.missing_settings() else "not configured"})

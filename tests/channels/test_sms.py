@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from bot.channels.phone import HELP_TEXT, START_TEXT, STOP_TEXT
+from bot.channels.phone import HELP_TEXT, START_TEXT, STOP_TEXT, PhoneIdentity
 from bot.channels.rate_limit import RATE_LIMITED_TEXT
 from bot.channels.segments import plain_text, segment_info, split_sms
 from bot.formatting import format_eur
 from tests.channels.conftest import SMS_PATH, SmsPhone, unknown_number
 from tests.integration.conversation import BackendView
-from tests.servers import TWILIO_AUTH_TOKEN
+from tests.servers import CHANNEL_SECRET, TWILIO_AUTH_TOKEN
 
 MAX_SEGMENTS = 3  # ALLOCBOT_SMS_MAX_SEGMENTS's default
 
@@ -247,3 +247,29 @@ def test_erasure_asked_by_sms_also_forgets_the_number(channels, saas):
     assert "effacée" in phone.expect(before + 1)[-1]
     assert phone.saas.wait_for(lambda: stored_number() is None or None, timeout=30)
     assert phone.user_events() == []  # the conversation itself is gone too
+
+
+def test_a_message_left_in_the_inbox_by_a_dead_replica_is_answered(channels, saas):
+    """Twilio was acknowledged, then the replica died before answering: the running Rasa finds it and answers."""
+    phone = SmsPhone(channels, saas, unknown_number())
+    phone.ask("bonjour")
+    before = len(phone.received())
+    identity = PhoneIdentity(CHANNEL_SECRET)
+    left_at = (datetime.now(timezone.utc) - timedelta(minutes=10)).replace(tzinfo=None).isoformat(sep=" ")
+    database = channels.env["ALLOCBOT_CHANNELS_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO channel_inbox (message_key, sender_id, text_encrypted, is_text, received_at, claimed_at,"
+            " claimed_by) VALUES (?, ?, ?, 1, ?, ?, 'a-replica-that-died')",
+            ("sms:SMleftbehind0001", phone.sender_id, identity.encrypt("combien je vais toucher"), left_at, left_at),
+        )
+    answer = phone.expect(before + 1)[-1]
+    assert "relié à aucun dossier" in answer  # the answer to the message left behind, to this number
+
+    def left() -> int:
+        with sqlite3.connect(database) as connection:
+            query = "SELECT COUNT(*) FROM channel_inbox WHERE sender_id = ?"
+            return connection.execute(query, (phone.sender_id,)).fetchone()[0]
+
+    assert phone.saas.wait_for(lambda: left() == 0 or None, timeout=30)  # handled: out of the inbox
+    assert len(phone.received()) == before + 1  # answered once, by one replica's sweep
