@@ -8,7 +8,8 @@ in another language take the usual urgent path (the 3114, or the 115 and the
 CCAS, then the urgent ticket: ``data/rules/safety.yml``); this action says the
 emergency numbers in that language first.
 
-The wordings are short, in the polite form, and carry no figure of the file:
+The wordings are short, in the polite form (arabizi without its digit-letters,
+« 3 » for ع, so that the phone does not read them as numbers), and carry no figure of the file:
 only the service numbers, the same in every language. Each one ends with the
 same sentence in French, for a relative or a counsellor reading over the
 person's shoulder. The phone renders them like any other answer
@@ -82,8 +83,8 @@ SPEAK: dict[str, str] = {
         "(خدمة مجانية + سعر المكالمة) أو اكتب « conseiller » هنا."
     ),
     "ar-latn": (
-        "Smeh liya, had l'assistant kayjaweb ghir b lfransawiya (الفرنسية). Bach tehder m3a conseiller dyal "
-        "France Travail, 3ayet l 3949 wla kteb « conseiller » hna."
+        "Smeh liya, had l'assistant kayjaweb ghir b lfransawiya (الفرنسية). Bach tehder maa conseiller dyal "
+        "France Travail, ayyet l 3949 wla kteb « conseiller » hna."
     ),
 }
 
@@ -134,8 +135,8 @@ SUICIDAL: dict[str, str] = {
         "ليلًا ونهارًا. في حالة خطر فوري، اتصل بالرقم 112."
     ),
     "ar-latn": (
-        "Hyatek mohimma. Ila kat fekker f l'intihar, 3ayet daba l 3114, batel, lil w nhar. Ila kan khatar daba, "
-        "3ayet l 112."
+        "Hyatek mohimma. Ila kat fekker f l'intihar, ayyet daba l 3114, batel, lil w nhar. Ila kan khatar daba, "
+        "ayyet l 112."
     ),
 }
 
@@ -195,8 +196,8 @@ DISTRESS: dict[str, str] = {
         "استقبالك، والرقم 115 يجيب ليلًا ونهارًا للإيواء العاجل. في حالة الخطر، اتصل بالرقم 112."
     ),
     "ar-latn": (
-        "Smeh liya 3la had l7ala. L musa3ada mosta3jla (makla, sokna), service social dyal lbaladiya (CCAS) "
-        "y9der ystaqblek, w 115 kayjaweb lil w nhar l sokna d urgence. Ila kan khatar, 3ayet l 112."
+        "Smeh liya ala had lhala. L mousaada mostaajla (makla, sokna), service social dyal lbaladiya (CCAS) "
+        "yqder ystaqblek, w 115 kayjaweb lil w nhar l sokna d urgence. Ila kan khatar, ayyet l 112."
     ),
 }
 

@@ -41,7 +41,7 @@ import re
 import unicodedata
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.common import needs
@@ -108,12 +108,12 @@ _WORDS: dict[str, str] = {
         puo devo ciao buongiorno buonasera grazie prego quando quanto quanta dove come perche per con senza
         ma molto piu gia io mio mia miei mie tuo tua suo sua pagano pagare pagamento disoccupazione soldi
         mese lavoro aiuto parlo parlare italiano francese vita morire adesso ancora anche niente questo
-        questa quello cosa mi ti ci vi""",
+        questa quello cosa mi ti ci vi capisco capito parla parlo qualcuno nessuno soldi""",
     "de": """der die das den dem des ein eine einen einem einer ich du er sie es wir ihr mein meine meinen
         dein sein ist bin bist sind war habe hast hat haben kann konnen will mochte muss nicht nein ja danke
         bitte hallo guten tag morgen abend wann wie was wo warum wer und oder aber mit fur von zu auf aus bei
         nach uber bekomme bekommen geld arbeitslosengeld arbeit monat hilfe spreche sprechen deutsch
-        franzosisch leben sterben jetzt noch auch nichts dieser diese mich mir""",
+        franzosisch leben sterben jetzt noch auch nichts dieser diese mich mir spricht hier jemand verstehe""",
     "tr": """ve bir bu su o ben sen biz siz onlar benim senin icin ile ama veya ne zaman nasil neden nerede
         kim var yok evet hayir merhaba selam tesekkur tesekkurler ederim lutfen gunaydin iyi gunler maas
         maasim issizlik odeme para ay is yardim konusuyorum turkce fransizca hayat olmek istiyorum
@@ -343,6 +343,15 @@ SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_chal
 SMALL_TALK_WORDS = 3
 
 
+def _next_intent(message: Message) -> None:
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    others = [entry for entry in ranking if entry["name"] != OTHER_LANGUAGE_INTENT]
+    if not others:
+        return
+    message.set(INTENT, {"name": others[0]["name"], "confidence": others[0]["confidence"]}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, others, add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class LanguageGuard(IntentGuard):
     """Sets ``speak_other_language`` (or ``express_distress``) and the ``language`` entity on a message written
@@ -351,9 +360,11 @@ class LanguageGuard(IntentGuard):
     def guard(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         lang = detect_language(text)
-        if lang == FRENCH:
-            return
         intent = (message.get(INTENT) or {}).get("name")
+        if lang == FRENCH:
+            if intent == OTHER_LANGUAGE_INTENT:  # the detector decides: French is never answered in English
+                _next_intent(message)
+            return
         if intent in SMALL_TALK and len(fold(text).split()) <= SMALL_TALK_WORDS:
             return
         set_language(message, lang)

@@ -142,6 +142,8 @@ FOREIGN_TRAINING_EXAMPLES = {
 def _training_examples() -> list[str]:
     texts = []
     for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
+        if path.name == "other_language.yml":  # the examples of speak_other_language, foreign by definition
+            continue
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
                 text = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line.strip().removeprefix("- "))
