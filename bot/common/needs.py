@@ -94,6 +94,8 @@ NEEDS: tuple[Need, ...] = (
     Need("followup_month", Group.CONVERSATION, "action_answer_followup"),
     Need("followup_net_gross", Group.CONVERSATION, "action_answer_followup"),
     Need("inform", Group.CONVERSATION, "action_answer_inform"),
+    # Issue 20, safety part: a message in another language (bot/nlu/languages.py), answered in that language.
+    Need("speak_other_language", Group.CONVERSATION, "action_answer_other_language"),
 )
 
 BY_INTENT: dict[str, Need] = {need.intent: need for need in NEEDS}
@@ -124,6 +126,8 @@ def _named(intent: str) -> str:
 OUT_OF_SCOPE = _named("out_of_scope")
 OTHER_BENEFIT = _named("ask_other_benefit")
 SUICIDAL_THOUGHTS = _named("express_suicidal_thoughts")
+DISTRESS = _named("express_distress")
+OTHER_LANGUAGE = _named("speak_other_language")
 AFFIRM = _named("affirm")
 DENY = _named("deny")
 THANK = _named("thank")

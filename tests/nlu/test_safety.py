@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
 
 from bot.cli.evaluate import CONFIG
 from bot.nlu.normalizer import normalize
-from bot.nlu.safety import SUICIDAL_INTENT, SuicideCueGuard, suicidal_cue
+from bot.nlu.safety import SUICIDAL_INTENT, SuicideCueGuard, foreign_suicidal_cue, suicidal_cue
 from tests.nlu.guard_harness import classified, guard_components
 
 pytestmark = pytest.mark.unit  # the fast loop: make unit
@@ -83,3 +83,64 @@ def test_the_guard_runs_after_the_classifiers_and_before_the_fallback() -> None:
     guard = names.index("bot.nlu.safety.SuicideCueGuard")
     assert names.index("bot.nlu.classifier.TfidfLogisticRegressionClassifier") < guard
     assert names.index("bot.nlu.scope.ScopeGuard") < guard < names.index("FallbackClassifier")
+
+
+# Issue 20: the other languages people write in.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I want to kill myself", "en"),
+        ("i dont want to live anymore", "en"),
+        ("I'm thinking about suicide", "en"),
+        ("I'm not ok, I want to end my life", "en"),
+        ("quiero quitarme la vida", "es"),
+        ("me voy a matar", "es"),
+        ("não quero mais viver", "pt"),
+        ("vou me matar", "pt"),
+        ("voglio farla finita", "it"),
+        ("ich will mich umbringen", "de"),
+        ("ich will nicht mehr leben", "de"),
+        ("kendimi öldürmek istiyorum", "tr"),
+        ("vreau să mă sinucid", "ro"),
+        ("chcę się zabić", "pl"),
+        ("я хочу покончить с собой", "ru"),
+        ("хочу померти", "uk"),
+        ("أريد أن أنتحر", "ar"),
+        ("بغيت نموت", "ar"),
+        ("bghit nmout", "ar-latn"),
+        ("ghadi nqtel rasi", "ar-latn"),
+        ("nalingi kokufa", "ln"),
+    ],
+)
+def test_explicit_expressions_in_other_languages(text: str, lang: str) -> None:
+    found = foreign_suicidal_cue(text)
+    assert found is not None and found[0] == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal, I just want my money",
+        "I don't want to die, I want to be paid",
+        "I would never kill myself",
+        "no quiero morir",
+        "nie chcę umrzeć",
+        "لا أريد أن أموت",
+        "Hello, when will I be paid?",
+        "ça va me tuer cette histoire",
+        "je suis mort de rire",
+    ],
+)
+def test_no_cue_in_other_languages(text: str) -> None:
+    assert foreign_suicidal_cue(text) is None
+
+
+@pytest.mark.parametrize("text", ["ce dossier va me tuer", "tu vas me tuer avec tes questions", "ça va me tuer"])
+def test_someone_else_killing_is_an_idiom(text: str) -> None:
+    assert suicidal_cue(normalize(text).split()) is None
+
+
+def test_a_foreign_cue_is_certain_and_carries_the_language(components: tuple) -> None:
+    message = classified(components, "ya no puedo más, quiero quitarme la vida", [("out_of_scope", 0.9)])
+    assert message.get(INTENT) == {"name": SUICIDAL_INTENT, "confidence": 1.0}
+    assert [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == "language"] == ["es"]

@@ -1,0 +1,317 @@
+"""Distress with precision: the urgent path only for a message that says something urgent.
+
+``express_distress`` and ``express_suicidal_thoughts`` are not answers like the
+others: each gives the emergency numbers, raises an urgent ticket and pauses the
+bot for a counsellor. The classifier learnt them from messages full of « je sais
+plus quoi faire », « je peux plus payer », « j'en peux plus »; so it also gives
+them to a person who has forgotten her identifier (« je sais plus »), asks to pay
+an overpayment in instalments (« je peux payer en plusieurs fois ? »), says
+« ça me tue cette sanction » or « c'est pour les sous ». Each is a false alarm
+and a stopped conversation.
+
+``DistressPrecisionGuard`` runs after the classifier and the rule-based guards.
+When the intent is one of the two urgent ones *as the classifier guessed it*
+(below confidence 1.0: a rule's 1.0, from ``SuicideCueGuard`` or the language
+guard, is never touched), it is kept only when the message carries a sign of
+it:
+
+* distress (``DISTRESS_CUES``): hunger and food aid, the street and eviction,
+  debts, cut-offs, no money at all (« plus un rond », « à découvert »), despair
+  and crisis words (« désespéré », « à bout », « je craque »), violence;
+* for the suicidal intent, also the words of death and self-harm the indirect
+  wordings use (``SUICIDAL_HINTS``: « mourir », « disparaître », « ne plus me
+  réveiller », « la corde », « le pont »…), idioms (« mort de rire »,
+  « mort de fatigue », « ça me tue cette sanction ») excepted; and because a
+  missed 3114 costs more than a false alarm, the suicidal guess is dropped only
+  when the message also reads as something ordinary (``ORDINARY``: forgetting,
+  a question, the allowance and its paperwork).
+
+Otherwise the message is read as the classifier's best other intent, with its own
+confidence (the fallback then asks the clarifying question if it is low). Every
+distress and suicidal training example carries such a sign
+(``tests/nlu/test_distress_guard.py`` checks it), so the guard takes nothing
+from what the classifier learnt to recognise; it only stops the urgent path from
+being reached by words that are not urgent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.common import needs
+from bot.nlu.guards import IntentGuard
+from bot.nlu.normalizer import message_words
+
+URGENT_INTENTS = frozenset({needs.DISTRESS, needs.SUICIDAL_THOUGHTS})
+
+_ENERGY = r"(electricite|gaz|eau|courant|chauffage|lumiere|edf|engie)"
+_BILLS = (
+    r"(loyer|loyers|factures?|electricite|gaz|eau|courses|cantine|dettes?|credit|medicaments|chauffage|mutuelle"
+    r"|essence|soins)"
+)
+
+# Normalised words (bot/nlu/normalizer: lowercase, no accents, elisions and SMS spelling expanded).
+DISTRESS_CUES: tuple[str, ...] = (
+    # hunger, food aid
+    r"\bfaim\b",
+    r"\b(manger|mange|mangent|mangeons|bouffer|bouffe|nourrir|nourriture|repas)\b",
+    r"\bfrigo\b",
+    r"\bplacards?\b",
+    r"\bcolis\b",
+    r"\b(banque|aide|bons?|distributions?|colis) alimentaires?\b",
+    r"\brestos? du c\w*ur\b",
+    r"\bsecours populaire\b",
+    r"\bepicerie solidaire\b",
+    r"\b(lait|couches|pain)\b",
+    r"\bpoubelles?\b",
+    # the street, eviction, housing lost
+    r"\bexpuls\w*",
+    r"\b(a|dans) la rue\b",
+    r"\bdehors\b",
+    r"\bsdf\b",
+    r"\bsans (abri|logement|domicile|toit)\b",
+    r"\b(plus|pas) (de|d) (logement|toit|chauffage|electricite|courant|gaz|eau|lumiere)\b",
+    r"\b(vis|vit|vivons|vivent|vivre) (avec rien|dans (ma|la|une|notre) voiture|dehors)\b",
+    r"\bhuissiers?\b",
+    r"\bcommandement\b",
+    r"\bsaisi\w*",
+    r"\bmise en demeure\b",
+    r"\bhotel social\b",
+    r"\b115\b",
+    r"\bheberge\w*",
+    r"\b(dors|dort|dormons|dormir|dormi|dorment) "
+    r"(dans (ma|la|une|notre) voiture|chez|sur le canape|a l hotel|dehors)\b",
+    r"\b(perdre|perdu|perds) (mon|notre|le|l) ?(logement|appart\w*|maison|toit)\b",
+    r"\b(proprio|proprietaire|bailleur)\b",
+    r"\b(loyers?|mois) (impayes?|en retard|de retard)\b",
+    r"\b(retard|mois) de loyers?\b",
+    r"\bnulle part\b",
+    # no money at all, debts, cut-offs
+    r"\b(plus|pas) (un|1|d|aucun) (sou|rond|centime|euro|kopeck|radis)\b",
+    r"\b(plus|pas) d argent\b",
+    r"\bsans (argent|ressources?|revenus?|un sou|rien|allocation|alloc|chomage|indemnites?)\b",
+    r"\b(zero|0) euros?\b",
+    r"\b\d+ euros? (sur mon compte|pour finir|jusqu)\b",
+    r"\bfauche\w*",
+    r"\ba sec\b",
+    r"\bdecouvert\b",
+    r"\bdans le rouge\b",
+    r"\b(dettes?|endette\w*|surendette\w*)\b",
+    r"\bfactures\b",
+    r"\bprecari\w*",
+    r"\b(dans la|en|grosse|quelle|cette|de) galere\b",
+    r"\bgalere (financiere|totale|de thunes|d argent|grave)\b",
+    r"\bdifficultes? financieres?\b",
+    r"\bgrande difficulte\b",
+    r"\bchaque centime\b",
+    r"\ba moins \d+",
+    r"\bplus de quoi\b",
+    r"\b(peux|peut|pouvons) plus rien payer\b",
+    r"\bmisere\w*",
+    r"\bpanade\b",
+    r"\b(ai|a|avons|avez|reste|restait) (plus|pas|rien) (rien|de quoi)\b",
+    r"\b(ai|a|avons|reste) plus rien\b",
+    r"\breste (plus )?rien\b",
+    r"\bplus les moyens\b",
+    r"\bpas les moyens\b",
+    rf"\b(plus|pas|rien|jamais) .{{0,30}}\bpayer\b.{{0,20}}\b{_BILLS}\b",
+    rf"\bcoup\w* .{{0,30}}\b{_ENERGY}\b",
+    rf"\b{_ENERGY} .{{0,30}}\bcoup\w*",
+    r"\bcompte (est )?(bloque|ferme|saisi)\b",
+    r"\binterdit\w* (bancaire|de chequier)\b",
+    r"\bvendre (mes|ma|mon)\b",
+    r"\bsurvi\w*",
+    # despair, crisis
+    r"\bdesesper\w*",
+    r"\bdetresse\b",
+    r"\bbout du rouleau\b",
+    r"\ba bout\b",
+    r"\bau bout\b",
+    r"\bcraqu\w*",
+    r"\bpaniqu\w*",
+    r"\bangoiss\w*",
+    r"\baidez moi\b",
+    r"\bau secours\b",
+    r"\babandonn\w*",
+    r"\bepuise\w*",
+    r"\baneanti\w*",
+    r"\bdepress\w*",
+    r"\bdeprim\w*",
+    r"\blarmes\b",
+    r"\bpleur\w*",
+    r"\bplus la force\b",
+    r"\bm en sors (plus|pas)\b",
+    r"\bs en sortir\b",
+    r"\b(tiens|tenir|tiendrai) (plus|pas)\b",
+    r"\bcatastroph\w*",
+    r"\bhonte\b",
+    r"\b(dors|dormir) plus\b",
+    r"\bdans la merde\b",
+    r"\bs effondre\b",
+    r"\btout va mal\b",
+    r"\b(stresse|stress) (a mort|tellement)\b",
+    r"\ben peux plus de (cette|ma|la) (situation|vie|galere|misere|precarite)\b",
+    r"\bn y arrive (plus|pas)\b",
+    r"\by arrive (plus|pas)\b",
+    r"\bjoindre les deux bouts\b",
+    r"\bperdu\w* (completement|totalement)\b",
+    r"\b(completement|totalement|tellement) perdu\w*",
+    r"\bvers qui\b",
+    r"\ba qui (demander|m adresser)\b",
+    r"\baide urgente\b",
+    r"\burgence (sociale|alimentaire)\b",
+    r"\bsans solution\b",
+    r"\baucune solution\b",
+    # violence
+    r"\bfrapp\w*",
+    r"\bbattu\w*",
+    r"\b(me|nous|les|la|le) bat\b",
+    r"\bviolen\w*",
+    r"\bviol\b",
+    r"\bagress\w*",
+    r"\bmenac\w*",
+    r"\b(froid|peur pour)\b",
+)
+
+# The words of death and self-harm of indirect suicidal wordings (the explicit ones are SuicideCueGuard's).
+SUICIDAL_HINTS: tuple[str, ...] = (
+    r"\bmour\w*",
+    r"\bmeur\w*",
+    r"\bmort\w*",
+    r"\bcrever\b",
+    r"\bsuicid\w*",
+    r"\bfinir\b",
+    r"\ben fini\w*",
+    r"\bc est (fini|termine|la fin)\b",
+    r"\bmets fin\b",
+    r"\bdispar\w*",
+    r"\bvivre\b",
+    r"\bvie\b",
+    r"\bvecue\b",
+    r"\ben vie\b",
+    r"\bexist\w*",
+    r"\breveill\w*",
+    r"\bendormir\b",
+    r"\bcorde\b",
+    r"\bpont\b",
+    r"\bsaut\w*",
+    r"\bjet\w*",
+    r"\b(pilules|cachets|medicaments|medocs|somniferes|boite)\b",
+    r"\badieu\b",
+    r"\bregrett\w*",
+    r"\bsans moi\b",
+    r"\bun poids\b",
+    r"\bissue\b",
+    r"\bidees noires\b",
+    r"\bnoy\w*",
+    r"\b(balcon|fenetre|train|metro|toit|immeuble|camion|voiture|mur|seine)\b",
+    r"\b(fusil|arme|balle|veines)\b",
+    r"\bpour (toujours|de bon)\b",
+    r"\bplus la\b",
+    r"\bretient\b",
+    r"\btentative\b",
+    r"\bdu mal\b",
+    r"\bconnerie\b",
+    r"\btout (prevu|prepare|range)\b",
+    r"\bdernier message\b",
+    r"\ba quoi bon\b",
+    r"\bsert a rien\b",
+    r"\bsupprim\w*",
+    r"\bdefenestr\w*",
+    r"\bmerite pas\b",
+    r"\bsolution\b",
+    r"\bcontinuer\b",
+)
+# « mort de rire », « mort de fatigue », « ça me tue cette sanction »: idioms, not death.
+IDIOMS = re.compile(
+    r"\b(mort|morte|morts|mourir|meurs|meurt|crever|creve|crevee) (de|d) (rire|fatigue|honte|peur|trouille|ennui|"
+    r"stress|chaud)\b|\bpas en mourir\b|\b(ca|cela|ce \w+|cette \w+|qui) me tue\b"
+)
+# An ordinary reading of the message: forgetting, a question, the allowance and its paperwork.
+ORDINARY = re.compile(
+    r"\b(oublie|souviens|souvient|rappelle|retrouve plus|sais plus|sais pas|perdu mon|perdu ma)\b|"
+    r"\b(quand|combien|comment|pourquoi|est ce que|c est quoi|je peux|on peut|puis je)\b|"
+    r"\b(alloc|allocation|chomage|are|paiement|paye|payee|virement|actualisation|actualiser|identifiant|"
+    r"naissance|trop percu|sanction|radiation|dossier|site|courrier|attestation|document|formulaire|"
+    r"conseiller|sous|argent|montant)\b"
+)
+
+_DISTRESS = [re.compile(cue) for cue in DISTRESS_CUES]
+_SUICIDAL = [re.compile(cue) for cue in SUICIDAL_HINTS]
+
+
+def distress_sign(words: list[str]) -> str | None:
+    """The first sign of real distress in normalised ``words``, else None.
+
+    >>> distress_sign("j ai plus rien a manger".split())
+    'manger'
+    >>> distress_sign("je sais plus mon identifiant".split()) is None
+    True
+    """
+    text = " ".join(words)
+    for pattern in _DISTRESS:
+        found = pattern.search(text)
+        if found:
+            return found.group(0)
+    return None
+
+
+def suicidal_sign(words: list[str]) -> str | None:
+    """The first word of death or self-harm in normalised ``words`` (idioms taken out), else None.
+
+    >>> suicidal_sign("je veux disparaitre pour toujours".split())
+    'disparaitre'
+    >>> suicidal_sign("je suis mort de fatigue".split()) is None
+    True
+    """
+    text = IDIOMS.sub(" ", " ".join(words))
+    for pattern in _SUICIDAL:
+        found = pattern.search(text)
+        if found:
+            return found.group(0)
+    return None
+
+
+def ordinary_reading(words: list[str], text: str = "") -> bool:
+    """Whether the message reads as something ordinary: forgetting, a question, the allowance, an idiom."""
+    joined = " ".join(words)
+    return "?" in text or ORDINARY.search(joined) is not None or IDIOMS.search(joined) is not None
+
+
+def urgent_sign(intent: str, words: list[str], text: str = "") -> str | None:
+    """What in ``words`` justifies the urgent ``intent`` the classifier chose, else None.
+
+    Distress needs a sign of distress. For suicidal thoughts, a miss costs more than a false alarm: the
+    classifier's guess is kept unless the message has no word of death or distress *and* reads as something
+    ordinary (forgetting, a question, the allowance, an idiom), so an indirect wording the lists do not know
+    (« je vais me défenestrer ») still gets the 3114."""
+    if intent == needs.SUICIDAL_THOUGHTS:
+        found = suicidal_sign(words) or distress_sign(words)
+        if found is None and not ordinary_reading(words, text):
+            return "(pas de lecture ordinaire)"
+        return found
+    return distress_sign(words)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DistressPrecisionGuard(IntentGuard):
+    """Keeps the classifier's urgent intent only with a sign of distress; otherwise its next intent."""
+
+    def guard(self, message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        name = intent.get("name")
+        if name not in URGENT_INTENTS or float(intent.get("confidence") or 0.0) >= 1.0:
+            return
+        if urgent_sign(name, message_words(message), message.get(TEXT) or "") is not None:
+            return
+        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] not in URGENT_INTENTS]
+        if not ranking:
+            return
+        demoted = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] in URGENT_INTENTS]
+        best = ranking[0]
+        message.set(INTENT, {"name": best["name"], "confidence": best["confidence"]}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [*ranking, *demoted], add_to_output=True)

@@ -1,0 +1,139 @@
+"""DistressPrecisionGuard: the classifier's urgent intent is kept only with a sign of distress.
+
+The hard negatives here are written for this test (forgetting, frustration, figures of speech, money
+questions); the sealed distress set (tests/nlu/distress_eval.yml) is only measured, never read.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+from bot.cli.evaluate import CONFIG
+from bot.common.config import PROJECT_ROOT
+from bot.nlu.distress import DistressPrecisionGuard, distress_sign, suicidal_sign, urgent_sign
+from bot.nlu.normalizer import normalize, normalized_words
+from bot.nlu.safety import suicidal_cue
+from tests.nlu.guard_harness import classified, guard_components
+
+pytestmark = pytest.mark.unit
+
+HARD_NEGATIVES = [
+    # forgetting
+    "je sais plus",
+    "je sais plus mon identifiant",
+    "j'ai oublié mon identifiant",
+    "je ne me souviens plus de ma date de naissance",
+    "je me rappelle plus de mon mot de passe",
+    "aucune idée, je l'ai perdu mon numéro",
+    # frustration
+    "j'en ai marre de ce site",
+    "j'en peux plus de ce site qui bug",
+    "c'est nul votre truc",
+    "je comprends plus rien à ce courrier",
+    "ça me saoule d'attendre",
+    "je ne sais plus quoi faire pour déclarer mes heures",
+    "vous allez me rendre fou avec vos questions",
+    "je suis paumé avec toutes ces démarches",
+    # figures of speech
+    "ça me tue cette sanction",
+    "je suis mort de fatigue",
+    "mort de rire",
+    "ce dossier va me tuer",
+    "je suis crevé",
+    # money questions
+    "je peux payer en plusieurs fois ?",
+    "je peux payer en plusieurs fois mon loyer en attendant ?",
+    "bah je sais pas trop c est pour les sous",
+    "et si je la fais maintenant je suis payée quand ?",
+    "je peux pas rembourser le trop-perçu en une fois",
+    "je peux rembourser en plusieurs mensualités ?",
+]
+
+REAL_DISTRESS = [
+    "j'ai plus rien à manger",
+    "je vais être expulsée la semaine prochaine",
+    "je dors dans ma voiture depuis lundi",
+    "mon mari me frappe",
+    "je suis désespéré",
+    "je n'arrive plus à payer mon loyer",
+    "plus un rond sur le compte et les enfants ont faim",
+    "on m'a coupé l'électricité",
+    "je suis à bout",
+    "l'huissier vient demain",
+]
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negatives_carry_no_sign(text: str) -> None:
+    words = normalize(text).split()
+    assert distress_sign(words) is None
+    assert suicidal_sign(words) is None
+    assert suicidal_cue(words) is None
+
+
+@pytest.mark.parametrize("text", REAL_DISTRESS)
+def test_real_distress_carries_a_sign(text: str) -> None:
+    assert distress_sign(normalize(text).split()) is not None
+
+
+def _examples(name: str) -> list[str]:
+    document = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / name).read_text(encoding="utf-8"))
+    return [line.strip()[2:] for block in document["nlu"] for line in block["examples"].splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(
+    ("name", "intent"), [("distress.yml", "express_distress"), ("suicidal.yml", "express_suicidal_thoughts")]
+)
+def test_every_training_example_of_the_urgent_intents_carries_a_sign(name: str, intent: str) -> None:
+    """The guard takes nothing from what the classifier learnt: each example it learnt from would pass."""
+    examples = _examples(name)
+    assert len(examples) > 150
+    missing = [t for t in examples if urgent_sign(intent, normalized_words(t)) is None]
+    missing = [t for t in missing if suicidal_cue(normalized_words(t)) is None]
+    assert missing == []
+
+
+@pytest.fixture(scope="module")
+def components(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    return guard_components(tmp_path_factory.mktemp("storage"), DistressPrecisionGuard)
+
+
+def test_a_guessed_alarm_without_a_sign_becomes_the_next_intent(components: tuple) -> None:
+    ranking = [("express_distress", 0.31), ("ask_overpayment", 0.29), ("express_suicidal_thoughts", 0.15)]
+    message = classified(components, "je peux payer en plusieurs fois ?", ranking)
+    assert message.get(INTENT) == {"name": "ask_overpayment", "confidence": 0.29}
+    assert [e["name"] for e in message.get(INTENT_RANKING_KEY)] == [
+        "ask_overpayment",
+        "express_distress",
+        "express_suicidal_thoughts",
+    ]
+
+
+def test_a_figure_of_speech_is_not_read_as_suicidal(components: tuple) -> None:
+    ranking = [("express_suicidal_thoughts", 0.6), ("express_distress", 0.3), ("out_of_scope", 0.05)]
+    message = classified(components, "je suis mort de fatigue", ranking)
+    assert message.get(INTENT)["name"] == "out_of_scope"
+
+
+def test_real_distress_and_indirect_suicidal_words_keep_the_urgent_path(components: tuple) -> None:
+    for text, intent in [
+        ("je sais plus quoi faire, j'ai plus un sou", "express_distress"),
+        ("j'ai la corde prête dans le garage", "express_suicidal_thoughts"),
+        ("je veux disparaître pour de bon", "express_suicidal_thoughts"),
+    ]:
+        message = classified(components, text, [(intent, 0.5), ("out_of_scope", 0.3)])
+        assert message.get(INTENT) == {"name": intent, "confidence": 0.5}
+
+
+def test_a_rule_s_answer_is_never_touched(components: tuple) -> None:
+    message = classified(components, "I want to kill myself", [("express_suicidal_thoughts", 1.0), ("greet", 0.0)])
+    assert message.get(INTENT) == {"name": "express_suicidal_thoughts", "confidence": 1.0}
+
+
+def test_the_guard_runs_after_the_classifier_and_before_the_fallback() -> None:
+    names = [step["name"] for step in yaml.safe_load(CONFIG.read_text())["pipeline"]]
+    guard = names.index("bot.nlu.distress.DistressPrecisionGuard")
+    assert names.index("bot.nlu.clauses.ClauseReader") < guard < names.index("bot.nlu.safety.SuicideCueGuard")
+    assert guard < names.index("FallbackClassifier")
