@@ -58,10 +58,8 @@ TOPIC_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
-# A question that asks why (« pourquoi… », « pk… », « comment ça se fait que… »), at its start.
-WHY = re.compile(
-    r"^\W*(?:(?:mais|et|bah|ok|d accord)\W+)?(?:pourquoi|pk|pq|pkoi|pour quelle raison|comment ca se fait)\b"
-)
+# A question that asks why (« pourquoi… », « bonsoir, pk… », « comment ça se fait que… »).
+WHY = re.compile(r"\b(?:pourquoi|pk|pq|pkoi|pour quelle raison|comment ca se fait)\b")
 
 
 def asks_why(text: str | None) -> bool:
