@@ -58,6 +58,14 @@ TOPIC_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
+# A question that asks why (« pourquoi… », « bonsoir, pk… », « comment ça se fait que… »).
+WHY = re.compile(r"\b(?:pourquoi|pk|pq|pkoi|pour quelle raison|comment ca se fait)\b")
+
+
+def asks_why(text: str | None) -> bool:
+    return WHY.search(fold(text or "").replace("'", " ")) is not None
+
+
 def topic_of(text: str | None) -> str | None:
     """What a "why" is about, from its words; None for a bare « pourquoi ? »."""
     folded = fold(text or "").replace("'", " ")

@@ -3,6 +3,13 @@
 Rasa's two-stage fallback calls ``action_default_ask_affirmation`` (here: the two
 closest needs as buttons, in French, plus "autre chose"), then asks to rephrase,
 then calls ``action_default_fallback`` (here: say so and hand over to a counsellor).
+
+Never stuck: Rasa's loop starts over when a rephrase is misunderstood once more
+(« zxqw », « Autre chose », « fghfgh »: clarification, rephrase, clarification
+again…). Two misunderstandings in a row (a clarifying question, a rephrase or a
+« je n'ai pas compris » answered each of the two messages before) and the next
+one is not asked again: the bot says it does not understand and hands over to a
+counsellor, as the README promises (``misunderstood_in_a_row``).
 """
 
 from __future__ import annotations
@@ -15,6 +22,29 @@ from actions.handoff import hand_over
 from bot.common.needs import LABELS as NEED_LABELS
 
 CHOICES = 2
+# The answers that say the bot did not understand the message before them.
+MISUNDERSTOOD = frozenset({"utter_clarify", "utter_ask_rephrase", "utter_not_understood", "utter_default"})
+MAX_MISUNDERSTOOD = 2  # misunderstandings in a row after which the bot hands over instead of asking again
+
+
+def misunderstood_in_a_row(tracker: Tracker) -> int:
+    """How many user messages in a row, before the latest one, the bot answered only by not understanding."""
+    count, answers = 0, []
+    seen_latest = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "bot":
+            answers.append((event.get("metadata") or {}).get("utter_action"))
+        elif kind == "user":
+            if not seen_latest:
+                seen_latest, answers = True, []  # the latest message: its answer is being chosen now
+                continue
+            if not answers or any(a not in MISUNDERSTOOD for a in answers):
+                break
+            count, answers = count + 1, []
+        elif kind in ("restart", "session_started"):
+            break
+    return count
 
 
 class ActionAskAffirmation(Action):
@@ -28,6 +58,10 @@ class ActionAskAffirmation(Action):
 
         if reading_in_context(tracker) is not None:
             return await ActionAnswerInContext().run(dispatcher, tracker, domain)
+        if misunderstood_in_a_row(tracker) >= MAX_MISUNDERSTOOD:
+            # Asked to clarify or rephrase twice already: a counsellor, not the same question a third time.
+            dispatcher.utter_message(response="utter_not_understood")
+            return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "repeated_misunderstanding")]
         ranking = tracker.latest_message.get("intent_ranking", [])
         needs = [item["name"] for item in ranking if item["name"] in NEED_LABELS][:CHOICES]
         buttons = [{"title": NEED_LABELS[need], "payload": f"/{need}"} for need in needs]
@@ -84,4 +118,6 @@ def misunderstanding_reason(tracker: Tracker) -> str | None:
     fallbacks = [
         e for e in _recent(tracker, 6) if e.get("event") == "action" and e.get("name") == "action_default_fallback"
     ]
-    return "repeated_misunderstanding" if fallbacks else None
+    if fallbacks or misunderstood_in_a_row(tracker) >= MAX_MISUNDERSTOOD:
+        return "repeated_misunderstanding"
+    return None

@@ -12,6 +12,7 @@ means.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -21,7 +22,7 @@ from actions.amount import answer_amount
 from actions.amount_difference import describe_difference
 from actions.declaration import describe_status
 from actions.earnings import ActionSimulateEarnings, describe_simulation, simulate_and_say
-from actions.explanations import level_of, lines_of, topic_of
+from actions.explanations import asks_why, level_of, lines_of, topic_of
 from actions.overpayment import describe_withholding
 from actions.payments import WHAT_TO_DO
 from actions.personal import FileAccess, PersonalAction
@@ -88,16 +89,48 @@ def simulated_salary(tracker: Tracker) -> str | None:
     return f"{float(match.group(1).replace(',', '.')):.2f}" if match else None
 
 
+def is_why(event: dict) -> bool:
+    """A message answered by the file's explanation: « pourquoi ? », or a question that asks why about a topic
+    of the explanation (« pourquoi mon allocation est si faible ? »), whatever need it was read as."""
+    if ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "ask_why":
+        return True
+    return asks_why(event.get("text")) and topic_of(event.get("text")) is not None
+
+
+def said_by_the_person(tracker: Tracker) -> Iterator[dict]:
+    """The person's messages, newest first, without the answers to the identification form: « pourquoi mon premier
+    paiement arrive si tard ? », identifier, birth date, « pourquoi ? » is two « pourquoi » in a row."""
+    loop, said = None, []
+    for event in tracker.events:
+        if event.get("event") == "active_loop":
+            loop = event.get("name")
+        elif event.get("event") == "user" and loop != "identification_form":
+            said.append(event)
+    yield from reversed(said)
+
+
 def why_depth(tracker: Tracker) -> int:
     """How many « pourquoi ? » in a row, this one included."""
     depth = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != "ask_why":
+    for event in said_by_the_person(tracker):
+        if not is_why(event):
             break
         depth += 1
     return max(depth, 1)
+
+
+def why_topic(tracker: Tracker) -> str | None:
+    """What the « pourquoi ? » in a row are about: this one's words, else those of the one before it.
+
+    « Pourquoi si tard ? » then « pourquoi ? »: the second goes deeper into the waiting periods, not back
+    to the whole calculation of the amount."""
+    for event in said_by_the_person(tracker):
+        if not is_why(event):
+            break
+        topic = topic_of(event.get("text"))
+        if topic is not None:
+            return topic
+    return topic_of(tracker.latest_message.get("text"))
 
 
 class ActionAnswerFollowup(PersonalAction):
@@ -163,15 +196,14 @@ async def explain_why(
 ) -> list[EventType]:
     """The explanation steps the question is about, one level deeper each time, then a counsellor."""
     depth = why_depth(tracker)
-    text = tracker.latest_message.get("text") or ""
-    topic = topic_of(text)
+    topic = why_topic(tracker)
     if depth >= MAX_WHY:
         dispatcher.utter_message(response="utter_why_said_all")
         return []
     computed = None
     if last in ("payment_date", "missing_payment", "amount_difference") and topic is None:
         history = (await access.get("payments", limit="2"))["payments"]
-        if last != "amount_difference" and depth == 1:
+        if last != "amount_difference" and depth == 1 and history:
             dispatcher.utter_message(text="\n".join(describe_difference(history)))
             return []
         steps = history[0]["explanation"] if history else []
@@ -198,7 +230,9 @@ async def explain_why(
         return []
     if depth > 1:
         opening = "Dans le détail :"
-    elif last != "rights_duration" and topic in (None, "low", "deductions"):
+    elif topic == "deductions":
+        opening = "Voici ce qui est prélevé sur votre allocation, d'après votre dossier :"
+    elif last != "rights_duration" and topic in (None, "low"):
         opening = "Voici comment ce montant est calculé :"  # a bare « pourquoi ? » after an amount: its calculation
     else:
         opening = "Voici ce que dit votre dossier :"

@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendClient, BackendRefused, BackendUnavailable, backend
+from actions.explanations import asks_why, topic_of
 from actions.handoff import hand_over
 from actions.satisfaction import ask_after
 from bot.common import needs
@@ -78,6 +79,7 @@ class PersonalAction(Action, abc.ABC):
         start = len(dispatcher.messages)
         try:
             events = await self.answer(dispatcher, tracker, access, domain)
+            events += await why_from_the_file(self.name(), dispatcher, tracker, access, start)
         except BackendRefused as refusal:
             if refusal.status in (401, 403):
                 # Token expired (it lives minutes): identify again, then answer.
@@ -108,6 +110,37 @@ class PersonalAction(Action, abc.ABC):
 
     chained = False
     """True when run for the second need of a message: it does not chain the others again."""
+
+
+# The answers after which a « pourquoi… » about the delay, the amount or the dégressivité gets the file's reasons too.
+EXPLAINED_AFTER = frozenset(
+    {
+        "action_answer_payment_date",
+        "action_answer_missing_payment",
+        "action_answer_allowance_amount",
+        "action_answer_rights_duration",
+    }
+)
+
+
+async def why_from_the_file(
+    name: str, dispatcher: CollectingDispatcher, tracker: Tracker, access: FileAccess, start: int
+) -> list[EventType]:
+    """« pourquoi mon premier paiement arrive si tard ? », « pourquoi je touche si peu par mois ? »: the date or the
+    amount, then the steps of the file that say why (the waiting periods and their dates, part time, the minimum,
+    the cap, the age or the threshold of the dégressivité). The delay is explained for a first payment only: a later
+    one is late for the reasons the payment answer gives."""
+    text = tracker.latest_message.get("text")
+    topic = topic_of(text)
+    if name not in EXPLAINED_AFTER or not asks_why(text) or topic not in ("late", "low", "degressivity"):
+        return []
+    if topic == "late" and (await access.get("payments", limit="1"))["payments"]:
+        return []
+    from actions.followups import explain_why  # followups builds on this module
+
+    events = await explain_why(dispatcher, tracker, access, None)
+    date_once(dispatcher, start)
+    return events
 
 
 def needs_of_message(message: dict) -> list[tuple[str, str]]:
@@ -177,10 +210,12 @@ DATA_DATE = re.compile(r"^Chiffres de votre dossier au .*$", re.M)
 
 
 def date_once(dispatcher: CollectingDispatcher, start: int = 0) -> None:
-    """Several answers in one turn: the line that dates the figures said once, after the last of them."""
+    """Several answers in one turn: the line that dates the figures said once, after the last of them
+    (also when only the first answer had one: the date closes the turn, it does not split it)."""
     messages = dispatcher.messages[start:]
     dates = [found for m in messages for found in DATA_DATE.findall(m.get("text") or "")]
-    if len(dates) < 2:
+    texts = [m for m in messages if m.get("text")]
+    if not dates or (len(dates) == 1 and texts and texts[-1]["text"].rstrip().endswith(dates[0])):
         return
     for message in messages:
         if message.get("text"):

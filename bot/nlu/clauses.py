@@ -54,6 +54,8 @@ _QUESTION = re.compile(
     r"qu.est[ -]ce qu|quel(?:le)?s? (?:est|sont)|si je)\b",
     re.IGNORECASE,
 )
+# A clause that only goes on with the one before it: a relative (« ce qui se passe ensuite »), « ensuite », « après ».
+_CONTINUATION = re.compile(r"(?:ce qu|ensuite\b|apr[eè]s (?:ça|ca|cela)\b|et apr[eè]s\b|dans ce cas\b)", re.IGNORECASE)
 # The needs a clause may carry: what a person asks for; conversation moves (a yes, thanks, a follow-up) are not.
 CLAUSE_NEEDS = frozenset(
     need.intent for need in needs.NEEDS if need.group in (needs.Group.PERSONAL, needs.Group.ALLOWANCE)
@@ -113,6 +115,19 @@ def split_clauses(text: str) -> list[Clause]:
                 offset = sentence.start + sentence.text.index(piece, begin)
                 clauses.append(Clause(offset, offset + len(piece), piece))
     return clauses
+
+
+def readings(clauses: list[Clause]) -> list[str]:
+    """The text each clause is read as: a clause that continues the one before it (« …jusqu'à quand j'ai droit,
+    et ce qui se passe ensuite si je n'ai rien trouvé ») is read with it, since it speaks of the same thing;
+    read alone, « si je n'ai toujours rien trouvé » would be a payment that did not come."""
+    texts = []
+    for index, clause in enumerate(clauses):
+        if index and _CONTINUATION.match(clause.text):
+            texts.append(f"{clauses[index - 1].text} {clause.text}")
+        else:
+            texts.append(clause.text)
+    return texts
 
 
 def question_part(text: str) -> str | None:
@@ -263,11 +278,12 @@ class ClauseReader(GraphComponent):
         current = float(intent.get("confidence") or 0)
         if intent.get("name") in CLAUSE_NEEDS and current >= 0.8 and chosen_need != intent.get("name"):
             return  # the classifier was sure of a need: the story did not mislead it
-        chosen = {
-            "name": chosen_need,
-            "confidence": max(confidence, current if chosen_need == intent.get("name") else 0),
-        }
-        ranking = [chosen] + [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != chosen_need]
+        # The story is read for its question: the question's need leads the ranking, at least as sure as the
+        # classifier's reading of the whole story was (else the fallback would see a ranking out of order and
+        # call it ambiguous: the clarifying question instead of the answer).
+        chosen = {"name": chosen_need, "confidence": max(confidence, current)}
+        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != chosen_need]
+        ranking = [chosen] + sorted(others, key=lambda r: -float(r.get("confidence") or 0))
         message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
@@ -281,7 +297,7 @@ class ClauseReader(GraphComponent):
         if len(clauses) < (1 if single else 2):
             return
         found: list[dict] = []
-        for clause, (need, confidence) in zip(clauses, self.read([c.text for c in clauses]), strict=True):
+        for clause, (need, confidence) in zip(clauses, self.read(readings(clauses)), strict=True):
             if need in CLAUSE_NEEDS and confidence >= NEED_CONFIDENCE and need not in [f["value"] for f in found]:
                 found.append(
                     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.clauses import question_part, sentences, split_clauses
+from bot.nlu.clauses import question_part, readings, sentences, split_clauses
 
 pytestmark = pytest.mark.unit
 
@@ -49,3 +49,64 @@ def test_the_question_of_a_long_message_is_its_question_sentences() -> None:
     )
     assert question_part(story) == "Est-ce que vous pourriez me dire combien je vais toucher ?"
     assert question_part("J'ai travaillé six ans. Mon contrat s'est terminé.") is None
+
+
+def test_a_clause_that_goes_on_with_the_one_before_is_read_with_it() -> None:
+    text = "je voudrais savoir jusqu'à quand j'ai droit à l'allocation, et ce qui se passe ensuite si je trouve rien"
+    clauses = split_clauses(text)
+    assert [c.text for c in clauses] == [
+        "je voudrais savoir jusqu'à quand j'ai droit à l'allocation",
+        "ce qui se passe ensuite si je trouve rien",
+    ]
+    assert readings(clauses) == [clauses[0].text, f"{clauses[0].text} {clauses[1].text}"]
+    both = split_clauses("combien je touche ce mois-ci et quand est-ce que je serai payé ?")
+    assert readings(both) == [c.text for c in both]  # two questions of their own: each read alone
+
+
+def test_a_long_story_read_for_its_question_keeps_its_ranking_in_order(tmp_path) -> None:
+    """The question's need leads the ranking, at least as sure as the classifier's reading of the story, so that
+    the fallback does not take a ranking out of order for an ambiguous message (the clarifying question)."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.clauses import ClauseReader
+
+    examples = {
+        "ask_amount_difference": [
+            "pourquoi j'ai touché moins ce mois-ci",
+            "pourquoi mon paiement est plus bas",
+            "j'ai reçu moins que d'habitude pourquoi",
+            "pourquoi si peu le mois dernier",
+        ],
+        "ask_how_to_declare_work": [
+            "comment déclarer mes heures d'intérim",
+            "je dois déclarer mon travail où",
+            "comment je déclare une mission",
+            "où mettre mon salaire dans l'actualisation",
+        ],
+    }
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
+    reader = ClauseReader.create({}, LocalModelStorage(tmp_path), Resource("clauses"), None)  # type: ignore[arg-type]
+    reader.train(data)
+    story = (
+        "Le mois dernier j'ai fait des missions d'intérim et je les ai déclarées dans mon actualisation avec "
+        "le salaire de l'agence, comme on me l'a dit, en remplissant bien toutes les cases du formulaire. "
+        "Là je regarde mon compte et il y a bien moins que prévu. Pourquoi j'ai touché si peu ?"
+    )
+    message = Message(data={"text": story})
+    message.set("intent", {"name": "ask_how_to_declare_work", "confidence": 0.75})
+    message.set(
+        "intent_ranking",
+        [
+            {"name": "ask_how_to_declare_work", "confidence": 0.75},
+            {"name": "ask_amount_difference", "confidence": 0.2},
+        ],
+    )
+    (read,) = reader.process([message])
+    ranking = read.get("intent_ranking")
+    assert read.get("intent")["name"] == "ask_amount_difference" == ranking[0]["name"]
+    assert read.get("intent")["confidence"] >= 0.75
+    confidences = [r["confidence"] for r in ranking]
+    assert confidences == sorted(confidences, reverse=True)
