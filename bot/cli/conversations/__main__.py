@@ -9,6 +9,8 @@ failure with its turn, writes ``results/conversations/latest.{md,json}``, and wi
 ``--holdout`` plays the sealed held-out conversations of ``tests/conversations/holdout/``
 instead (written before issue 20's fixes, never tuned on: the check that the fixes generalise),
 into ``results/conversations/holdout.{md,json}``.
+The texts of the sealed sets (the distress set's messages, the held-out conversations' failing turns) are
+shown and written only with ``--show-sealed``: a development run gives their figures, not their contents.
 The exit code is 0 whatever the share: this is a measure; the test suite is the gate.
 """
 
@@ -36,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--distress-only", action="store_true", help="seulement le jeu de détresse")
     parser.add_argument("--no-distress", action="store_true", help="sans le jeu de détresse")
+    parser.add_argument(
+        "--show-sealed",
+        action="store_true",
+        help="montrer aussi les textes des jeux scellés (messages du jeu de détresse, tours des conversations "
+        "mises de côté) : jamais pour écrire des données ou des règles",
+    )
     args = parser.parse_args(argv)
     if args.report and (args.kind or args.id or args.no_distress):
         parser.error("--report mesure tout : pas de --kind, --id ni --no-distress avec lui")
@@ -102,9 +110,13 @@ def main(argv: list[str] | None = None) -> int:
 
     figures = conversation_figures(results, known) if results else None
     print()
+    # The sealed sets (the distress set, the held-out conversations) are measured, never read to write data or
+    # rules: their texts are shown only when asked for (--show-sealed), not by every development run.
+    sealed_turns = args.holdout and not args.show_sealed
     if figures:
-        print("\n".join(failure_lines(results, known)))
-        print()
+        if not sealed_turns:
+            print("\n".join(failure_lines(results, known)))
+            print()
         print("\n".join(summary_lines(figures)))
         print(
             f"\nTickets urgents sans détresse : {figures['false_urgent_tickets']} "
@@ -117,11 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     if distress:
         print()
         print("\n".join(distress_lines(distress)))
-        for text, intent in distress["false_urgent_messages"]:
-            print(f"  fausse alerte ({intent}) : {text}")
-        for label, lang, text, intent in distress["missed"]:
-            print(f"  manqué [{label}, {lang}] ({intent}) : {text}")
-    text = markdown(figures, distress, classes, results, known, today, detailed=True)
+        if args.show_sealed:
+            for text, intent in distress["false_urgent_messages"]:
+                print(f"  fausse alerte ({intent}) : {text}")
+            for label, lang, text, intent in distress["missed"]:
+                print(f"  manqué [{label}, {lang}] ({intent}) : {text}")
+        else:
+            print("  (messages du jeu scellé non affichés : --show-sealed)")
+        distress = {**distress, "false_urgent_messages": [], "missed": []} if not args.show_sealed else distress
+    text = markdown(figures, distress, classes, results, known, today, detailed=not sealed_turns)
     path = write_results(figures, distress, text, results, name="holdout" if args.holdout else "latest")
     print(f"\n→ {path} ({time.monotonic() - started:.0f} s)")
     if args.report:
