@@ -94,6 +94,9 @@ NEEDS: tuple[Need, ...] = (
     Need("followup_month", Group.CONVERSATION, "action_answer_followup"),
     Need("followup_net_gross", Group.CONVERSATION, "action_answer_followup"),
     Need("inform", Group.CONVERSATION, "action_answer_inform"),
+    # knowledge (issue 20): a general question about the ARE (the fixed part, the waiting period, changing the
+    # RIB…), answered at once from the knowledge base, no identification (data/knowledge/answers.yml).
+    Need("ask_knowledge", Group.ALLOWANCE, "action_answer_knowledge", "Une question générale sur l'allocation"),
 )
 
 BY_INTENT: dict[str, Need] = {need.intent: need for need in NEEDS}
@@ -127,6 +130,7 @@ SUICIDAL_THOUGHTS = _named("express_suicidal_thoughts")
 AFFIRM = _named("affirm")
 DENY = _named("deny")
 THANK = _named("thank")
+KNOWLEDGE = _named("ask_knowledge")
 
 if len(BY_INTENT) != len(NEEDS):  # pragma: no cover - a data error, caught by the first import
     raise ValueError("Un intent apparaît deux fois dans le catalogue des besoins.")

@@ -1,0 +1,119 @@
+"""General questions about the ARE (the fixed part, the waiting period, changing the RIB…): answered at once.
+
+No identification: the answer is the knowledge base's entry (``data/knowledge/answers.yml``) that the
+selector of the Rasa process chose (``parse_data["response_selector"]["ask_knowledge"]``, written as
+Rasa's ``ResponseSelector`` writes it: ``bot.nlu.knowledge``), its template filled with the rule
+parameters and the declaration window the backend serves today (``GET /v1/rules/parameters``,
+``GET /v1/calendar/declaration-window``): no figure is typed in the base nor here.
+
+The source is said shortly after the answer (« Source : service-public.fr, vérifié le 3 décembre
+2026. »), the page's address on the website only (by SMS it costs a segment, on the phone it cannot
+be read). When the selector is not sure, the person chooses among the closest entries (buttons;
+« tapez 1… » by SMS and on the phone) or asks for a counsellor: never a wrong answer given as right.
+A message that also asks a personal question (« j'ai envoyé ma fiche de paie, et je suis payée
+quand ? ») gets the general answer, then the identification for the other one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import BackendRefused, BackendUnavailable, backend
+from actions.personal import answer_other_needs, needs_of_message
+from bot.common import knowledge, needs
+from bot.common.formatting import format_month_fr
+
+log = logging.getLogger(__name__)
+
+SURE = 0.3
+"""Below this confidence of the selector, the person chooses among the closest entries."""
+CHOICES = 3
+WEB_CHANNELS = frozenset({"socketio"})
+
+
+def checked_on(day: date) -> str:
+    """``3 décembre 2026`` (no weekday: a date of the text, not of the calendar)."""
+    return f"{'1er' if day.day == 1 else day.day} {format_month_fr(day)}"
+
+
+def source_line(entry: knowledge.Entry, channel: str | None) -> str:
+    where = " ; ".join(entry.links) if channel in WEB_CHANNELS and entry.links else entry.source_label
+    return f"Source : {where}, vérifié le {checked_on(entry.checked)}."
+
+
+def selection(message: dict) -> tuple[str | None, float, list[dict]]:
+    """The entry chosen for ``message`` (its clause's own when it is one clause of a longer message), its
+    confidence and the ranking; an entry named by a button's payload counts as sure."""
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "knowledge_entry" and isinstance(entity.get("value"), str):
+            return entity["value"], 1.0, []
+    selected = (message.get("response_selector") or {}).get(knowledge.INTENT) or {}
+    text = (message.get("text") or "").strip()
+    for clause in selected.get("clauses") or []:
+        if (clause.get("text") or "").strip() == text:
+            selected = clause
+            break
+    response = selected.get("response") or {}
+    entry_id = response.get("id") or (response.get("intent_response_key") or "").partition("/")[2] or None
+    return entry_id, float(response.get("confidence") or 0.0), list(selected.get("ranking") or [])
+
+
+def clarify(dispatcher: CollectingDispatcher, ranking: list[dict], entries: dict[str, knowledge.Entry]) -> None:
+    close = [entries[r["id"]] for r in ranking if r.get("id") in entries][:CHOICES]
+    if not close:
+        dispatcher.utter_message(
+            text="Je ne suis pas sûr de votre question. Pouvez-vous la préciser en quelques mots, "
+            "ou écrire « conseiller » pour être mis en relation avec un conseiller ?"
+        )
+        return
+    buttons = [
+        {"title": entry.title, "payload": f"/{knowledge.INTENT}{json.dumps({'knowledge_entry': entry.id})}"}
+        for entry in close
+    ]
+    buttons.append({"title": "Parler à un conseiller", "payload": "/ask_human"})
+    dispatcher.utter_message(text="Je veux être sûr de bien vous répondre. Votre question porte sur :", buttons=buttons)
+
+
+class ActionAnswerKnowledge(Action):
+    """The knowledge base's answer, filled with today's rule parameters (see the module docstring)."""
+
+    def name(self) -> str:
+        return "action_answer_knowledge"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        entries = knowledge.by_id()
+        entry_id, confidence, ranking = selection(tracker.latest_message)
+        entry = entries.get(entry_id or "")
+        if entry is None or confidence < SURE:
+            clarify(dispatcher, ranking, entries)
+            return [SlotSet("last_answer", "knowledge_clarify")]
+        try:
+            parameters = (await backend().rule_parameters())["parameters"]
+            calendar = await backend().declaration_calendar() if knowledge.needs_calendar(entry) else None
+            text = knowledge.render(entry, parameters, calendar)
+        except (BackendUnavailable, BackendRefused):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return [SlotSet("last_failure", "backend_unavailable")]
+        except knowledge.TemplateError as error:  # a base the backend no longer matches: never a half answer
+            log.error("knowledge entry %s: %s", entry.id, error)
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return [SlotSet("last_failure", "knowledge_template")]
+        dispatcher.utter_message(text=f"{text}\n{source_line(entry, tracker.get_latest_input_channel())}")
+        events: list[EventType] = [SlotSet("last_answer", "knowledge")]
+        return events + await self._other_needs(dispatcher, tracker, domain)
+
+    async def _other_needs(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        """The other needs of the message: answered after this one, or the identification first for a personal one."""
+        others = [intent for intent, _ in needs_of_message(tracker.latest_message) if intent != knowledge.INTENT]
+        if not others or (tracker.latest_message.get("intent") or {}).get("name") != knowledge.INTENT:
+            return []  # answered as a clause of another need's message: that need's action chains the rest
+        personal = [intent for intent in others if intent in needs.PERSONAL_ACTIONS]
+        if personal and not tracker.get_slot("identified"):
+            return [FollowupAction("identification_form")]
+        return await answer_other_needs(self.name(), dispatcher, tracker, domain)
