@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date
 
 from rasa_sdk import Action, Tracker
@@ -27,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
 from actions.personal import answer_other_needs, needs_of_message
 from bot.common import knowledge, needs
+from bot.common.folding import fold
 from bot.common.formatting import format_month_fr
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,12 @@ SURE = 0.3
 """Below this confidence of the selector, the person chooses among the closest entries."""
 CHOICES = 3
 WEB_CHANNELS = frozenset({"socketio"})
+GENERAL_FORM = re.compile(
+    r"c['’ ]?est quoi|qu['’ ]?est[ -]ce qu|ca veut dire|\bcomment\b|\bon peut\b|peut[ -]on|est[ -]ce qu['’ ]?on|"
+    r"en general|explique|a quoi sert|\bdefinition\b|\bquelles? (?:sont|est) les\b"
+)
+"""How a general question is asked (« c'est quoi… », « comment… », « on peut… »): never a follow-up on the file."""
+NOT_PERSONAL = frozenset({None, "knowledge", "knowledge_clarify", "declaration_window"})
 
 
 def checked_on(day: date) -> str:
@@ -64,6 +72,18 @@ def selection(message: dict) -> tuple[str | None, float, list[dict]]:
     return entry_id, float(response.get("confidence") or 0.0), list(selected.get("ranking") or [])
 
 
+def follows_up_on_the_file(tracker: Tracker) -> bool:
+    """« et la dégressivité ça a commencé quand ? » right after the person's rights: a question about the file
+    the bot just read (``reading_in_context``), not the general rule, unless it is asked as a general question."""
+    from actions.followups import reading_in_context
+
+    if tracker.get_slot("last_answer") in NOT_PERSONAL or not tracker.get_slot("identified"):
+        return False
+    if GENERAL_FORM.search(fold(tracker.latest_message.get("text") or "")):
+        return False
+    return reading_in_context(tracker) is not None
+
+
 def clarify(dispatcher: CollectingDispatcher, ranking: list[dict], entries: dict[str, knowledge.Entry]) -> None:
     close = [entries[r["id"]] for r in ranking if r.get("id") in entries][:CHOICES]
     if not close:
@@ -87,6 +107,10 @@ class ActionAnswerKnowledge(Action):
         return "action_answer_knowledge"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if follows_up_on_the_file(tracker):
+            from actions.followups import ActionAnswerInContext
+
+            return list(await ActionAnswerInContext().run(dispatcher, tracker, domain))
         entries = knowledge.by_id()
         entry_id, confidence, ranking = selection(tracker.latest_message)
         entry = entries.get(entry_id or "")

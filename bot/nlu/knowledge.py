@@ -29,18 +29,23 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.common import knowledge
+from bot.common import knowledge, needs
 from bot.common.config import PROJECT_ROOT
-from bot.nlu.normalizer import normalize
+from bot.nlu.normalizer import message_words, normalize
+from bot.nlu.scope import foreign_need
 
 RESPONSE_SELECTOR = "response_selector"  # rasa.shared.nlu.constants.RESPONSE_SELECTOR_PROPERTY_NAME
 RANKING_LENGTH = 5
 KEYWORD_WEIGHT = 0.6
 """Share of the score given to the entries' keywords when the message names at least one of them."""
+PROMOTE_FROM = 0.2
+"""An ``out_of_scope`` message whose second reading is ``ask_knowledge`` at least this sure…"""
+PROMOTE_SURE = 0.5
+"""…and that names the topic of an entry (a keyword) chosen at least this surely, is a general question."""
 
 
 class KeywordScorer:
@@ -200,6 +205,32 @@ class KnowledgeSelector(GraphComponent):
             )
         return ranked
 
+    def _in_scope_after_all(self, message: Message, text: str) -> None:
+        """An in-scope question never gets the out-of-scope answer: « comment je change mon RIB ? » read as
+        out of scope, with ``ask_knowledge`` next and the RIB entry named, is the RIB entry's. The two
+        confidences are swapped (as ``ScopeGuard`` does), never when the message names another
+        administration and no allowance word (``ScopeGuard``'s own reading stands)."""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != needs.OUT_OF_SCOPE:
+            return
+        ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
+        second = next((e for e in ranking if e["name"] == knowledge.INTENT), None)
+        if second is None or second["confidence"] < PROMOTE_FROM or foreign_need(message_words(message)):
+            return
+        if not self.keywords or not self.keywords.scores(text):
+            return
+        if self.rank([text])[0][0]["confidence"] < PROMOTE_SURE:
+            return
+        top_confidence = float(intent.get("confidence") or 0.0)
+        for entry in ranking:
+            if entry["name"] == knowledge.INTENT:
+                entry["confidence"] = top_confidence
+            elif entry["name"] == needs.OUT_OF_SCOPE:
+                entry["confidence"] = second["confidence"]
+        ranking.sort(key=lambda entry: -entry["confidence"])
+        message.set(INTENT, {"name": knowledge.INTENT, "confidence": top_confidence}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:
             return messages
@@ -207,6 +238,7 @@ class KnowledgeSelector(GraphComponent):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
                 continue
+            self._in_scope_after_all(message, text)
             asked = (message.get(INTENT) or {}).get("name") == knowledge.INTENT
             clauses = [
                 e

@@ -253,3 +253,37 @@ def test_the_selector_is_in_the_pipeline_after_the_guards():
     names = [c["name"] for c in yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())["pipeline"]]
     assert names.index("bot.nlu.knowledge.KnowledgeSelector") > names.index("bot.nlu.answers.AnswerGuard")
     assert names.index("bot.nlu.knowledge.KnowledgeSelector") < names.index("FallbackClassifier")
+
+
+def _read(selector: KnowledgeSelector, text: str, ranking: list[tuple[str, float]]) -> Message:
+    from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT_TOKENS
+
+    from bot.nlu.normalizer import normalize
+
+    message = Message(
+        {
+            TEXT: text,
+            INTENT: {"name": ranking[0][0], "confidence": ranking[0][1]},
+            INTENT_RANKING_KEY: [{"name": n, "confidence": c} for n, c in ranking],
+        }
+    )
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    message.set(TEXT_TOKENS, [Token(w, 0) for w in normalize(text).split()])
+    selector.process([message])
+    return message
+
+
+def test_an_in_scope_question_read_as_out_of_scope_is_answered_from_the_base(selector):
+    message = _read(selector, "et pour changer mon rib alors", [("out_of_scope", 0.45), ("ask_knowledge", 0.35)])
+    assert message.get(INTENT) == {"name": knowledge.INTENT, "confidence": 0.45}
+    assert message.get("response_selector")[knowledge.INTENT]["response"]["id"] == "bank_details"
+
+
+def test_out_of_scope_stays_out_of_scope_without_a_topic_of_the_base_or_about_another_administration(selector):
+    unrelated = _read(selector, "il fait beau a lyon demain", [("out_of_scope", 0.45), ("ask_knowledge", 0.35)])
+    assert unrelated.get(INTENT)["name"] == "out_of_scope"
+    elsewhere = _read(
+        selector, "mon arret maladie la cpam le paie quand", [("out_of_scope", 0.5), ("ask_knowledge", 0.3)]
+    )
+    assert elsewhere.get(INTENT)["name"] == "out_of_scope"
