@@ -11,7 +11,7 @@ The source is said shortly after the answer (« Source : service-public.fr, vér
 be read). When the selector is not sure, the person chooses among the closest entries (buttons;
 « tapez 1… » by SMS and on the phone) or asks for a counsellor: never a wrong answer given as right.
 A message that also asks a personal question (« j'ai envoyé ma fiche de paie, et je suis payée
-quand ? ») gets the general answer, then the identification for the other one.
+quand ? ») starts the identification, then every question is answered in the order written.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
-from actions.personal import answer_other_needs, needs_of_message
+from actions.personal import DATA_DATE, answer_other_needs, needs_of_message
 from bot.common import knowledge, needs
 from bot.common.folding import fold
 from bot.common.formatting import format_month_fr
@@ -72,6 +72,19 @@ def selection(message: dict) -> tuple[str | None, float, list[dict]]:
     return entry_id, float(response.get("confidence") or 0.0), list(selected.get("ranking") or [])
 
 
+def dated_before(dispatcher: CollectingDispatcher) -> str:
+    """Answered after a personal answer in the same turn (two needs): the line that dates the file's figures moves
+    after this answer, so that it stays the turn's last line, as ``date_once`` keeps it; returned to append."""
+    dates: list[str] = []
+    for message in dispatcher.messages:
+        text = message.get("text") or ""
+        found = DATA_DATE.findall(text)
+        if found:
+            dates += found
+            message["text"] = DATA_DATE.sub("", text).strip()
+    return f"\n{dates[-1]}" if dates else ""
+
+
 def follows_up_on_the_file(tracker: Tracker) -> bool:
     """« et la dégressivité ça a commencé quand ? » right after the person's rights: a question about the file
     the bot just read (``reading_in_context``), not the general rule, unless it is asked as a general question."""
@@ -107,6 +120,10 @@ class ActionAnswerKnowledge(Action):
         return "action_answer_knowledge"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if self._waits_for_identification(tracker):
+            # « j'ai envoyé ma fiche de paie, c'est bon ? et je suis payée quand ? »: the identification first,
+            # then every need of the message in the order written, this one too (INLINE_NEEDS).
+            return [FollowupAction("identification_form")]
         if follows_up_on_the_file(tracker):
             from actions.followups import ActionAnswerInContext
 
@@ -128,16 +145,23 @@ class ActionAnswerKnowledge(Action):
             log.error("knowledge entry %s: %s", entry.id, error)
             dispatcher.utter_message(response="utter_backend_unavailable")
             return [SlotSet("last_failure", "knowledge_template")]
-        dispatcher.utter_message(text=f"{text}\n{source_line(entry, tracker.get_latest_input_channel())}")
+        said = f"{text}\n{source_line(entry, tracker.get_latest_input_channel())}"
+        dispatcher.utter_message(text=said + dated_before(dispatcher))
         events: list[EventType] = [SlotSet("last_answer", "knowledge")]
         return events + await self._other_needs(dispatcher, tracker, domain)
 
-    async def _other_needs(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        """The other needs of the message: answered after this one, or the identification first for a personal one."""
-        others = [intent for intent, _ in needs_of_message(tracker.latest_message) if intent != knowledge.INTENT]
-        if not others or (tracker.latest_message.get("intent") or {}).get("name") != knowledge.INTENT:
+    @staticmethod
+    def _others(tracker: Tracker) -> list[str]:
+        if (tracker.latest_message.get("intent") or {}).get("name") != knowledge.INTENT:
             return []  # answered as a clause of another need's message: that need's action chains the rest
-        personal = [intent for intent in others if intent in needs.PERSONAL_ACTIONS]
-        if personal and not tracker.get_slot("identified"):
-            return [FollowupAction("identification_form")]
+        return [intent for intent, _ in needs_of_message(tracker.latest_message) if intent != knowledge.INTENT]
+
+    def _waits_for_identification(self, tracker: Tracker) -> bool:
+        personal = [intent for intent in self._others(tracker) if intent in needs.PERSONAL_ACTIONS]
+        return bool(personal) and not tracker.get_slot("identified")
+
+    async def _other_needs(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        """The other needs of the message, answered after this one (the person is identified, or none is personal)."""
+        if not self._others(tracker):
+            return []
         return await answer_other_needs(self.name(), dispatcher, tracker, domain)
