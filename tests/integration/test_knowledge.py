@@ -23,7 +23,7 @@ def rule(stack, name: str):
 
 
 def test_a_general_question_is_answered_with_the_backends_figure_and_no_identification(dialogue):
-    reply = Conversation(dialogue).say("c combien la part fixe de l'ARE par jour en ce moment")
+    reply = Conversation(dialogue).say("c'est quoi la partie fixe de l'ARE en ce moment ?")
     assert format_eur(Decimal(rule(dialogue, "aj_fixed_part"))) in reply
     assert "identifiant" not in reply and "Source :" in reply
 

@@ -287,3 +287,32 @@ def test_out_of_scope_stays_out_of_scope_without_a_topic_of_the_base_or_about_an
         selector, "mon arret maladie la cpam le paie quand", [("out_of_scope", 0.5), ("ask_knowledge", 0.3)]
     )
     assert elsewhere.get(INTENT)["name"] == "out_of_scope"
+
+
+async def test_with_a_personal_question_the_identification_comes_first(backend, executor):
+    text = "c quoi le delai de carence et je serai payé quand"
+    start = text.index("je serai")
+    selected = {
+        "response": {"id": "waiting_period", "confidence": 0.9},
+        "ranking": [],
+        "clauses": [{"text": text[:start], "response": {"id": "waiting_period", "confidence": 0.9}, "ranking": []}],
+    }
+    entities = [
+        {"entity": "need", "value": knowledge.INTENT, "start": 0, "end": start - 4},
+        {"entity": "need", "value": "ask_payment_date", "start": start, "end": len(text)},
+    ]
+    result = await run(executor, "action_answer_knowledge", _question("k-4", text, selected, entities))
+    assert said(result) == []
+    assert [e["name"] for e in result["events"] if e["event"] == "followup"] == ["identification_form"]
+
+
+def test_the_line_that_dates_the_file_stays_the_last_of_the_turn():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.knowledge import dated_before
+
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(text="Votre allocation : 1 000,00 €.\nChiffres de votre dossier au lundi 2 novembre 2026.")
+    moved = dated_before(dispatcher)
+    assert moved == "\nChiffres de votre dossier au lundi 2 novembre 2026."
+    assert dispatcher.messages[0]["text"] == "Votre allocation : 1 000,00 €."
