@@ -48,6 +48,9 @@ class Entry:
     answer: str
     source: str
     checked: date
+    classifier: bool = True
+    """False when the entry's topic is an intent of its own (the declaration window): its examples then train
+    the selector only, not the intent classifier."""
 
     @property
     def placeholders(self) -> list[tuple[str, str, str | None]]:
@@ -81,6 +84,7 @@ def _entry(raw: dict[str, Any]) -> Entry:
         answer=" ".join(str(raw["answer"]).split()),
         source=str(raw["source"]),
         checked=checked if isinstance(checked, date) else date.fromisoformat(str(checked)),
+        classifier=bool(raw.get("classifier", True)),
     )
 
 

@@ -26,7 +26,7 @@ HEADER = (
 
 
 def nlu_text(entries: tuple[knowledge.Entry, ...]) -> str:
-    examples = [example for entry in entries for example in entry.examples]
+    examples = [example for entry in entries if entry.classifier for example in entry.examples]
     body = {"version": "3.1", "nlu": [{"intent": knowledge.INTENT, "examples": ""}]}
     dumped = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=1000)
     lines = "".join(f"      - {example}\n" for example in examples)
