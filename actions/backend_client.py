@@ -169,6 +169,10 @@ class BackendClient:
         """Declaration windows: the same for everyone, no identification needed."""
         return await self.request("GET", "/v1/calendar/declaration-window")
 
+    async def rule_parameters(self) -> dict:
+        """The ARE rule parameters in force today (knowledge base answers): the same for everyone."""
+        return await self.request("GET", "/v1/rules/parameters")
+
     async def allowance(self, person: int, token: str, conversation_id: str, month: str | None = None) -> dict:
         params = {"month": month} if month else None
         return await self.request(

@@ -63,7 +63,7 @@ INLINE_GROUPS = {needs.Group.ALLOWANCE, needs.Group.ELSEWHERE, needs.Group.PRIVA
 # Questions not answered inside the form: those that start a dialogue of their own, or that say nothing here.
 NOT_INLINE = {"contest_decision", "out_of_scope", "request_data_deletion"}
 # Needs without the file that a message can carry beside a personal one, answered after the identification.
-INLINE_NEEDS = {"ask_declaration_window", "ask_how_to_declare_work"}
+INLINE_NEEDS = {"ask_declaration_window", "ask_how_to_declare_work", "ask_knowledge"}  # knowledge: issue 20
 # « et en net ce mois-ci ? » before any answer: a question about the amount, answered after the identification.
 AMOUNT_FOLLOWUPS = {
     "followup_net_gross": "action_answer_allowance_amount",

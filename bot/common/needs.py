@@ -96,6 +96,9 @@ NEEDS: tuple[Need, ...] = (
     Need("inform", Group.CONVERSATION, "action_answer_inform"),
     # Issue 20, safety part: a message in another language (bot/nlu/languages.py), answered in that language.
     Need("speak_other_language", Group.CONVERSATION, "action_answer_other_language"),
+    # knowledge (issue 20): a general question about the ARE (the fixed part, the waiting period, changing the
+    # RIB…), answered at once from the knowledge base, no identification (data/knowledge/answers.yml).
+    Need("ask_knowledge", Group.ALLOWANCE, "action_answer_knowledge", "Une question générale sur l'allocation"),
 )
 
 BY_INTENT: dict[str, Need] = {need.intent: need for need in NEEDS}
@@ -131,6 +134,7 @@ OTHER_LANGUAGE = _named("speak_other_language")
 AFFIRM = _named("affirm")
 DENY = _named("deny")
 THANK = _named("thank")
+KNOWLEDGE = _named("ask_knowledge")
 
 if len(BY_INTENT) != len(NEEDS):  # pragma: no cover - a data error, caught by the first import
     raise ValueError("Un intent apparaît deux fois dans le catalogue des besoins.")

@@ -141,6 +141,23 @@ ALLOWANCE_WORDS = (
 )
 """Words that make a message about the allowance, whatever else it names. The CAF's
 "allocation ..." terms above are removed before these are looked for."""
+# knowledge (issue 20): the ARE's own terms that the knowledge base answers (« l'ASS », « la dégressivité »,
+# « un trop-perçu », « le délai d'attente »…) make a message about the allowance too: « l'ASS c'est la CAF qui
+# la verse ? » is a general question about the ARE, not the CAF's.
+KNOWLEDGE_WORDS = (
+    "ass",
+    "allocation de solidarite specifique",
+    "aref",
+    "arce",
+    "degressivite",
+    "partie fixe",
+    "delai d attente",
+    "differe",
+    "trop percu",
+    "rechargement",
+    "pole emploi",
+)
+ALLOWANCE_WORDS = ALLOWANCE_WORDS + KNOWLEDGE_WORDS
 RIGHTS_WORDS = ("mes droits", "fin de droit", "fin de mes droits")
 """The person's own rights: the allowance's when no CAF/MSA benefit is named ("je pars à la
 retraite en mars, mes droits s'arrêtent quand ?" — the ARE ends at retirement), the CAF's

@@ -34,7 +34,16 @@ from bot.backend.errors import ApiError, forbidden, not_found
 from bot.backend.models import JobSeeker, TicketStatus
 from bot.backend.rules import dates
 from bot.backend.rules.parameters import ParameterNotFound
-from bot.backend.services import access_log, conversation_ids, file, identification, privacy, tickets, tokens
+from bot.backend.services import (
+    access_log,
+    conversation_ids,
+    file,
+    identification,
+    privacy,
+    rules_view,
+    tickets,
+    tokens,
+)
 from bot.common import clock, site_token
 from bot.common.calendar import month_of
 from bot.common.config import Settings, load_settings
@@ -170,6 +179,12 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
     def declaration_calendar() -> dict:
         """The same for everyone: no identification needed."""
         return file.declaration_calendar(clock.today())
+
+    # knowledge (issue 20): the rule parameters in force today, for the answers of the knowledge base.
+    @app.get("/v1/rules/parameters", tags=["règles"], dependencies=service)
+    def rule_parameters() -> dict:
+        """The same for everyone, read-only: every scalar ARE parameter in force today (no identification)."""
+        return rules_view.parameters_in_force(clock.today())
 
     @app.post("/v1/identification", tags=["identification"], dependencies=service)
     def identify(

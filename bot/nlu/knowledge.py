@@ -1,0 +1,266 @@
+"""Which entry of the knowledge base a general ARE question asks for: Rasa's response selection, our way.
+
+The classifier knows one intent for every general question, ``ask_knowledge`` (its examples are the
+entries' example questions, generated into ``data/nlu/knowledge.yml``). ``KnowledgeSelector`` then
+chooses the entry (``data/knowledge/answers.yml``) with a small seeded model of its own, trained on
+the same example questions, each labelled with its entry: TF-IDF of characters (2–5, inside words)
+and words (1–2) on the normalised text, and a logistic regression, like ``bot.nlu.clauses``. It
+trains in well under a second and answers in about a tenth of a millisecond; DIET-based
+``ResponseSelector`` would take minutes to train here for 66 entries of five examples (docs/nlu.md).
+
+Its output is written where Rasa's ``ResponseSelector`` writes its own, so that the dialogue reads it
+the same way (``parse_data["response_selector"]["ask_knowledge"]``): the chosen entry as
+``intent_response_key`` ``ask_knowledge/<id>`` with its confidence, and the ranking of the next ones.
+There is no ``utter_action``: the answer is a template that ``action_answer_knowledge`` fills with the
+backend's figures. When a clause of a two-needs message is a general question, its own choice is kept
+in ``clauses`` (the words of the clause, the entry), since the action then answers the clause only.
+Only messages whose intent (or one of whose clauses) is ``ask_knowledge`` are read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.common import knowledge, needs
+from bot.common.config import PROJECT_ROOT
+from bot.nlu.normalizer import message_words, normalize
+from bot.nlu.scope import foreign_need
+
+RESPONSE_SELECTOR = "response_selector"  # rasa.shared.nlu.constants.RESPONSE_SELECTOR_PROPERTY_NAME
+RANKING_LENGTH = 5
+KEYWORD_WEIGHT = 0.6
+"""Share of the score given to the entries' keywords when the message names at least one of them."""
+PROMOTE_FROM = 0.2
+"""An ``out_of_scope`` message whose second reading is ``ask_knowledge`` at least this sure…"""
+PROMOTE_SURE = 0.5
+"""…and that names the topic of an entry (a keyword) chosen at least this surely, is a general question."""
+
+
+class KeywordScorer:
+    """The entries whose keywords a message names, the longest match weighing most.
+
+    A question about an entry nearly always names its topic (« partie fixe », « RIB », « déménage »):
+    with five examples an entry, the regression alone confuses neighbours that the topic word tells
+    apart. Keywords are normalised like the messages and matched at word starts (« demenag » finds
+    « déménagement »)."""
+
+    def __init__(self, keywords: dict[str, list[str]]):
+        self.keywords = keywords
+        self.patterns = {
+            entry_id: [
+                (re.compile(r"(?<![a-z0-9])" + re.escape(normalize(k).strip())), len(normalize(k).strip()))
+                for k in words
+                if normalize(k).strip()
+            ]
+            for entry_id, words in keywords.items()
+        }
+
+    def scores(self, text: str) -> dict[str, float]:
+        words = normalize(text)
+        found: dict[str, float] = {}
+        for entry_id, patterns in self.patterns.items():
+            best = max((length for pattern, length in patterns if pattern.search(words)), default=0)
+            if best:
+                found[entry_id] = float(best) ** 2
+        total = sum(found.values())
+        return {entry_id: score / total for entry_id, score in found.items()} if total else {}
+
+
+def blend(probabilities: np.ndarray, classes: list[str], keywords: dict[str, float]) -> np.ndarray:
+    """The regression's probabilities, with the keywords' share when the message names a topic."""
+    if not keywords:
+        return probabilities
+    named = np.array([keywords.get(c, 0.0) for c in classes])
+    return (1 - KEYWORD_WEIGHT) * probabilities + KEYWORD_WEIGHT * named
+
+
+def build_model(random_state: int, C: float) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    return make_pipeline(
+        make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"),
+        ),
+        LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=random_state),
+    )
+
+
+def training_pairs(entries: tuple[knowledge.Entry, ...]) -> tuple[list[str], list[str]]:
+    """The normalised example questions and their entry ids (the entry's title counts as one example)."""
+    texts, labels = [], []
+    for entry in entries:
+        for example in (*entry.examples, entry.title):
+            texts.append(normalize(example))
+            labels.append(entry.id)
+    return texts, labels
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class KnowledgeSelector(GraphComponent):
+    """Chooses the knowledge base's entry of an ``ask_knowledge`` message (see the module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"knowledge_base": "data/knowledge/answers.yml", "C": 20.0, "random_state": 42}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model: Any = None
+        self.keywords: KeywordScorer | None = None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> KnowledgeSelector:
+        return cls(config, model_storage, resource)
+
+    def _base_path(self) -> Path:
+        path = Path(self.config["knowledge_base"])
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    def train(self, training_data: TrainingData) -> Resource:
+        entries = knowledge.load_entries(self._base_path())
+        texts, labels = training_pairs(entries)
+        if not texts:
+            return self._resource
+        self.model = build_model(int(self.config["random_state"]), float(self.config["C"]))
+        self.model.fit(texts, labels)
+        self.keywords = KeywordScorer({entry.id: list(entry.keywords) for entry in entries})
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        import skops.io as sio
+
+        with self._model_storage.write_to(self._resource) as model_dir:
+            sio.dump(self.model, model_dir / "knowledge_model.skops")
+            keywords = self.keywords.keywords if self.keywords else {}
+            (model_dir / "knowledge_keywords.json").write_text(json.dumps(keywords, ensure_ascii=False))
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> KnowledgeSelector:
+        import skops.io as sio
+
+        component = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / "knowledge_model.skops"
+                untrusted = sio.get_untrusted_types(file=path)
+                unexpected = [n for n in untrusted if not n.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
+                if unexpected:
+                    raise ValueError(f"Types inattendus dans le modèle de la base de connaissances : {unexpected}")
+                component.model = sio.load(path, trusted=untrusted)
+                component.keywords = KeywordScorer(json.loads((model_dir / "knowledge_keywords.json").read_text()))
+        except ValueError:
+            raise
+        except Exception:  # no entries at training (a test model): the component then does nothing
+            component.model = None
+        return component
+
+    def rank(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+        """For each text, the entries by probability, best first (``RANKING_LENGTH`` of them)."""
+        probabilities = self.model.predict_proba([normalize(text) for text in texts])
+        classes = [str(c) for c in self.model.classes_]
+        ranked = []
+        for text, row in zip(texts, probabilities, strict=True):
+            row = blend(row, classes, self.keywords.scores(text) if self.keywords else {})
+            order = np.argsort(-row)[:RANKING_LENGTH]
+            ranked.append(
+                [
+                    {
+                        "id": classes[i],
+                        "intent_response_key": f"{knowledge.INTENT}/{classes[i]}",
+                        "confidence": round(float(row[i]), 4),
+                    }
+                    for i in order
+                ]
+            )
+        return ranked
+
+    def _in_scope_after_all(self, message: Message, text: str) -> None:
+        """An in-scope question never gets the out-of-scope answer: « comment je change mon RIB ? » read as
+        out of scope, with ``ask_knowledge`` next and the RIB entry named, is the RIB entry's. The two
+        confidences are swapped (as ``ScopeGuard`` does), never when the message names another
+        administration and no allowance word (``ScopeGuard``'s own reading stands)."""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != needs.OUT_OF_SCOPE:
+            return
+        ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
+        second = next((e for e in ranking if e["name"] == knowledge.INTENT), None)
+        if second is None or second["confidence"] < PROMOTE_FROM or foreign_need(message_words(message)):
+            return
+        if not self.keywords or not self.keywords.scores(text):
+            return
+        if self.rank([text])[0][0]["confidence"] < PROMOTE_SURE:
+            return
+        top_confidence = float(intent.get("confidence") or 0.0)
+        for entry in ranking:
+            if entry["name"] == knowledge.INTENT:
+                entry["confidence"] = top_confidence
+            elif entry["name"] == needs.OUT_OF_SCOPE:
+                entry["confidence"] = second["confidence"]
+        ranking.sort(key=lambda entry: -entry["confidence"])
+        message.set(INTENT, {"name": knowledge.INTENT, "confidence": top_confidence}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.model is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue
+            self._in_scope_after_all(message, text)
+            asked = (message.get(INTENT) or {}).get("name") == knowledge.INTENT
+            clauses = [
+                e
+                for e in message.get(ENTITIES) or []
+                if e.get("entity") == "need" and e.get("value") == knowledge.INTENT and isinstance(e.get("start"), int)
+            ]
+            if not asked and not clauses:
+                continue
+            clause_texts = [text[e["start"] : e["end"]] for e in clauses]
+            rankings = self.rank([text, *clause_texts])
+            selected: dict[str, Any] = {
+                "response": {**rankings[0][0], "responses": None, "template_name": None},
+                "ranking": rankings[0],
+            }
+            if clauses:
+                selected["clauses"] = [
+                    {"text": words, "start": e["start"], "end": e["end"], "response": ranking[0], "ranking": ranking}
+                    for words, e, ranking in zip(clause_texts, clauses, rankings[1:], strict=True)
+                ]
+            message.set(
+                RESPONSE_SELECTOR,
+                {"all_retrieval_intents": [knowledge.INTENT], knowledge.INTENT: selected},
+                add_to_output=True,
+            )
+        return messages
