@@ -290,6 +290,9 @@ def _old_section(document: str, title: str) -> list[str]:
 HELD_OUT_TITLE = "## The sealed held-out conversations"
 
 
+BY_HAND = "<!-- written by hand: kept by --report -->"
+
+
 def write_docs(text: str, figures: dict | None, distress: dict | None, classes: dict[str, str]) -> None:
     """``docs/conversations.md`` and the block of ``docs/evaluation.md``; a section this run did not
     measure (``--distress-only``) is kept as it was."""
@@ -299,6 +302,13 @@ def write_docs(text: str, figures: dict | None, distress: dict | None, classes: 
         anchor = "## Distress precision and recall"
         kept = held_out.group(0).rstrip("\n") + "\n\n"
         text = text.replace(anchor, kept + anchor, 1) if anchor in text else text + "\n" + kept
+    # Sections written by hand (the parts' own accounts, before/after figures): a heading followed by
+    # BY_HAND on its first line is kept as it was, before the distress section.
+    for section in re.finditer(rf"\n(## [^\n]+\n{re.escape(BY_HAND)}\n.*?)(?=\n## |\Z)", previous, re.S):
+        if section.group(1).split("\n", 1)[0] not in text:
+            anchor = "## Distress precision and recall"
+            kept = section.group(1).rstrip("\n") + "\n\n"
+            text = text.replace(anchor, kept + anchor, 1) if anchor in text else text + "\n" + kept
     if figures is None and previous:
         fresh = "\n".join(section_lines(None, distress, classes)).rstrip("\n") + "\n"
         section = re.compile(r"## Distress precision and recall\n.*?(?=\n## |\Z)", re.S)
