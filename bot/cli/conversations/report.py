@@ -304,10 +304,10 @@ def write_docs(text: str, figures: dict | None, distress: dict | None, classes: 
         text = text.replace(anchor, kept + anchor, 1) if anchor in text else text + "\n" + kept
     # Sections written by hand (the parts' own accounts, before/after figures): a heading followed by
     # BY_HAND on its first line is kept as it was, before the distress section.
-    for section in re.finditer(rf"\n(## [^\n]+\n{re.escape(BY_HAND)}\n.*?)(?=\n## |\Z)", previous, re.S):
-        if section.group(1).split("\n", 1)[0] not in text:
+    for by_hand in re.finditer(rf"\n(## [^\n]+\n{re.escape(BY_HAND)}\n.*?)(?=\n## |\Z)", previous, re.S):
+        if by_hand.group(1).split("\n", 1)[0] not in text:
             anchor = "## Distress precision and recall"
-            kept = section.group(1).rstrip("\n") + "\n\n"
+            kept = by_hand.group(1).rstrip("\n") + "\n\n"
             text = text.replace(anchor, kept + anchor, 1) if anchor in text else text + "\n" + kept
     if figures is None and previous:
         fresh = "\n".join(section_lines(None, distress, classes)).rstrip("\n") + "\n"
