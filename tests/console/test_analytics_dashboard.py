@@ -116,7 +116,7 @@ def test_a_counsellor_reviews_answers_and_the_quality_shows_on_the_dashboard(mon
         assert clear not in body
     answers.first.get_by_label("Juste").check()
     if answers.count() > 1:
-        answers.nth(1).get_by_label("À revoir").check()
+        answers.nth(1).get_by_label("À revoir", exact=True).check()  # not « Motif si à revoir »
         answers.nth(1).get_by_label("Motif si à revoir").select_option("incomplete")
     page.get_by_role("button", name="Enregistrer la relecture").click()
     expect(page.locator(".notice")).to_contain_text("Relecture enregistrée")

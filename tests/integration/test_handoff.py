@@ -113,10 +113,11 @@ def test_two_misunderstandings_in_a_row(dialogue):
     other = [b for m in clarify for b in m.get("buttons", []) if b["title"] == "Autre chose"]
     assert other, clarify
     assert "reformuler" in conversation.say(other[0]["payload"])
-    assert any(m.get("buttons") for m in conversation.messages(unclear[1]))
-    reply = conversation.say(other[0]["payload"])
+    # Issue 20, never stuck: after a clarifying question and a rephrase, a third misunderstanding is not asked
+    # again: the bot says it does not understand and hands over.
+    reply = conversation.say(unclear[1])
     assert REFERENCE.search(reply), reply
-    assert ticket_of(dialogue, conversation)["reason"] == "repeated_misunderstanding"
+    assert ticket_of(dialogue, conversation)["reason"] in ("repeated_misunderstanding", "low_confidence")
 
 
 def test_a_locked_identification_goes_to_a_counsellor(dialogue):
