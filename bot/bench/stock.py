@@ -41,7 +41,8 @@ def stock_project(stock_dir: Path = STOCK_DIR) -> dict:
     print(f"→ création et entraînement de l'assistant Rasa de base (rasa init) dans {stock_dir}…", flush=True)
     started = time.monotonic()
     # A fresh training cache, so that the time is that of a full training.
-    env = {**quiet_env(), "RASA_CACHE_DIRECTORY": str(stock_dir / "cache")}
+    # PYTHONPATH: the command runs in the stock project's folder, where ``bot`` (bot.rasa_runtime) is not importable.
+    env = {**quiet_env(), "RASA_CACHE_DIRECTORY": str(stock_dir / "cache"), "PYTHONPATH": str(PROJECT_ROOT)}
     with open(stock_dir / "init.log", "wb") as log:
         subprocess.run(
             rasa_runtime.command("init", "--no-prompt", "--init-dir", "project", stock=True),
