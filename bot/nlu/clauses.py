@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.common import needs
+from bot.nlu import stored_models
 from bot.nlu.normalizer import normalize
 
 MIN_WORDS = 3  # a part shorter than this is no clause of its own (« et en net »)
@@ -191,10 +192,8 @@ class ClauseReader(GraphComponent):
         return self._resource
 
     def persist(self) -> None:
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.model, model_dir / "clause_model.skops")
+            stored_models.dump(self.model, model_dir / "clause_model.skops")
 
     @classmethod
     def load(
@@ -205,17 +204,10 @@ class ClauseReader(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> ClauseReader:
-        import skops.io as sio
-
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as model_dir:
-                path = model_dir / "clause_model.skops"
-                untrusted = sio.get_untrusted_types(file=path)
-                unexpected = [n for n in untrusted if not n.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
-                if unexpected:
-                    raise ValueError(f"Types inattendus dans le modèle des propositions : {unexpected}")
-                component.model = sio.load(path, trusted=untrusted)
+                component.model = stored_models.load(model_dir / "clause_model.skops", "des propositions")
         except ValueError:
             raise
         except Exception:  # no examples at training (a test model): the component then does nothing

@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.common import knowledge, needs
 from bot.common.config import PROJECT_ROOT
+from bot.nlu import stored_models
 from bot.nlu.normalizer import message_words, normalize
 from bot.nlu.scope import foreign_need
 
@@ -151,10 +152,8 @@ class KnowledgeSelector(GraphComponent):
         return self._resource
 
     def persist(self) -> None:
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.model, model_dir / "knowledge_model.skops")
+            stored_models.dump(self.model, model_dir / "knowledge_model.skops")
             keywords = self.keywords.keywords if self.keywords else {}
             (model_dir / "knowledge_keywords.json").write_text(json.dumps(keywords, ensure_ascii=False))
 
@@ -167,17 +166,10 @@ class KnowledgeSelector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> KnowledgeSelector:
-        import skops.io as sio
-
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as model_dir:
-                path = model_dir / "knowledge_model.skops"
-                untrusted = sio.get_untrusted_types(file=path)
-                unexpected = [n for n in untrusted if not n.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
-                if unexpected:
-                    raise ValueError(f"Types inattendus dans le modèle de la base de connaissances : {unexpected}")
-                component.model = sio.load(path, trusted=untrusted)
+                component.model = stored_models.load(model_dir / "knowledge_model.skops", "de la base de connaissances")
                 component.keywords = KeywordScorer(json.loads((model_dir / "knowledge_keywords.json").read_text()))
         except ValueError:
             raise
