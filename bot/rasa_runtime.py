@@ -12,6 +12,9 @@ For every Rasa, patched or not (``environment``, ``main``):
   process started with ``environment()``; Rasa otherwise sends usage events to
   its servers and crash reports to Sentry with a persistent user id
   (docs/privacy.md);
+- **one math thread** (``ONE_MATH_THREAD``, unless the caller's environment sets
+  them): OpenBLAS's spare thread spinning after each small product was half the
+  Rasa server's CPU per message;
 - **the HTTP API token from the environment**: Rasa 3.6 reads it only from
   ``--auth-token``, and a command line is visible in ``ps`` to every local user.
   Here ``ALLOCBOT_RASA_TOKEN`` is given to Rasa's parsed arguments in the
@@ -52,6 +55,8 @@ from typing import Any
 
 import pluggy
 
+from bot import ONE_MATH_THREAD  # what every process gets unless its caller's environment sets it
+
 SUPPORTED_RASA = "3.6.21"
 TELEMETRY_VARIABLE = "RASA_TELEMETRY_ENABLED"
 TOKEN_VARIABLE = "ALLOCBOT_RASA_TOKEN"
@@ -66,8 +71,8 @@ class UnsupportedRasa(RuntimeError):
 
 
 def environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``base`` (this process's environment by default) with Rasa's telemetry off."""
-    return {**(os.environ if base is None else base), **PROCESS_ENV}
+    """``base`` (this process's environment by default) with Rasa's telemetry off and one math thread."""
+    return {**ONE_MATH_THREAD, **(os.environ if base is None else base), **PROCESS_ENV}
 
 
 def command(*rasa_args: str, stock: bool = False) -> list[str]:
@@ -75,8 +80,10 @@ def command(*rasa_args: str, stock: bool = False) -> list[str]:
     return [sys.executable, "-m", "bot.rasa_runtime", *(["--stock"] if stock else []), *rasa_args]
 
 
-def keep_telemetry_off() -> None:
-    """Telemetry off in this process, before Rasa reads its configuration."""
+def keep_process_environment() -> None:
+    """Telemetry off and one math thread in this process, before Rasa (and numpy) read their configuration."""
+    for name, value in ONE_MATH_THREAD.items():
+        os.environ.setdefault(name, value)
     os.environ.update(PROCESS_ENV)
 
 
@@ -381,7 +388,7 @@ def main(argv: list[str] | None = None) -> None:
     stock = args[:1] == ["--stock"]
     if stock:
         args = args[1:]
-    keep_telemetry_off()
+    keep_process_environment()
     if not stock:
         try:
             install_patches()

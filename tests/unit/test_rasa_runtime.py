@@ -235,10 +235,16 @@ def test_every_process_started_gets_telemetry_off_whatever_its_caller_says() -> 
     assert rasa_runtime.environment({"RASA_TELEMETRY_ENABLED": "true", "X": "1"}) == {
         "RASA_TELEMETRY_ENABLED": "false",
         "X": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
     }
+    # One math thread unless the caller says otherwise (an operator may give a process more).
+    assert rasa_runtime.environment({"OPENBLAS_NUM_THREADS": "4"})["OPENBLAS_NUM_THREADS"] == "4"
     import os
 
     assert os.environ["RASA_TELEMETRY_ENABLED"] == "false"  # this process too (bot/__init__.py)
+    assert "OPENBLAS_NUM_THREADS" in os.environ
     command = rasa_runtime.command("run", "--enable-api", stock=True)
     assert command[1:] == ["-m", "bot.rasa_runtime", "--stock", "run", "--enable-api"]
 
