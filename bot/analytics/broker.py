@@ -10,6 +10,10 @@ one keeps the same table but:
 - queues the row and lets a writer thread commit in batches: a slow or locked
   database never delays an answer; if the database refuses a batch, it is kept
   and retried (a thousand batches at most, then the oldest are dropped and logged).
+  A batch gathers the events of ``FLUSH_EVERY_SECONDS`` (or ``BATCH`` events): one
+  commit per event, on a new connection each, cost the Rasa process as much CPU as
+  answering the message (30 ms per message, ``docs/performance.md``). The events of
+  the last half second are lost only if the process is killed (``atexit`` flushes).
 
 Database: ``ALLOCBOT_EVENTS_DB_URL``, else ``var/events.db`` (endpoints.yml may name
 another ``url``). In production a Kafka or RabbitMQ broker (Rasa's own) feeds a
@@ -23,6 +27,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from asyncio import AbstractEventLoop
 from typing import Any
 
@@ -37,6 +42,7 @@ from bot.analytics.staging import STAGED, create_staging_engine
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+FLUSH_EVERY_SECONDS = 0.5
 MAX_PENDING_BATCHES = 1000
 
 
@@ -90,9 +96,13 @@ class MinimisingEventBroker(SQLEventBroker):
                 marker = item is None
             if item is not None:
                 rows.append(item)
-            while len(rows) < BATCH:
+            deadline = time.monotonic() + FLUSH_EVERY_SECONDS
+            while rows and len(rows) < BATCH and not marker:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
                 try:
-                    item = self._queue.get_nowait()
+                    item = self._queue.get(timeout=remaining)
                 except queue.Empty:
                     break
                 if item is None:

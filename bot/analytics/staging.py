@@ -12,7 +12,7 @@ import os
 import sqlalchemy as sa
 
 from bot.analytics.settings import events_db_url
-from bot.common.sqlite import use_wal
+from bot.common.sqlite import file_pool, use_wal
 
 metadata = sa.MetaData()
 STAGED = sa.Table(
@@ -31,7 +31,8 @@ def create_staging_engine(url: str | None = None) -> sa.engine.Engine:
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         engine = use_wal(
-            sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}), busy_timeout_seconds=5
+            sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, **file_pool(url, 2)),
+            busy_timeout_seconds=5,
         )
     else:
         engine = sa.create_engine(url, pool_pre_ping=True)

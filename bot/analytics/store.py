@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.analytics.indicators import Conversation
 from bot.analytics.settings import analytics_db_url
-from bot.common.sqlite import use_wal
+from bot.common.sqlite import file_pool, use_wal
 
 metadata = sa.MetaData()
 
@@ -72,7 +72,7 @@ def create_analytics_engine(url: str | None = None) -> sa.engine.Engine:
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         engine = use_wal(
-            sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}),
+            sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, **file_pool(url, 2)),
             busy_timeout_seconds=5,
             foreign_keys=True,
         )

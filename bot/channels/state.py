@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from bot.common.config import PROJECT_ROOT
-from bot.common.sqlite import use_wal
+from bot.common.sqlite import file_pool, use_wal
 
 metadata = MetaData()
 
@@ -128,6 +128,7 @@ class ChannelStore:
             url,
             future=True,
             connect_args={"check_same_thread": False, "timeout": 5} if url.startswith("sqlite") else {},
+            **file_pool(url),
             pool_pre_ping=not url.startswith("sqlite"),  # PostgreSQL restarted: a dead pooled connection is replaced
         )
         if url.startswith("sqlite"):

@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.state import utcnow
-from bot.common.sqlite import use_wal
+from bot.common.sqlite import file_pool, use_wal
 
 metadata = MetaData()
 
@@ -87,6 +87,7 @@ class VoiceCallStore:
             url,
             future=True,
             connect_args={"check_same_thread": False, "timeout": 5} if url.startswith("sqlite") else {},
+            **file_pool(url),
         )
         if url.startswith("sqlite"):
             use_wal(self.engine, busy_timeout_seconds=5)

@@ -10,8 +10,11 @@ The busy timeout makes a writer wait for the lock instead of failing at once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
 
 def use_wal(engine: Engine, busy_timeout_seconds: float, foreign_keys: bool = False) -> Engine:
@@ -28,3 +31,17 @@ def use_wal(engine: Engine, busy_timeout_seconds: float, foreign_keys: bool = Fa
         cursor.close()
 
     return engine
+
+
+def file_pool(url: str, size: int = 4) -> dict[str, Any]:
+    """``create_engine`` options keeping a SQLite file's connections in a pool.
+
+    SQLAlchemy 1.4 opens a new connection to a SQLite file for every use by default
+    (``NullPool``), and ``use_wal`` then runs its pragmas on each: the analytics
+    broker's writer spent as much of the Rasa process's CPU doing that as answering
+    the messages (docs/performance.md). In-memory databases keep SQLAlchemy's default
+    (one connection is the whole database)."""
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
+    if not path or path == ":memory:":
+        return {}
+    return {"poolclass": QueuePool, "pool_size": size, "max_overflow": size}

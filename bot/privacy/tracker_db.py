@@ -12,7 +12,7 @@ import os
 import sqlalchemy as sa
 
 from bot.common.config import PROJECT_ROOT
-from bot.common.sqlite import use_wal
+from bot.common.sqlite import file_pool, use_wal
 
 DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
 
@@ -46,12 +46,6 @@ def create_tracker_engine(url: str) -> sa.engine.Engine:
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        engine = sa.create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 2},
-            poolclass=sa.pool.QueuePool,
-            pool_size=4,
-            max_overflow=4,
-        )
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 2}, **file_pool(url))
         return use_wal(engine, busy_timeout_seconds=2)
     return sa.create_engine(url, pool_pre_ping=True)
