@@ -19,7 +19,6 @@ that it is not lost.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -34,6 +33,7 @@ from bot.common.folding import fold
 from bot.common.needs import LABELS as NEED_LABELS
 from bot.formatting import format_date_fr
 from bot.handoff.opening_hours import configured_schedule
+from bot.handoff.outbox import Outbox, Sweeper, configured_outbox
 from bot.privacy.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,6 @@ CHANNEL_CALLBACK = {
     "whatsapp": "sur WhatsApp",
 }
 TRANSCRIPT_LINES = 60
-RETRY_EVERY_SECONDS = 15
-RETRY_FOR_SECONDS = 6 * 3600
 
 
 def detected_need(tracker: Tracker) -> str | None:
@@ -139,7 +137,11 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
             dispatcher.utter_message(text=error.message)
             return [SlotSet("handoff_reason", reason)]
         log.warning("handoff ticket not stored (%s); kept for retry", type(error).__name__)
-        _outbox.keep(ticket)
+        try:
+            await _outbox.keep(ticket)
+            _sweeper.start()
+        except Exception as kept_error:  # noqa: BLE001 - Redis down as well: the person is told to call anyway
+            log.error("handoff ticket lost: outbox unavailable (%s)", type(kept_error).__name__)
         dispatcher.utter_message(response="utter_handoff_unavailable")
         return [SlotSet("handoff_reason", reason)]
     reference = created["reference"]
@@ -192,37 +194,6 @@ class ActionHandoff(Action):
         return await hand_over(dispatcher, tracker, reason_for_request(tracker))
 
 
-class _Outbox:
-    """Tickets the backend could not take, retried in the background until it can.
-
-    In the action server's memory: a restart of the action server during a
-    backend outage loses them (the person was told to call the 3949 anyway).
-    """
-
-    def __init__(self) -> None:
-        self._pending: list[tuple[float, dict]] = []
-        self._task: asyncio.Task | None = None
-
-    def keep(self, ticket: dict) -> None:
-        self._pending.append((asyncio.get_running_loop().time(), ticket))
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._flush())
-
-    async def _flush(self) -> None:
-        while self._pending:
-            await asyncio.sleep(RETRY_EVERY_SECONDS)
-            now = asyncio.get_running_loop().time()
-            still: list[tuple[float, dict]] = []
-            for since, ticket in self._pending:
-                try:
-                    created = await backend().create_ticket(ticket)
-                    log.info("handoff ticket %s stored after a backend outage", created.get("reference"))
-                except (BackendUnavailable, BackendRefused):
-                    if now - since < RETRY_FOR_SECONDS:
-                        still.append((since, ticket))
-                    else:
-                        log.error("handoff ticket dropped after %d s of backend outage", RETRY_FOR_SECONDS)
-            self._pending = still
-
-
-_outbox = _Outbox()
+# Tickets the backend could not take: in memory, or in Redis shared by the replicas (bot.handoff.outbox).
+_outbox: Outbox = configured_outbox()
+_sweeper = Sweeper(_outbox, lambda ticket: backend().create_ticket(ticket))

@@ -10,7 +10,8 @@ conversation id). This launcher builds rasa_sdk's own Sanic app and adds:
 - an error handler that answers 4xx for bad requests and a bare 500 otherwise,
   instead of rasa_sdk's, which echoes the whole tracker (personal data) back and
   logs it;
-- a listen address of 127.0.0.1 by default (``ALLOCBOT_ACTIONS_HOST``).
+- a listen address of 127.0.0.1 by default (``ALLOCBOT_ACTIONS_HOST``);
+- the sweep of the handoff outbox (``bot.handoff.outbox``), from the start, in every replica.
 
 Run: ``python -m bot.actions_server --port 5055``.
 """
@@ -28,6 +29,7 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 
 from bot.common.config import required  # importing it loads .env when started by hand
+from bot.handoff.outbox import start_sweepers
 from bot.privacy import log_redaction
 
 logger = logging.getLogger("bot.actions_server")
@@ -58,6 +60,11 @@ def build_app(token: str, package: str = "actions") -> Sanic:
         return response.json({"error": "Erreur interne du serveur d'actions."}, status=500)
 
     app.error_handler.add(Exception, handle_error)
+
+    @app.after_server_start
+    async def sweep_outbox(app, loop):
+        start_sweepers()  # handoff tickets kept during a backend outage, by this replica or another
+
     return app
 
 

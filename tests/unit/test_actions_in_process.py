@@ -29,6 +29,7 @@ from bot.common.config import PROJECT_ROOT, Settings
 from bot.common.needs import LABELS
 from bot.console.presenting import ticket_row
 from bot.formatting import format_eur
+from bot.handoff import outbox
 from tests.servers import TEST_TODAY
 
 pytestmark = pytest.mark.unit
@@ -198,16 +199,23 @@ async def test_a_ticket_the_backend_could_not_take_is_stored_once_it_is_back(
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("backend arrêté", request=request)
 
-    monkeypatch.setattr(handoff, "RETRY_EVERY_SECONDS", 0.01)
+    monkeypatch.setattr(outbox, "RETRY_EVERY_SECONDS", 0.01)
     use_backend(BackendClient(BASE_URL, SERVICE_TOKEN, 1, transport=httpx.MockTransport(refuse)))
     sender = "unit-outage"
     result = await run(executor, "action_handoff", tracker(sender, "je veux parler à un conseiller", "ask_human"))
     assert said(result) == ["utter_handoff_unavailable"]
 
+    await asyncio.sleep(0.1)  # swept while the backend is still down: kept
+    assert len(handoff._outbox) == 1
+
     use_backend(backend)  # the backend is back
-    await asyncio.wait_for(handoff._outbox._task, timeout=30)
+    for _ in range(300):
+        if not len(handoff._outbox):
+            break
+        await asyncio.sleep(0.1)
     tickets = (await backend.request("GET", "/v1/handoff-tickets"))["tickets"]
     assert [t["reason"] for t in tickets if t["conversation_id"] == sender] == ["human_requested"]
+    assert len(handoff._outbox) == 0
 
 
 async def test_the_clarifying_question_offers_the_closest_needs_in_the_catalogue_s_words(backend, executor) -> None:
