@@ -349,7 +349,6 @@ class RedactingTrackerStore(SQLTrackerStore):
             if sender_id.startswith(PHONE_CONVERSATION_PREFIXES):
                 await asyncio.to_thread(forget_phone_number, sender_id)
             return
-        await self.stream_events(tracker)
         if not await self._write(sender_id, tracker):
             # Kept in memory, served from there, and written as soon as the database accepts it.
             self._pending[sender_id] = copy.deepcopy(tracker)
@@ -362,7 +361,9 @@ class RedactingTrackerStore(SQLTrackerStore):
         events = [event.as_dict() for event in tracker.events]
         async with self._write_lock:  # one writer at a time: the count-then-insert must not interleave
             try:
-                snapshot = await asyncio.to_thread(self._save_sync, sender_id, events, self._recent.get(sender_id))
+                snapshot, already = await asyncio.to_thread(
+                    self._save_sync, sender_id, events, self._recent.get(sender_id)
+                )
             except SQLAlchemyError as error:
                 self._recent.drop(sender_id)
                 logger.warning(
@@ -372,7 +373,19 @@ class RedactingTrackerStore(SQLTrackerStore):
             self._recent.put(sender_id, snapshot)
             if self._pending.get(sender_id) is not None and self._pending[sender_id] is not tracker:
                 self._pending.pop(sender_id, None)
-            return True
+        self._publish(sender_id, events[already:])
+        return True
+
+    def _publish(self, sender_id: str, new_events: list[dict[str, Any]]) -> None:
+        """The events just stored, to the event broker (analytics), as Rasa's ``stream_events`` sends them.
+
+        Rasa's ``stream_events`` reads the stored conversation again at every save to tell the new events from
+        the old (a query and a whole tracker rebuilt per message); the write has just counted them. A
+        conversation kept in memory while the database is down is published once it is written."""
+        if self.event_broker is None:
+            return
+        for event in new_events:
+            self.event_broker.publish({"sender_id": sender_id, **event})
 
     async def _flush_pending(self, every_seconds: float = 1.0) -> None:
         while self._pending:
@@ -382,8 +395,11 @@ class RedactingTrackerStore(SQLTrackerStore):
                     del self._pending[sender_id]
                     logger.info("Conversation gardée en mémoire enregistrée dans la base.")
 
-    def _save_sync(self, sender_id: str, events: list[dict[str, Any]], recent: Snapshot | None) -> Snapshot | None:
-        """Insert the events not stored yet; returns the new snapshot when the rows before were known."""
+    def _save_sync(
+        self, sender_id: str, events: list[dict[str, Any]], recent: Snapshot | None
+    ) -> tuple[Snapshot | None, int]:
+        """Insert the events not stored yet; returns the new snapshot when the rows before were known, and how
+        many of ``events`` were stored before."""
         stored_sender = self.sealer.stored_sender(sender_id)
         with self.engine.begin() as connection:
             last_id = connection.execute(self._sql.last_id, {"sender": stored_sender}).scalar()
@@ -409,7 +425,7 @@ class RedactingTrackerStore(SQLTrackerStore):
             if values:
                 connection.execute(self._sql.insert, values)
                 last_id = connection.execute(self._sql.last_id, {"sender": stored_sender}).scalar()
-        return recent.extended(new_rows, last_id) if recent is not None else None
+        return (recent.extended(new_rows, last_id) if recent is not None else None), already
 
     def erase_sync(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many rows went."""
