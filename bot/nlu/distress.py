@@ -227,17 +227,42 @@ SUICIDAL_HINTS: tuple[str, ...] = (
     r"\bcontinuer\b",
 )
 # « mort de rire », « mort de fatigue », « ça me tue cette sanction »: idioms, not death.
+# Issue 20: « c'est mortel », « tuer le temps », « ils vont me tuer avec leurs papiers », « vous me tuez »,
+# « je me tue à vous le dire », « à en mourir », « la mort dans l'âme », « je meurs d'envie de… ».
 IDIOMS = re.compile(
-    r"\b(mort|morte|morts|mourir|meurs|meurt|crever|creve|crevee) (de|d) (rire|fatigue|honte|peur|trouille|ennui|"
-    r"stress|chaud)\b|\bpas en mourir\b|\b(ca|cela|ce \w+|cette \w+|qui) me tue\b"
+    r"\b(mort|morte|morts|mortes|mourir|meurs|meurt|mourrai|mourrais|crever|creve|crevee|crevent) (de|d) "
+    r"(rire|fatigue|honte|peur|trouille|ennui|stress|chaud|envie|impatience|curiosite|jalousie|rage|inquietude)\b"
+    r"|\bpas en mourir\b|\ba en mourir\b|\b(ca|cela|ce \w+|cette \w+|ces \w+|qui) me tue\b"
+    r"|\b(tu|vous|ils|elles|on) me (tue|tues|tuez|tuent)\b|\bme (tues|tuez|tuent)\b"
+    r"|\b(ca|cela|ce \w+|cette \w+|ces \w+|vous|tu) (va|vas|vont|allez|finira par|finiront par|vont finir par) "
+    r"me tuer\b"
+    r"|\bme tuer avec (leurs|leur|vos|votre|tes|ton|ta|ces|ce|cette|les|des) \w+"
+    r"|\bme tue a (vous|te|le|la|les|lui|leur|\w+(er|ir|re))\b"
+    r"|\b(tuer|tue|tuent|tuons) le temps\b|\bca tue\b"
+    r"|\b(c est|c etait|trop|vraiment|grave|ennui|d un ennui) (mortel|mortelle)\b|\bmortel ce\b"
+    r"|\bc est mort pour (ce|cette|le|la|les|mon|ma|l)\b|\bla mort dans l ame\b"
+    r"|\b(en )?finir avec (ce|cet|cette|ces|le|les|l|mon|mes|votre|vos|leur|leurs|la|ma) (?!vie\b|existence\b)\w+"
+    r"|\bhate (de|d) en finir\b"
+    r"|\b(c est|c etait|ce serait|serait|ce sera) (du |un )?(suicide|suicidaire)\b|\bmission suicide\b"
+    r"|\bballe dans le pied\b"
 )
+# « je n'ai jamais pensé au suicide », « je ne vais pas me tuer », « j'ai pas envie de mourir »: the words of death
+# negated in their own clause are no sign (« si je touche pas mon alloc je vais mourir » still is).
+NEGATED_DEATH = re.compile(
+    r"\b(pas|jamais) ((?!je\b|j\b|si\b|mais\b|et\b|sinon\b)\w+ ){0,2}"
+    r"(suicid\w*|envie de mourir|mourir|me tuer|en finir)\b"
+)
+# « je vais mourir de faim », « on crève de froid »: hunger and cold are distress (the distress answer and the
+# urgent ticket), not suicidal thoughts.
+HUNGER = re.compile(r"\b(mourir|meurs|meurt|mourons|mourrai|mourra|crever|creve|crevons|crevent) (de|d) (faim|froid)\b")
 # An ordinary reading of the message: forgetting, a question, the allowance and its paperwork.
 ORDINARY = re.compile(
     r"\b(oublie|souviens|souvient|rappelle|retrouve plus|sais plus|sais pas|perdu mon|perdu ma)\b|"
     r"\b(quand|combien|comment|pourquoi|est ce que|c est quoi|je peux|on peut|puis je)\b|"
     r"\b(alloc|allocation|chomage|are|paiement|paye|payee|virement|actualisation|actualiser|identifiant|"
     r"naissance|trop percu|sanction|radiation|dossier|site|courrier|attestation|document|formulaire|"
-    r"conseiller|sous|argent|montant)\b"
+    r"conseiller|sous|argent|montant|papiers?|paperasse|demarches?|justificatifs?|formulaires|documents|courriers|"
+    r"dossiers|mails?|appli|application)\b"
 )
 
 _DISTRESS = [re.compile(cue) for cue in DISTRESS_CUES]
@@ -268,7 +293,7 @@ def suicidal_sign(words: list[str]) -> str | None:
     >>> suicidal_sign("je suis mort de fatigue".split()) is None
     True
     """
-    text = IDIOMS.sub(" ", " ".join(words))
+    text = NEGATED_DEATH.sub(" ", HUNGER.sub(" ", IDIOMS.sub(" ", " ".join(words))))
     for pattern in _SUICIDAL:
         found = pattern.search(text)
         if found:
@@ -277,9 +302,15 @@ def suicidal_sign(words: list[str]) -> str | None:
 
 
 def ordinary_reading(words: list[str], text: str = "") -> bool:
-    """Whether the message reads as something ordinary: forgetting, a question, the allowance, an idiom."""
+    """Whether the message reads as something ordinary: forgetting, a question, the allowance, an idiom, the words
+    of death negated (« je ne suis pas suicidaire »)."""
     joined = " ".join(words)
-    return "?" in text or ORDINARY.search(joined) is not None or IDIOMS.search(joined) is not None
+    return (
+        "?" in text
+        or ORDINARY.search(joined) is not None
+        or IDIOMS.search(joined) is not None
+        or NEGATED_DEATH.search(joined) is not None
+    )
 
 
 def urgent_sign(intent: str, words: list[str], text: str = "") -> str | None:
@@ -297,6 +328,27 @@ def urgent_sign(intent: str, words: list[str], text: str = "") -> str | None:
     return distress_sign(words)
 
 
+def hunger_not_suicide(words: list[str]) -> bool:
+    """« je vais mourir de faim si ça continue »: hunger said with a death word and nothing suicidal besides.
+
+    >>> hunger_not_suicide("je vais mourir de faim si ca continue".split())
+    True
+    >>> hunger_not_suicide("je vais mourir de faim autant en finir".split())
+    False
+    """
+    joined = " ".join(words)
+    return HUNGER.search(joined) is not None and suicidal_sign(words) is None
+
+
+def _prefer(message: Message, intent: str) -> None:
+    """The classifier's guess read as ``intent`` (same confidence), the guessed one kept next in the ranking."""
+    guessed = message.get(INTENT) or {}
+    ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] != intent]
+    confidence = float(guessed.get("confidence") or 0.0)
+    message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}, *ranking], add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class DistressPrecisionGuard(IntentGuard):
     """Keeps the classifier's urgent intent only with a sign of distress; otherwise its next intent."""
@@ -306,7 +358,11 @@ class DistressPrecisionGuard(IntentGuard):
         name = intent.get("name")
         if name not in URGENT_INTENTS or float(intent.get("confidence") or 0.0) >= 1.0:
             return
-        if urgent_sign(name, message_words(message), message.get(TEXT) or "") is not None:
+        words = message_words(message)
+        if name == needs.SUICIDAL_THOUGHTS and hunger_not_suicide(words):
+            _prefer(message, needs.DISTRESS)
+            return
+        if urgent_sign(name, words, message.get(TEXT) or "") is not None:
             return
         ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] not in URGENT_INTENTS]
         if not ranking:
