@@ -26,6 +26,16 @@ it:
   when the message also reads as something ordinary (``ORDINARY``: forgetting,
   a question, the allowance and its paperwork).
 
+Issue 20, precision: idioms are taken out before any sign is looked for (« c'est
+mortel », « tuer le temps », « vous allez me tuer avec vos questions », « je me
+tue à vous le dire », « en finir avec ce dossier », « c'est du suicide de… », « mort
+de honte »), and so are the words of death negated in their clause (« je n'ai
+jamais pensé au suicide »); money words that ordinary questions use (« je vais
+pouvoir payer mes factures ce mois-ci ? ») are no sign in a question. « Je vais
+mourir de faim » is hunger: a suicidal guess with no other sign becomes
+``express_distress`` (the food aid, the 115, the urgent ticket), not the
+suicide-prevention answer.
+
 Otherwise the message is read as the classifier's best other intent, with its own
 confidence (the fallback then asks the clarifying question if it is low). Every
 distress and suicidal training example carries such a sign
@@ -234,8 +244,9 @@ IDIOMS = re.compile(
     r"(rire|fatigue|honte|peur|trouille|ennui|stress|chaud|envie|impatience|curiosite|jalousie|rage|inquietude)\b"
     r"|\bpas en mourir\b|\ba en mourir\b|\b(ca|cela|ce \w+|cette \w+|ces \w+|qui) me tue\b"
     r"|\b(tu|vous|ils|elles|on) me (tue|tues|tuez|tuent)\b|\bme (tues|tuez|tuent)\b"
-    r"|\b(ca|cela|ce \w+|cette \w+|ces \w+|vous|tu) (va|vas|vont|allez|finira par|finiront par|vont finir par) "
-    r"me tuer\b"
+    r"|\b(ca|cela|ce \w+|cette \w+|ces \w+|l \w+|la \w+|le \w+|les \w+|vous|tu) "
+    r"(va|vas|vont|allez|finira par|finiront par|vont finir par) me tuer\b"
+    r"|\b(devenir|deviens|devient|rendre|rend|rendez|rendent|rends) (fou|folle|folles|fous|dingue|dingues|chevre)\b"
     r"|\bme tuer avec (leurs|leur|vos|votre|tes|ton|ta|ces|ce|cette|les|des) \w+"
     r"|\bme tue a (vous|te|le|la|les|lui|leur|\w+(er|ir|re))\b"
     r"|\b(tuer|tue|tuent|tuons) le temps\b|\bca tue\b"
@@ -277,12 +288,35 @@ def distress_sign(words: list[str]) -> str | None:
     >>> distress_sign("je sais plus mon identifiant".split()) is None
     True
     """
-    text = " ".join(words)
-    for pattern in _DISTRESS:
-        found = pattern.search(text)
-        if found:
-            return found.group(0)
-    return None
+    signs = distress_signs(words)
+    return signs[0] if signs else None
+
+
+def distress_signs(words: list[str]) -> list[str]:
+    """Every sign of distress in normalised ``words``, idioms taken out (« mort de honte » is not shame)."""
+    text = IDIOMS.sub(" ", " ".join(words))
+    return [found.group(0) for pattern in _DISTRESS if (found := pattern.search(text))]
+
+
+# Money words that are also the words of ordinary questions (« je vais pouvoir payer mes factures ce mois-ci ? »,
+# « mon propriétaire demande une attestation ? »): in a question, alone, they are no sign of distress.
+QUESTION_MONEY_WORDS = re.compile(
+    r"^(factures?|dettes?|endette\w*|credit|proprio|proprietaire|bailleur|decouvert|dans le rouge|pas les moyens|"
+    r"plus les moyens)$"
+)
+QUESTION = re.compile(
+    r"^(quand|combien|comment|pourquoi|est ce que|est ce qu|c est quoi|je peux|on peut|puis je|vais je|je vais pouvoir"
+    r"|est il|a quelle)\b"
+)
+
+
+def money_question(words: list[str], text: str) -> bool:
+    """A question whose only distress words are money words of ordinary questions."""
+    joined = " ".join(words)
+    if "?" not in text and QUESTION.search(joined) is None:
+        return False
+    signs = distress_signs(words)
+    return bool(signs) and all(QUESTION_MONEY_WORDS.match(sign) for sign in signs)
 
 
 def suicidal_sign(words: list[str]) -> str | None:
@@ -321,10 +355,12 @@ def urgent_sign(intent: str, words: list[str], text: str = "") -> str | None:
     ordinary (forgetting, a question, the allowance, an idiom), so an indirect wording the lists do not know
     (« je vais me défenestrer ») still gets the 3114."""
     if intent == needs.SUICIDAL_THOUGHTS:
-        found = suicidal_sign(words) or distress_sign(words)
+        found = suicidal_sign(words) or (None if money_question(words, text) else distress_sign(words))
         if found is None and not ordinary_reading(words, text):
             return "(pas de lecture ordinaire)"
         return found
+    if money_question(words, text):
+        return None
     return distress_sign(words)
 
 

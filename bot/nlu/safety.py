@@ -17,7 +17,10 @@ The cues are kept to expressions with no everyday meaning in a job seeker's
 message; idioms (« ce boulot me tue », « mort de rire ») are not cues, and
 « me tuer à la tâche / au travail / de rire » is excluded. « ça va me tuer »,
 « ce dossier va me tuer » (someone or something else as the subject) are
-idioms too. Indirect wordings (« j'ai la corde prête », « je veux
+idioms too; so is « se tuer à » + a verb (« je me tue à vous le dire »), and
+« en finir avec » a thing (« avec ce dossier »: « je veux en finir » is a cue).
+SMS spellings of the cues' words are read as the words (« jveux mourir », « jai pu
+envie de vivre »). Indirect wordings (« j'ai la corde prête », « je veux
 disparaître ») are left to the classifier, which has examples of them.
 
 The same holds in the other languages people write in (``FOREIGN_SUICIDAL_CUES``:
@@ -27,7 +30,11 @@ Wolof), read on the folded text (``bot.nlu.languages.fold``: lowercase, no
 accents, no Arabic vowel signs) with each language's negations (« I'm not
 suicidal », « no quiero morir », « nie chcę umrzeć »). The message then also
 carries the ``language`` entity, so that the emergency answer is said in that
-language first (``actions/languages.py``).
+language first (``actions/languages.py``). Issue 20: Italian and Maghrebi Arabic in
+Latin letters (« mi voglio ammazzare », « non ce la faccio più a vivere », « 7ab
+nmout », « nqtel rasi », « ma bghitch n3ich », digits 3 7 9 for letters) have their
+common wordings; « suicide », a French word too, is not read as English after a
+French negation.
 """
 
 from __future__ import annotations

@@ -161,6 +161,9 @@ FIGURES_OF_SPEECH = [
     "je vais me tirer une balle dans le pied avec cette déclaration",
     "je n'ai jamais pensé au suicide",
     "je ne vais pas me tuer pour ça",
+    "je vais devenir fou avec ce site",
+    "je suis mort de honte",
+    "l'attente va me tuer",
 ]
 
 
@@ -201,3 +204,21 @@ def test_dying_of_hunger_is_distress_not_suicidal_thoughts(components: tuple) ->
     assert guessed.get(INTENT) == {"name": "express_distress", "confidence": 0.5}
     worse = classified(components, "je vais mourir de faim, autant en finir", [("express_suicidal_thoughts", 0.5)])
     assert worse.get(INTENT)["name"] == "express_suicidal_thoughts"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["je vais pouvoir payer mes factures ce mois ci ?", "mon propriétaire demande une attestation, je fais comment ?"],
+)
+def test_money_words_in_an_ordinary_question_lose_a_guessed_alarm(components: tuple, text: str) -> None:
+    for intent in ("express_distress", "express_suicidal_thoughts"):
+        message = classified(components, text, [(intent, 0.6), ("ask_payment_date", 0.3)])
+        assert message.get(INTENT) == {"name": "ask_payment_date", "confidence": 0.3}
+
+
+@pytest.mark.parametrize(
+    "text", ["je n'arrive plus à payer mes factures", "comment je vais payer mon loyer, j'ai plus rien ?"]
+)
+def test_not_being_able_to_pay_keeps_the_urgent_path(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
