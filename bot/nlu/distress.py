@@ -256,6 +256,13 @@ IDIOMS = re.compile(
     r"|\bhate (de|d) en finir\b"
     r"|\b(c est|c etait|ce serait|serait|ce sera) (du |un )?(suicide|suicidaire)\b|\bmission suicide\b"
     r"|\bballe dans le pied\b"
+    r"|\b(c est une|c est la|c etait une|quelle|vraiment une) honte\b|\bc est (violent|abuse)\b"
+    r"|\baidez moi (a|pour) \w+|\bpleur\w* de rire\b"
+    r"|\bmenac\w* (de|d) (radiation|sanction|suspension|radier)\b"
+    r"|\bdroits? (sont |seront |est |sera |vont etre |arrivent )?epuise\w*"
+    r"|\babandonn\w* (ma|mon|la|le|l|cette|ce) (formation|stage|poste|emploi|contrat|cdd|cdi|travail|boulot|"
+    r"mission|job)\b"
+    r"|\b(suis|sommes|s est|me suis) battu\w* pour\b"
 )
 # « je n'ai jamais pensé au suicide », « je ne vais pas me tuer », « j'ai pas envie de mourir »: the words of death
 # negated in their own clause are no sign (« si je touche pas mon alloc je vais mourir » still is).
@@ -273,7 +280,9 @@ ORDINARY = re.compile(
     r"\b(alloc|allocation|chomage|are|paiement|paye|payee|virement|actualisation|actualiser|identifiant|"
     r"naissance|trop percu|sanction|radiation|dossier|site|courrier|attestation|document|formulaire|"
     r"conseiller|sous|argent|montant|papiers?|paperasse|demarches?|justificatifs?|formulaires|documents|courriers|"
-    r"dossiers|mails?|appli|application)\b"
+    r"dossiers|mails?|appli|application)\b|"
+    r"\b(marre|ras le bol|saoul\w*|soul\w*|gonfl\w*|enerv\w*|agac\w*|nul|nuls|nulle|n importe quoi|abuse|scandal\w*|"
+    r"inadmissible|inacceptable|degoute\w*|cable|plomb|attendre|attente)\b"
 )
 
 _DISTRESS = [re.compile(cue) for cue in DISTRESS_CUES]
@@ -298,11 +307,26 @@ def distress_signs(words: list[str]) -> list[str]:
     return [found.group(0) for pattern in _DISTRESS if (found := pattern.search(text))]
 
 
-# Money words that are also the words of ordinary questions (« je vais pouvoir payer mes factures ce mois-ci ? »,
-# « mon propriétaire demande une attestation ? »): in a question, alone, they are no sign of distress.
+# Money and situation words that are also the words of ordinary questions (« je vais pouvoir payer mes factures ce
+# mois-ci ? », « je suis hébergé chez mes parents, ça change mon alloc ? », « j'ai saisi mes heures »): in a question,
+# or beside the words of the site and of identification, alone, they are no sign of distress.
 QUESTION_MONEY_WORDS = re.compile(
     r"^(factures?|dettes?|endette\w*|credit|proprio|proprietaire|bailleur|decouvert|dans le rouge|pas les moyens|"
-    r"plus les moyens)$"
+    r"plus les moyens|sans (allocation|alloc|chomage|indemnites?)|mois (de|en) retard|heberge\w*|vendre (mes|ma|mon)|"
+    r"precari\w*|peur pour|saisi\w*)$"
+)
+# Feelings said about the site, a form or a forgotten identifier (« je craque avec ce site », « j'ai paniqué, j'ai
+# oublié mon identifiant », « je n'y arrive pas avec l'actualisation »): frustration, not distress, when the words
+# of the site, of identification or of forgetting are there and nothing stronger.
+SITE_FEELINGS = re.compile(
+    r"^(craqu\w*|paniqu\w*|angoiss\w*|deprim\w*|pleur\w*|larmes|n y arrive (plus|pas)|y arrive (plus|pas)|"
+    r"au secours|aidez moi|perdu\w* (completement|totalement)|(completement|totalement|tellement) perdu\w*|"
+    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort)$"
+)
+SITE_WORDS = re.compile(
+    r"\b(identifiant|mot de passe|code|site|appli|application|connecter|connexion|formulaire|espace personnel|page|"
+    r"bouton|bug\w*|beug\w*|actualis\w*|declar\w*|heures|naissance|numero|courrier|attestation|oublie|souviens|"
+    r"rappelle plus|retrouve plus|sais plus mon|sais plus ma|sais plus le|sais plus la)\b"
 )
 QUESTION = re.compile(
     r"^(quand|combien|comment|pourquoi|est ce que|est ce qu|c est quoi|je peux|on peut|puis je|vais je|je vais pouvoir"
@@ -311,12 +335,17 @@ QUESTION = re.compile(
 
 
 def money_question(words: list[str], text: str) -> bool:
-    """A question whose only distress words are money words of ordinary questions."""
+    """A question (or a message about the site) whose only distress words are money words of ordinary questions,
+    or a message about the site, identification or forgetting whose only distress words are feelings about it."""
     joined = " ".join(words)
-    if "?" not in text and QUESTION.search(joined) is None:
-        return False
     signs = distress_signs(words)
-    return bool(signs) and all(QUESTION_MONEY_WORDS.match(sign) for sign in signs)
+    if not signs:
+        return False
+    site = SITE_WORDS.search(joined) is not None
+    question = "?" in text or QUESTION.search(joined) is not None
+    if all(QUESTION_MONEY_WORDS.match(sign) for sign in signs):
+        return question or site
+    return site and all(QUESTION_MONEY_WORDS.match(sign) or SITE_FEELINGS.match(sign) for sign in signs)
 
 
 def suicidal_sign(words: list[str]) -> str | None:

@@ -502,6 +502,26 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bma ?bghi(t|te)?(ch|che|sh|tch|tsh)? n3(i|e|a)?(ch|sh|y)\w*",
         r"\b(ma ?)?n?(7|h)ebb?(ech|ich|ch|sh|ech) n3(i|e|a)?(ch|sh|y)\w*",
         r"\bma ?b9it(ch|sh)? (bagh(i|ya)|bghit|n?(7|h)ebb?) n3(i|e|a)?(ch|sh|y)\w*",
+        # glued future and spellings: « ghanmout », « bghit nmoot », « ghan9tel rasi », « rasi ghadi nqtlo »
+        r"\b(gha|ghan|ghadi|kan|ra|bach|bech|ba)n(e)?m(ou|oo|o|u|ow)+te?\b",
+        r"\bn(e)?m(oo|ow|u)+te?\b(?! (b ?(e)?d(h|7)?(e)?(h|7)?k\w*|mn (e)?d(h|7)|3li\w*|3la\w*|fik\w*|fi\w*))",
+        r"\b(gha|ghan|ghadi|kan|tan|bach|ba|an)n?(q|9|k)(e|a)?t(e|a)?l ?"
+        r"(rasi|rassi|raasi|rasy|rohi|rou7i|ro7i|rouhi)\b",
+        r"\b(rasi|rassi|rohi|rou7i|ro7i) ((ghadi|gha|bghit|baghi) )?n(q|9|k)(e|a)?t(e|a)?l(o|ou|ha|h)\b",
+        # a French verb in darija: « bghit nsuicidi », « ghadi nsuisidi rasi »
+        r"\bn(e)?sui(c|s)id\w*",
+        # hang, strangle, burn, throw myself: « nchne9 rasi », « nkhne9 rasi », « n7reg rasi », « nlo7 rou7i »
+        r"\bn(o|e)?chn(e|a|o)?(q|9|g) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn?(kh|5)n(e|a)?(q|9|g) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn?(7|h)(e|a)?r(e|a)?(g|q|9) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn(e)?lo(h|7) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        # no reason to live, death is better, my life is over, not stay alive
+        r"\b((ma ?kayn(ch)?|ma ?3(a|e)?ndi(ch)?) )?(3lach|3lah|3lech) n3(i|e)(ch|sh)\b",
+        r"\bl ?mout (7sen|a7sen|hsen|ahsan|khir|khsen|ahsen)\b",
+        r"\b(7|h)yati (salat|kmlat|tsalat|mab9atch|mabqatch)\b",
+        r"\b(ma ?)?bghit(ch|sh)? nb(9|q)a (7ay|hay|7aya|haya|7ya|hya)\b",
+        r"\b3yit (mn|men|m) "
+        r"(7yati|hyati|had l ?(7|h)ya(t|ti)|l ?(7|h)ya(t|ti)|l ?(7|h)ayat|(7|h)ayati|had (7|h)ayat)\b",
     ),
     "ln": (r"\b(nalingi|nazali kolinga|kolinga) kokufa\b", r"\b(na)?komiboma\b"),
     "wo": (r"\bdama begg dee\b", r"\bbegg naa dee\b"),

@@ -90,7 +90,7 @@ def test_every_training_example_of_the_urgent_intents_carries_a_sign(name: str, 
     """The guard takes nothing from what the classifier learnt: each example it learnt from would pass."""
     examples = _examples(name)
     assert len(examples) > 150
-    missing = [t for t in examples if urgent_sign(intent, normalized_words(t)) is None]
+    missing = [t for t in examples if urgent_sign(intent, normalized_words(t), t) is None]
     missing = [t for t in missing if suicidal_cue(normalized_words(t)) is None]
     assert missing == []
 
@@ -220,5 +220,31 @@ def test_money_words_in_an_ordinary_question_lose_a_guessed_alarm(components: tu
     "text", ["je n'arrive plus à payer mes factures", "comment je vais payer mon loyer, j'ai plus rien ?"]
 )
 def test_not_being_able_to_pay_keeps_the_urgent_path(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je craque avec ce site, il bug tout le temps",
+        "j'ai paniqué, j'ai oublié mon identifiant",
+        "je n'y arrive pas avec l'actualisation",
+        "c'est une honte de traiter les gens comme ça",
+        "je suis hébergé chez mes parents, ça change mon alloc ?",
+        "mes droits sont épuisés le mois prochain, je touche quoi ?",
+        "j'ai abandonné ma formation, ça change quoi ?",
+        "j'ai saisi mes heures hier sur le site",
+    ],
+)
+def test_feelings_about_the_site_and_money_questions_lose_a_guessed_distress(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
+    assert message.get(INTENT) == {"name": "ask_payment_date", "confidence": 0.3}
+
+
+@pytest.mark.parametrize(
+    "text", ["je craque, j'ai plus rien à manger", "je n'y arrive plus, je vais être expulsée, aidez-moi"]
+)
+def test_the_same_feelings_with_real_distress_keep_the_urgent_path(components: tuple, text: str) -> None:
     message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
     assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
