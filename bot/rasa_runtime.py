@@ -40,6 +40,11 @@ unpatched behaviour in ``tests/unit/test_rasa_runtime.py``):
 3c. ``install_admission_gate``: under overload, at most ``ALLOCBOT_MAX_CONCURRENT_TURNS``
    turns at once, the others queued, and a message that waited too long answered « le
    service est très sollicité » instead of timing out (``bot.scale.admission``);
+3d. ``install_waiting_answer``: a message written while a counsellor holds the conversation
+   (Rasa has paused it, ``ConversationPaused``) gets ``utter_handoff_waiting`` (the counsellor has the
+   request and will answer here; the 3949 otherwise) instead of silence: once, then again only after
+   ``WAITING_REMINDER_SECONDS`` without a counsellor's line; never once a counsellor has written. The
+   message itself is stored as before, for the counsellor's console;
 4. identifiers redacted from Rasa's log lines (``bot.privacy.log_redaction``), on
    Rasa's handlers once Rasa has configured them (the same plugin hook).
 """
@@ -114,6 +119,7 @@ def install_patches(installed: str | None = None) -> None:
     install_unreachable_action_answer()
     install_store_outage_answer()
     install_admission_gate()
+    install_waiting_answer()
 
 
 def action_result_errors(schema: dict[str, Any]) -> Callable[[Any], Iterator[Exception]]:
@@ -315,6 +321,82 @@ def install_admission_gate(environ: Mapping[str, str] | None = None) -> None:
         return
     gate = AdmissionGate.from_environment(None if environ is None else dict(environ))
     Agent.handle_message = admitting(Agent.handle_message, gate)
+
+
+WAITING_RESPONSE = "utter_handoff_waiting"
+WAITING_REMINDER_SECONDS = 15 * 60
+"""A person waiting for a counsellor is told once that the message is there; again after this long with no
+counsellor's line, not on each of the several short messages people send in a row."""
+
+
+def waiting_answer_due(events: Any, now: float, every: float = WAITING_REMINDER_SECONDS) -> bool:
+    """Whether the latest message of a paused conversation gets ``WAITING_RESPONSE``.
+
+    ``events`` are the tracker's (oldest first). Yes when the latest user message came after the last pause,
+    no counsellor has written since that pause (the person is then in a live chat with them), and the bot has
+    not said ``WAITING_RESPONSE`` since the pause, or said it more than ``every`` seconds ago.
+    """
+    from rasa.shared.core.constants import EXTERNAL_MESSAGE_PREFIX
+    from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
+
+    said_at: float | None = None
+    user_seen = False
+    for event in reversed(list(events)):
+        if isinstance(event, ConversationPaused):
+            break
+        if isinstance(event, UserUttered):
+            if not user_seen and (not event.text or event.text.startswith(EXTERNAL_MESSAGE_PREFIX)):
+                return False  # a reminder or an external event, not the person writing
+            user_seen = True
+        elif isinstance(event, BotUttered):
+            metadata = event.metadata or {}
+            if metadata.get("counsellor"):
+                return False
+            if metadata.get("utter_action") == WAITING_RESPONSE and said_at is None:
+                said_at = event.timestamp
+    else:
+        return False  # no pause in the conversation: Rasa answers as usual
+    return user_seen and (said_at is None or now - said_at >= every)
+
+
+def waiting_answering(run_prediction_loop: Callable) -> Callable:
+    """``MessageProcessor._run_prediction_loop`` that, on a paused conversation, says ``WAITING_RESPONSE`` when
+    ``waiting_answer_due``; Rasa's own loop otherwise (it predicts nothing on a paused conversation)."""
+    import time
+
+    from rasa.core.actions.action import create_bot_utterance
+
+    async def wrapper(self, output_channel, tracker):
+        if self._should_handle_message(tracker) or not waiting_answer_due(tracker.events, time.time()):
+            return await run_prediction_loop(self, output_channel, tracker)
+        message = await self.nlg.generate(WAITING_RESPONSE, tracker, output_channel.name())
+        if not message:  # a model trained before the response existed: silent, as Rasa is
+            return None
+        message["utter_action"] = WAITING_RESPONSE
+        event = create_bot_utterance(message)
+        tracker.update(event, self.domain)
+        await self.execute_side_effects([event], tracker, output_channel)
+        return None
+
+    wrapper._allocbot_wrapped = True  # type: ignore[attr-defined]
+    wrapper._allocbot_original = run_prediction_loop  # type: ignore[attr-defined]
+    return wrapper
+
+
+def install_waiting_answer() -> None:
+    """A message to a conversation a counsellor holds gets a short answer instead of silence.
+
+    During opening hours a handover pauses the conversation (``actions/handoff.py``) until the counsellor
+    closes the ticket; Rasa 3.6 then stores every message and predicts nothing, so the person writing
+    « vous êtes là ? » got no answer at all. The answer is a ``bot`` event without an action (like the
+    counsellor's own lines, ``bot.console.clients``): the dialogue's state is the same when the conversation
+    is resumed, and the console shows the counsellor what the person was told.
+    """
+    from rasa.core.processor import MessageProcessor
+
+    if getattr(MessageProcessor._run_prediction_loop, "_allocbot_wrapped", False):
+        return
+    MessageProcessor._run_prediction_loop = waiting_answering(MessageProcessor._run_prediction_loop)
 
 
 def store_errors_let_through(retrieve: Callable) -> Callable:

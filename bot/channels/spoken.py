@@ -433,6 +433,8 @@ VOICE_WORDING: dict[str, str] = {
         "transmise dès que possible."
     ),
     "utter_handoff_resumed": "La conversation avec le conseiller est terminée. Quelle est votre autre question ?",
+    # A caller whose conversation a counsellor holds is put through again (bot/channels/voice.py).
+    "utter_handoff_waiting": "Un conseiller a déjà votre demande. Je vous mets en relation.",
     "utter_default": (
         "Je n'ai pas bien compris. Pouvez-vous reformuler en une phrase ? Par exemple : combien vais-je toucher "
         "ce mois-ci ?"

@@ -33,7 +33,9 @@ Handover: when the dialogue hands over during opening hours (``utter_handoff_liv
 the call is put through (``<Dial>`` to ``ALLOCBOT_VOICE_COUNSELLORS_NUMBER``, the
 reference whispered to the counsellor; or ``<Enqueue>`` into a TaskRouter
 workflow with the reference in the task). Distress (``utter_handoff_urgent``)
-goes to ``ALLOCBOT_VOICE_URGENT_NUMBER`` when set, even out of hours.
+goes to ``ALLOCBOT_VOICE_URGENT_NUMBER`` when set, even out of hours. A caller who speaks
+while a counsellor still holds the conversation (the bot answers ``utter_handoff_waiting``, or
+nothing when it said so a moment ago) is put through again.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ FAILURE_TEXT = (
     "trente-neuf quarante-neuf."
 )
 SLOW_TEXT = "Je consulte encore votre dossier. Dans quelques secondes, tapez étoile pour entendre la réponse."
-PAUSED_TEXT = "Un conseiller a déjà votre demande. Je vous mets en relation."
+PAUSED_TEXT = VOICE_WORDING["utter_handoff_waiting"]  # said when Rasa stays silent on a paused conversation
 LISTENING_TEXT = "Je vous écoute. Quelle est votre question ?"
 TRANSFERRED_END_TEXT = "Merci de votre appel. Au revoir."
 TRANSFER_FAILED_TEXT = (
@@ -475,6 +477,12 @@ class TwilioVoiceInput(InputChannel):
             call.last_said = self._encrypt(spoken)
             await self.db("save", call)
             return self.transfer(spoken, reference, urgent)
+        if "utter_handoff_waiting" in actions:  # a counsellor holds the conversation: put the caller through
+            held = await self.paused_reference(call.sender_id)
+            call.choices, call.expecting = [], None
+            call.last_said = self._encrypt(spoken)
+            await self.db("save", call)
+            return self.transfer(spoken or PAUSED_TEXT, held or "", urgent=False)
         if "utter_goodbye" in actions:
             await self.db("save", call)
             return self.hang_up(spoken or GOODBYE_TEXT)

@@ -26,6 +26,16 @@ it:
   when the message also reads as something ordinary (``ORDINARY``: forgetting,
   a question, the allowance and its paperwork).
 
+Issue 20, precision: idioms are taken out before any sign is looked for (« c'est
+mortel », « tuer le temps », « vous allez me tuer avec vos questions », « je me
+tue à vous le dire », « en finir avec ce dossier », « c'est du suicide de… », « mort
+de honte »), and so are the words of death negated in their clause (« je n'ai
+jamais pensé au suicide »); money words that ordinary questions use (« je vais
+pouvoir payer mes factures ce mois-ci ? ») are no sign in a question. « Je vais
+mourir de faim » is hunger: a suicidal guess with no other sign becomes
+``express_distress`` (the food aid, the 115, the urgent ticket), not the
+suicide-prevention answer.
+
 Otherwise the message is read as the classifier's best other intent, with its own
 confidence (the fallback then asks the clarifying question if it is low). Every
 distress and suicidal training example carries such a sign
@@ -227,17 +237,52 @@ SUICIDAL_HINTS: tuple[str, ...] = (
     r"\bcontinuer\b",
 )
 # « mort de rire », « mort de fatigue », « ça me tue cette sanction »: idioms, not death.
+# Issue 20: « c'est mortel », « tuer le temps », « ils vont me tuer avec leurs papiers », « vous me tuez »,
+# « je me tue à vous le dire », « à en mourir », « la mort dans l'âme », « je meurs d'envie de… ».
 IDIOMS = re.compile(
-    r"\b(mort|morte|morts|mourir|meurs|meurt|crever|creve|crevee) (de|d) (rire|fatigue|honte|peur|trouille|ennui|"
-    r"stress|chaud)\b|\bpas en mourir\b|\b(ca|cela|ce \w+|cette \w+|qui) me tue\b"
+    r"\b(mort|morte|morts|mortes|mourir|meurs|meurt|mourrai|mourrais|crever|creve|crevee|crevent) (de|d) "
+    r"(rire|fatigue|honte|peur|trouille|ennui|stress|chaud|envie|impatience|curiosite|jalousie|rage|inquietude)\b"
+    r"|\bpas en mourir\b|\ba en mourir\b|\b(ca|cela|ce \w+|cette \w+|ces \w+|qui) me tue\b"
+    r"|\b(tu|vous|ils|elles|on) me (tue|tues|tuez|tuent)\b|\bme (tues|tuez|tuent)\b"
+    r"|\b(ca|cela|ce \w+|cette \w+|ces \w+|l \w+|la \w+|le \w+|les \w+|vous|tu) "
+    r"(va|vas|vont|allez|finira par|finiront par|vont finir par) me tuer\b"
+    r"|\b(devenir|deviens|devient|rendre|rend|rendez|rendent|rends) (fou|folle|folles|fous|dingue|dingues|chevre)\b"
+    r"|\bme tuer avec (leurs|leur|vos|votre|tes|ton|ta|ces|ce|cette|les|des) \w+"
+    r"|\bme tue a (vous|te|le|la|les|lui|leur|\w+(er|ir|re))\b"
+    r"|\b(tuer|tue|tuent|tuons) le temps\b|\bca tue\b"
+    r"|\b(c est|c etait|trop|vraiment|grave|ennui|d un ennui) (mortel|mortelle)\b|\bmortel ce\b"
+    r"|\bc est mort pour (ce|cette|le|la|les|mon|ma|l)\b|\bla mort dans l ame\b"
+    r"|\b(en )?finir avec (ce|cet|cette|ces|le|les|l|mon|mes|votre|vos|leur|leurs|la|ma) (?!vie\b|existence\b)\w+"
+    r"|\bhate (de|d) en finir\b"
+    r"|\b(c est|c etait|ce serait|serait|ce sera) (du |un )?(suicide|suicidaire)\b|\bmission suicide\b"
+    r"|\bballe dans le pied\b"
+    r"|\b(c est une|c est la|c etait une|quelle|vraiment une) honte\b|\bc est (violent|abuse)\b"
+    r"|\baidez moi (a|pour) \w+|\bpleur\w* de rire\b"
+    r"|\bmenac\w* (de|d) (radiation|sanction|suspension|radier)\b"
+    r"|\bdroits? (sont |seront |est |sera |vont etre |arrivent )?epuise\w*"
+    r"|\babandonn\w* (ma|mon|la|le|l|cette|ce) (formation|stage|poste|emploi|contrat|cdd|cdi|travail|boulot|"
+    r"mission|job)\b"
+    r"|\b(suis|sommes|s est|me suis) battu\w* pour\b"
 )
+# « je n'ai jamais pensé au suicide », « je ne vais pas me tuer », « j'ai pas envie de mourir »: the words of death
+# negated in their own clause are no sign (« si je touche pas mon alloc je vais mourir » still is).
+NEGATED_DEATH = re.compile(
+    r"\b(pas|jamais) ((?!je\b|j\b|si\b|mais\b|et\b|sinon\b)\w+ ){0,2}"
+    r"(suicid\w*|envie de mourir|mourir|me tuer|en finir)\b"
+)
+# « je vais mourir de faim », « on crève de froid »: hunger and cold are distress (the distress answer and the
+# urgent ticket), not suicidal thoughts.
+HUNGER = re.compile(r"\b(mourir|meurs|meurt|mourons|mourrai|mourra|crever|creve|crevons|crevent) (de|d) (faim|froid)\b")
 # An ordinary reading of the message: forgetting, a question, the allowance and its paperwork.
 ORDINARY = re.compile(
     r"\b(oublie|souviens|souvient|rappelle|retrouve plus|sais plus|sais pas|perdu mon|perdu ma)\b|"
     r"\b(quand|combien|comment|pourquoi|est ce que|c est quoi|je peux|on peut|puis je)\b|"
     r"\b(alloc|allocation|chomage|are|paiement|paye|payee|virement|actualisation|actualiser|identifiant|"
     r"naissance|trop percu|sanction|radiation|dossier|site|courrier|attestation|document|formulaire|"
-    r"conseiller|sous|argent|montant)\b"
+    r"conseiller|sous|argent|montant|papiers?|paperasse|demarches?|justificatifs?|formulaires|documents|courriers|"
+    r"dossiers|mails?|appli|application)\b|"
+    r"\b(marre|ras le bol|saoul\w*|soul\w*|gonfl\w*|enerv\w*|agac\w*|nul|nuls|nulle|n importe quoi|abuse|scandal\w*|"
+    r"inadmissible|inacceptable|degoute\w*|cable|plomb|attendre|attente)\b"
 )
 
 _DISTRESS = [re.compile(cue) for cue in DISTRESS_CUES]
@@ -252,12 +297,55 @@ def distress_sign(words: list[str]) -> str | None:
     >>> distress_sign("je sais plus mon identifiant".split()) is None
     True
     """
-    text = " ".join(words)
-    for pattern in _DISTRESS:
-        found = pattern.search(text)
-        if found:
-            return found.group(0)
-    return None
+    signs = distress_signs(words)
+    return signs[0] if signs else None
+
+
+def distress_signs(words: list[str]) -> list[str]:
+    """Every sign of distress in normalised ``words``, idioms taken out (« mort de honte » is not shame)."""
+    text = IDIOMS.sub(" ", " ".join(words))
+    return [found.group(0) for pattern in _DISTRESS if (found := pattern.search(text))]
+
+
+# Money and situation words that are also the words of ordinary questions (« je vais pouvoir payer mes factures ce
+# mois-ci ? », « je suis hébergé chez mes parents, ça change mon alloc ? », « j'ai saisi mes heures »): in a question,
+# or beside the words of the site and of identification, alone, they are no sign of distress.
+QUESTION_MONEY_WORDS = re.compile(
+    r"^(factures?|dettes?|endette\w*|credit|proprio|proprietaire|bailleur|decouvert|dans le rouge|pas les moyens|"
+    r"plus les moyens|sans (allocation|alloc|chomage|indemnites?)|mois (de|en) retard|heberge\w*|vendre (mes|ma|mon)|"
+    r"precari\w*|peur pour|saisi\w*)$"
+)
+# Feelings said about the site, a form or a forgotten identifier (« je craque avec ce site », « j'ai paniqué, j'ai
+# oublié mon identifiant », « je n'y arrive pas avec l'actualisation »): frustration, not distress, when the words
+# of the site, of identification or of forgetting are there and nothing stronger.
+SITE_FEELINGS = re.compile(
+    r"^(craqu\w*|paniqu\w*|angoiss\w*|deprim\w*|pleur\w*|larmes|n y arrive (plus|pas)|y arrive (plus|pas)|"
+    r"au secours|aidez moi|perdu\w* (completement|totalement)|(completement|totalement|tellement) perdu\w*|"
+    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort)$"
+)
+SITE_WORDS = re.compile(
+    r"\b(identifiant|mot de passe|code|site|appli|application|connecter|connexion|formulaire|espace personnel|page|"
+    r"bouton|bug\w*|beug\w*|actualis\w*|declar\w*|heures|naissance|numero|courrier|attestation|oublie|souviens|"
+    r"rappelle plus|retrouve plus|sais plus mon|sais plus ma|sais plus le|sais plus la)\b"
+)
+QUESTION = re.compile(
+    r"^(quand|combien|comment|pourquoi|est ce que|est ce qu|c est quoi|je peux|on peut|puis je|vais je|je vais pouvoir"
+    r"|est il|a quelle)\b"
+)
+
+
+def money_question(words: list[str], text: str) -> bool:
+    """A question (or a message about the site) whose only distress words are money words of ordinary questions,
+    or a message about the site, identification or forgetting whose only distress words are feelings about it."""
+    joined = " ".join(words)
+    signs = distress_signs(words)
+    if not signs:
+        return False
+    site = SITE_WORDS.search(joined) is not None
+    question = "?" in text or QUESTION.search(joined) is not None
+    if all(QUESTION_MONEY_WORDS.match(sign) for sign in signs):
+        return question or site
+    return site and all(QUESTION_MONEY_WORDS.match(sign) or SITE_FEELINGS.match(sign) for sign in signs)
 
 
 def suicidal_sign(words: list[str]) -> str | None:
@@ -268,7 +356,7 @@ def suicidal_sign(words: list[str]) -> str | None:
     >>> suicidal_sign("je suis mort de fatigue".split()) is None
     True
     """
-    text = IDIOMS.sub(" ", " ".join(words))
+    text = NEGATED_DEATH.sub(" ", HUNGER.sub(" ", IDIOMS.sub(" ", " ".join(words))))
     for pattern in _SUICIDAL:
         found = pattern.search(text)
         if found:
@@ -277,9 +365,15 @@ def suicidal_sign(words: list[str]) -> str | None:
 
 
 def ordinary_reading(words: list[str], text: str = "") -> bool:
-    """Whether the message reads as something ordinary: forgetting, a question, the allowance, an idiom."""
+    """Whether the message reads as something ordinary: forgetting, a question, the allowance, an idiom, the words
+    of death negated (« je ne suis pas suicidaire »)."""
     joined = " ".join(words)
-    return "?" in text or ORDINARY.search(joined) is not None or IDIOMS.search(joined) is not None
+    return (
+        "?" in text
+        or ORDINARY.search(joined) is not None
+        or IDIOMS.search(joined) is not None
+        or NEGATED_DEATH.search(joined) is not None
+    )
 
 
 def urgent_sign(intent: str, words: list[str], text: str = "") -> str | None:
@@ -290,11 +384,34 @@ def urgent_sign(intent: str, words: list[str], text: str = "") -> str | None:
     ordinary (forgetting, a question, the allowance, an idiom), so an indirect wording the lists do not know
     (« je vais me défenestrer ») still gets the 3114."""
     if intent == needs.SUICIDAL_THOUGHTS:
-        found = suicidal_sign(words) or distress_sign(words)
+        found = suicidal_sign(words) or (None if money_question(words, text) else distress_sign(words))
         if found is None and not ordinary_reading(words, text):
             return "(pas de lecture ordinaire)"
         return found
+    if money_question(words, text):
+        return None
     return distress_sign(words)
+
+
+def hunger_not_suicide(words: list[str]) -> bool:
+    """« je vais mourir de faim si ça continue »: hunger said with a death word and nothing suicidal besides.
+
+    >>> hunger_not_suicide("je vais mourir de faim si ca continue".split())
+    True
+    >>> hunger_not_suicide("je vais mourir de faim autant en finir".split())
+    False
+    """
+    joined = " ".join(words)
+    return HUNGER.search(joined) is not None and suicidal_sign(words) is None
+
+
+def _prefer(message: Message, intent: str) -> None:
+    """The classifier's guess read as ``intent`` (same confidence), the guessed one kept next in the ranking."""
+    guessed = message.get(INTENT) or {}
+    ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] != intent]
+    confidence = float(guessed.get("confidence") or 0.0)
+    message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}, *ranking], add_to_output=True)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -306,7 +423,11 @@ class DistressPrecisionGuard(IntentGuard):
         name = intent.get("name")
         if name not in URGENT_INTENTS or float(intent.get("confidence") or 0.0) >= 1.0:
             return
-        if urgent_sign(name, message_words(message), message.get(TEXT) or "") is not None:
+        words = message_words(message)
+        if name == needs.SUICIDAL_THOUGHTS and hunger_not_suicide(words):
+            _prefer(message, needs.DISTRESS)
+            return
+        if urgent_sign(name, words, message.get(TEXT) or "") is not None:
             return
         ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry["name"] not in URGENT_INTENTS]
         if not ranking:

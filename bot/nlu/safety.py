@@ -17,7 +17,10 @@ The cues are kept to expressions with no everyday meaning in a job seeker's
 message; idioms (« ce boulot me tue », « mort de rire ») are not cues, and
 « me tuer à la tâche / au travail / de rire » is excluded. « ça va me tuer »,
 « ce dossier va me tuer » (someone or something else as the subject) are
-idioms too. Indirect wordings (« j'ai la corde prête », « je veux
+idioms too; so is « se tuer à » + a verb (« je me tue à vous le dire »), and
+« en finir avec » a thing (« avec ce dossier »: « je veux en finir » is a cue).
+SMS spellings of the cues' words are read as the words (« jveux mourir », « jai pu
+envie de vivre »). Indirect wordings (« j'ai la corde prête », « je veux
 disparaître ») are left to the classifier, which has examples of them.
 
 The same holds in the other languages people write in (``FOREIGN_SUICIDAL_CUES``:
@@ -27,7 +30,11 @@ Wolof), read on the folded text (``bot.nlu.languages.fold``: lowercase, no
 accents, no Arabic vowel signs) with each language's negations (« I'm not
 suicidal », « no quiero morir », « nie chcę umrzeć »). The message then also
 carries the ``language`` entity, so that the emergency answer is said in that
-language first (``actions/languages.py``).
+language first (``actions/languages.py``). Issue 20: Italian and Maghrebi Arabic in
+Latin letters (« mi voglio ammazzare », « non ce la faccio più a vivere », « 7ab
+nmout », « nqtel rasi », « ma bghitch n3ich », digits 3 7 9 for letters) have their
+common wordings; « suicide », a French word too, is not read as English after a
+French negation.
 """
 
 from __future__ import annotations
@@ -95,18 +102,152 @@ CUES: tuple[tuple[str, ...], ...] = tuple(
         "me jeter du pont",
         "me noyer",
         "me laisser mourir",
+        # Issue 20, safety precision and recall: the common explicit wordings left to the classifier before.
+        "en finir",  # « je veux en finir », « envie d'en finir »; « en finir avec ce dossier » is not (below)
+        "voudrais mourir",
+        "aimerais mourir",
+        "souhaite mourir",
+        "veux crever",
+        "veux etre mort",
+        "veux etre morte",
+        "voudrais etre mort",
+        "voudrais etre morte",
+        "aimerais etre mort",
+        "aimerais etre morte",
+        "serais mieux mort",
+        "serais mieux morte",
+        "plus envie d exister",
+        "veux plus exister",
+        "me faire sauter la cervelle",
+        "me faire sauter le caisson",
+        "me jeter d un pont",
+        "me jeter du haut",
+        "me jeter sous un train",
+        "sauter par la fenetre",
+        "me defenestrer",
+        "m empoisonner",
+        "me mettre en l air",
+        "pense a mourir",
+        "peux plus de vivre",
+        "plus la force de vivre",
+        "mieux vaut mourir",
+        "a quoi bon vivre",
+        "merite pas de vivre",
+        "me tire une balle",
+        "me jette sous",
+        "me jette par la fenetre",
+        "me jette du",
+        "me jeter du balcon",
+        "ne plus me reveiller",
+        "veux plus me reveiller",
     )
 )
+# Words between the subject and the cue that change nothing (« je veux juste mourir », « j'ai vraiment envie d'en
+# finir »): left out when the cues are looked for.
+FILLERS = frozenset({"juste", "vraiment", "seulement", "simplement", "tellement", "carrement", "limite", "sincerement"})
+# SMS and hurried spellings of the cues' words, read as the words (« jveux mourir », « jai pu envie de vivre »).
+SMS_WORDS: dict[str, tuple[str, ...]] = {
+    "jveux": ("je", "veux"),
+    "jveu": ("je", "veux"),
+    "jvx": ("je", "veux"),
+    "jvoudrais": ("je", "voudrais"),
+    "veu": ("veux",),
+    "veut": ("veux",),
+    "vx": ("veux",),
+    "plu": ("plus",),
+    "pu": ("plus",),
+    "envi": ("envie",),
+    "anvie": ("envie",),
+    "mourrir": ("mourir",),
+    "mourire": ("mourir",),
+    "mouri": ("mourir",),
+    "fini": ("finir",),
+    "finire": ("finir",),
+}
 # « ça va me tuer », « ce dossier va me tuer », « tu vas me tuer »: someone or something else kills, an idiom.
 OTHER_SUBJECT = frozenset({"va", "vas", "vont", "allait", "ca", "cela", "qui", "tu", "vous", "ils", "elles"})
 # « me tuer à la tâche », « au travail », « de rire »: idioms, not cues.
-IDIOM_ENDINGS: tuple[tuple[str, ...], ...] = (("a", "la", "tache"), ("au", "travail"), ("au", "boulot"), ("de", "rire"))
+IDIOM_ENDINGS: tuple[tuple[str, ...], ...] = (
+    ("a", "la", "tache"),
+    ("au", "travail"),
+    ("au", "boulot"),
+    ("au", "taf"),
+    ("de", "rire"),
+    # Issue 20: « me tirer une balle dans le pied », « je veux mourir de honte », « mourir d'ennui ».
+    ("dans", "le", "pied"),
+    ("de", "honte"),
+    ("de", "fatigue"),
+    ("d", "ennui"),
+    ("de", "peur"),
+)
+# « je me tue à vous le dire », « je me tue à chercher du travail »: « se tuer à » + a verb is to wear oneself out.
+OBJECT_PRONOUNS = frozenset({"vous", "te", "t", "le", "la", "les", "l", "lui", "leur", "me", "m", "y", "en"})
+NOT_VERBS = frozenset({"hier", "soir", "mer", "pere", "mere", "frere", "heure", "noire", "cause", "force"})
+# « en finir avec ce dossier », « avec cette histoire »: done with something, not with life.
+THING_DETERMINERS = frozenset(
+    {
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "le",
+        "la",
+        "les",
+        "l",
+        "mon",
+        "ma",
+        "mes",
+        "votre",
+        "vos",
+        "ton",
+        "ta",
+        "tes",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "un",
+        "une",
+        "des",
+        "notre",
+        "nos",
+    }
+)
+LIFE_WORDS = frozenset({"vie", "jours", "existence", "moi", "tout", "tous", "toutes"})
 NEGATIONS = frozenset({"pas", "jamais", "aucunement", "nullement"})
 NEGATION_WINDOW = 3  # words before the cue: « je ne suis pas suicidaire », « je n'ai jamais pensé au suicide »
 # A negation before one of these belongs to another clause: « si je touche pas mon alloc, je vais me tuer ».
 CLAUSE_STARTS = frozenset(
     {"je", "j", "jvais", "tu", "il", "elle", "on", "si", "mais", "et", "car", "sinon", ",", ".", ";", "!", "?"}
 )
+
+
+def _read_sms(words: list[str]) -> list[str]:
+    return [part for word in words if word not in FILLERS for part in SMS_WORDS.get(word, (word,))]
+
+
+def _wearing_out(words: list[str], end: int) -> bool:
+    """« se tuer à » + a verb (« je me tue à vous le dire », « à chercher du boulot »): an idiom."""
+    if end >= len(words) or words[end] != "a":
+        return False
+    following = words[end + 1 : end + 4]
+    for word in following:
+        if word in OBJECT_PRONOUNS:
+            continue
+        return len(word) > 3 and word.endswith(("er", "ir", "re")) and word not in NOT_VERBS
+    return False
+
+
+def _done_with_a_thing(words: list[str], start: int, end: int) -> bool:
+    """« en finir avec ce dossier », « hâte d'en finir », « on va en finir »: done with a thing, not with life."""
+    before = words[max(0, start - 2) : start]
+    if "hate" in before or set(before) & {"on", "vous", "ils", "elles", "qu", "que"}:
+        return True
+    after = words[end : end + 3]
+    if after[:1] != ["avec"]:
+        return False
+    return len(after) > 1 and after[1] in THING_DETERMINERS and not (set(after[1:]) & LIFE_WORDS)
 
 
 def suicidal_cue(words: list[str]) -> str | None:
@@ -120,7 +261,12 @@ def suicidal_cue(words: list[str]) -> str | None:
     True
     >>> suicidal_cue("si je touche pas mon allocation je me tue".split())
     'je me tue'
+    >>> suicidal_cue("je me tue a vous le dire".split()) is None
+    True
+    >>> suicidal_cue("jveux en finir".split())
+    'en finir'
     """
+    words = _read_sms(words)
     for start in range(len(words)):
         for cue in CUES:
             end = start + len(cue)
@@ -131,6 +277,12 @@ def suicidal_cue(words: list[str]) -> str | None:
             if _negated(words, start):
                 continue
             if cue[0] == "me" and cue[1].startswith("tu") and OTHER_SUBJECT & set(words[max(0, start - 2) : start]):
+                continue
+            if any(word.startswith("tue") for word in cue) and _wearing_out(words, end):
+                continue
+            if cue == ("en", "finir") and _done_with_a_thing(words, start, end):
+                continue
+            if cue[0] in ("suicide", "suicidaire") and _figure_of_suicide(words, start):
                 continue
             return " ".join(cue)
     return None
@@ -152,6 +304,17 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bbetter off dead\b",
         r"\bhang myself\b",
         r"\bend it all\b",
+        # Issue 20: more of the common wordings.
+        r"\bkms\b",
+        r"\bunalive (my ?self|me)\b",
+        r"\boff my ?self\b",
+        r"\b(want|wanna|wish|like) to be dead\b",
+        r"\bwish i could die\b",
+        r"\brather (be )?dead\b",
+        r"\bslit my wrists?\b",
+        r"\bjump off (a|the) (bridge|building|roof)\b",
+        r"\bdon ?t want to be (here|alive|around) anymore\b",
+        r"\b(going|gonna) to die tonight\b",
     ),
     "es": (
         r"\bsuicid(arme|arse|io|a)\b",
@@ -162,6 +325,15 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\b(quiero|me quiero) morir(me)?\b",
         r"\bganas de morir\b",
         r"\bno quiero (seguir )?vivir\b",
+        # Issue 20.
+        r"\bsuicidar(me|se)?\b",
+        r"\bme mato\b",
+        r"\bme voy a quitar la vida\b",
+        r"\bquiero (estar|estar ya) muert[oa]\b",
+        r"\bprefiero (morir|morirme|estar muert[oa])\b",
+        r"\bcolgarme\b",
+        r"\bme quiero (colgar|tirar)\b",
+        r"\bno quiero vivir mas\b",
     ),
     "pt": (
         r"\bsuicid(ar|io|a)\b",
@@ -172,6 +344,12 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bnao quero (mais )?viver\b",
         r"\btirar a (minha )?(propria )?vida\b",
         r"\bacabar com a (minha )?vida\b",
+        # Issue 20.
+        r"\btirar (a )?minha (propria )?vida\b",
+        r"\bme enforcar\b",
+        r"\bquero (estar )?mort[oa]\b",
+        r"\bprefiro morrer\b",
+        r"\bnao quero viver mais\b",
     ),
     "it": (
         r"\bsuicid(armi|arsi|io|a)\b",
@@ -181,6 +359,21 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\btogliermi la vita\b",
         r"\bfarla finita\b",
         r"\bnon voglio (piu )?vivere\b",
+        # Issue 20: « mi voglio ammazzare », « non ce la faccio più a vivere », « la faccio finita ».
+        r"\bsuicid(o|ero|erei|armi|arsi)\b",
+        r"\bmi (voglio|vorrei|devo|vado a|sto per) (ammazzare|uccidere|suicidare|impiccare|buttare)\b",
+        r"\bmi (ammazzo|uccido|impicco|sparo|butto (giu|dal|dalla|sotto))\b",
+        r"\b(ammazzarmi|uccidermi|impiccarmi|spararmi|buttarmi)\b",
+        r"\bla faccio finita\b",
+        r"\b(vorrei|voglio|preferisco|preferirei) (morire|essere mort[oa])\b",
+        r"\b(ho )?voglia di morire\b",
+        r"\bmeglio mort[oa]\b",
+        r"\bnon ce la faccio (piu )?a vivere\b",
+        r"\bnon (ha|ha piu) senso vivere\b",
+        r"\bstanc[oa] di vivere\b",
+        r"\bmi tolgo la vita\b",
+        r"\bfarmi fuori\b",
+        r"\bnon voglio vivere piu\b",
     ),
     "de": (
         r"\bselbstmord\w*",
@@ -192,6 +385,11 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bnicht mehr leben\b",
         r"\bmein leben beenden\b",
         r"\bdas leben nehmen\b",
+        # Issue 20.
+        r"\b(will|mochte|ware) (lieber )?tot( sein)?\b",
+        r"\blieber tot\b",
+        r"\bmich (erhangen|aufhangen|erschiessen)\b",
+        r"\bnicht mehr leben (will|mochte)\b",
     ),
     "tr": (
         r"\bintihar\w*",
@@ -199,6 +397,7 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bolmek istiyorum\b",
         r"\byasamak istemiyorum\b",
         r"\bcanima kiy\w*",
+        r"\b(olmek|olsem) (isterim|daha iyi)\b",
     ),
     "ro": (
         r"\bsinucid\w*",
@@ -206,6 +405,8 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bvreau sa mor\b",
         r"\bnu (mai )?vreau sa (mai )?traiesc\b",
         r"\b(imi|mi) iau viata\b",
+        r"\bma omor\b",
+        r"\bvreau sa ma (omor|sinucid)\b",
     ),
     "pl": (
         r"\bsamobojstw\w*",
@@ -216,6 +417,9 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bnie chce (juz )?zyc\b",
         r"\bodebrac sobie zycie\b",
         r"\bpowiesic sie\b",
+        r"\bpowiesze sie\b",
+        r"\bwole umrzec\b",
+        r"\bnie chce zyc\b",
     ),
     "ru": (
         r"\bсуицид\w*",
@@ -228,6 +432,10 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bне хочу жить\b",
         r"\bповеситься\b",
         r"\bповешусь\b",
+        r"\bне хочу (больше )?жить\b",
+        r"\bхочу сдохнуть\b",
+        r"\bпокончить с жизнью\b",
+        r"\bубью себя\b",
     ),
     "uk": (
         r"\bсамогубств\w*",
@@ -237,6 +445,10 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bвб ю себе\b",
         r"\bхочу померти\b",
         r"\bне хочу жити\b",
+        r"\bне хочу (більше )?жити\b",
+        r"\bхочу вмерти\b",
+        r"\bнакласти на себе руки\b",
+        r"\bповіситися\b",
     ),
     "ar": (
         "انتحر",
@@ -256,6 +468,17 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         "ما بغيتش نعيش",
         "انهي حياتي",
         "انهاء حياتي",
+        # Issue 20: Maghrebi and Levantine wordings.
+        "قتل روحي",
+        "مابغيتش نعيش",
+        "باغي نموت",
+        "حاب نموت",
+        "نحب نموت",
+        "بدي موت",
+        "بدي اموت",
+        "اتمنى الموت",
+        "اتمنى ان اموت",
+        "لا اريد العيش",
     ),
     "ar-latn": (
         r"\b(bghit|bghite|baghi|baghya|habit|habb|hab|nhab|nheb|nebghi|nbghi) n(e)?mou?t\b",
@@ -263,12 +486,48 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bnent(a|e)h(a|e)?r\w*",
         r"\bnta(h|7)ar\w*",
         r"\bma ?bghit(ch|che)? n3ich\b",
+        # Issue 20: darija, Algerian and Tunisian in Latin letters, with 3 7 9 for ع ح ق and their spellings.
+        # « bghit nmout », « 7ab nmout », « rani habb nmout », « bghit ghir nmout »: want to die.
+        r"\b(bgh(i|ee|y)te?|bagh(i|ya|ia)|n?(7|h)(a|e)bb?(it)?|n?(7|h)ebb?|nebghi|nbghi|brit)"
+        r" ((ghir|gha|ghi|daba|ana|n|ba|bach) )?n(e)?mou+te?\b",
+        # « nmout » on its own (« ghadi nmout », « rani nmout »), not « nmout bdh7k » (laughing) nor « nmout 3lik »
+        # (love).
+        r"\bn(e)?mou+te?\b(?! (b ?(e)?d(h|7)?(e)?(h|7)?k\w*|mn (e)?d(h|7)|bel? ?far7a|3li\w*|3la\w*|fik\w*|fi\w*))",
+        # « nqtel rasi », « n9tl rassi », « nqatal rou7i », « n3l9 rasi » (hang myself), « nrmi rasi » (throw myself).
+        r"\bn?(q|9|k)(e|a)?t(e|a)?l (rasi|rassi|raasi|rasy|rohi|rou7i|ro7i|rouhi|roohi|nafsi|nefsi|nfsi)\b",
+        r"\bn(3|a)?(a|e)?l(e|a)?(9|q|g) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn(e|a)?rmi (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn?(e|i)?nt(a|e|i)?(h|7)(a|e)?r\w*",
+        r"\bnanta(h|7)ar\w*",
+        r"\bma ?bghi(t|te)?(ch|che|sh|tch|tsh)? n3(i|e|a)?(ch|sh|y)\w*",
+        r"\b(ma ?)?n?(7|h)ebb?(ech|ich|ch|sh|ech) n3(i|e|a)?(ch|sh|y)\w*",
+        r"\bma ?b9it(ch|sh)? (bagh(i|ya)|bghit|n?(7|h)ebb?) n3(i|e|a)?(ch|sh|y)\w*",
+        # glued future and spellings: « ghanmout », « bghit nmoot », « ghan9tel rasi », « rasi ghadi nqtlo »
+        r"\b(gha|ghan|ghadi|kan|ra|bach|bech|ba)n(e)?m(ou|oo|o|u|ow)+te?\b",
+        r"\bn(e)?m(oo|ow|u)+te?\b(?! (b ?(e)?d(h|7)?(e)?(h|7)?k\w*|mn (e)?d(h|7)|3li\w*|3la\w*|fik\w*|fi\w*))",
+        r"\b(gha|ghan|ghadi|kan|tan|bach|ba|an)n?(q|9|k)(e|a)?t(e|a)?l ?"
+        r"(rasi|rassi|raasi|rasy|rohi|rou7i|ro7i|rouhi)\b",
+        r"\b(rasi|rassi|rohi|rou7i|ro7i) ((ghadi|gha|bghit|baghi) )?n(q|9|k)(e|a)?t(e|a)?l(o|ou|ha|h)\b",
+        # a French verb in darija: « bghit nsuicidi », « ghadi nsuisidi rasi »
+        r"\bn(e)?sui(c|s)id\w*",
+        # hang, strangle, burn, throw myself: « nchne9 rasi », « nkhne9 rasi », « n7reg rasi », « nlo7 rou7i »
+        r"\bn(o|e)?chn(e|a|o)?(q|9|g) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn?(kh|5)n(e|a)?(q|9|g) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn?(7|h)(e|a)?r(e|a)?(g|q|9) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        r"\bn(e)?lo(h|7) (rasi|rassi|rohi|rou7i|ro7i)\b",
+        # no reason to live, death is better, my life is over, not stay alive
+        r"\b((ma ?kayn(ch)?|ma ?3(a|e)?ndi(ch)?) )?(3lach|3lah|3lech) n3(i|e)(ch|sh)\b",
+        r"\bl ?mout (7sen|a7sen|hsen|ahsan|khir|khsen|ahsen)\b",
+        r"\b(7|h)yati (salat|kmlat|tsalat|mab9atch|mabqatch)\b",
+        r"\b(ma ?)?bghit(ch|sh)? nb(9|q)a (7ay|hay|7aya|haya|7ya|hya)\b",
+        r"\b3yit (mn|men|m) "
+        r"(7yati|hyati|had l ?(7|h)ya(t|ti)|l ?(7|h)ya(t|ti)|l ?(7|h)ayat|(7|h)ayati|had (7|h)ayat)\b",
     ),
     "ln": (r"\b(nalingi|nazali kolinga|kolinga) kokufa\b", r"\b(na)?komiboma\b"),
     "wo": (r"\bdama begg dee\b", r"\bbegg naa dee\b"),
 }
 FOREIGN_NEGATIONS: dict[str, frozenset[str]] = {
-    "en": frozenset({"not", "never", "dont", "t", "no", "wouldn", "won"}),
+    "en": frozenset({"not", "never", "dont", "t", "wouldn", "won"}),
     "es": frozenset({"no", "nunca", "jamas"}),
     "pt": frozenset({"nao", "nunca", "jamais"}),
     "it": frozenset({"non", "mai"}),
@@ -278,9 +537,35 @@ FOREIGN_NEGATIONS: dict[str, frozenset[str]] = {
     "ru": frozenset({"не", "никогда"}),
     "uk": frozenset({"не", "ніколи"}),
     "ar": frozenset({"لا", "لن", "ما", "مش"}),
-    "ar-latn": frozenset({"ma", "mach", "machi", "mashi"}),
+    "ar-latn": frozenset(
+        {
+            "ma",
+            "mach",
+            "machi",
+            "mashi",
+            "mech",
+            "mch",
+            "mish",
+            "mabghitch",
+            "mabghitsh",
+            "mabghich",
+            "bghitch",
+            "manhebech",
+            "man7ebech",
+            "nhebech",
+            "n7ebech",
+            "mabghach",
+            "mankhafch",
+        }
+    ),
 }
+# Wordings that are French words too (« suicide »): a French negation before them counts (« je n'ai jamais
+# pensé au suicide » is not the English « suicide »).
+FRENCH_HOMOGRAPHS = frozenset({"suicide", "suicides", "suicida"})
 FOREIGN_NEGATION_WINDOW = 2  # « I'm not suicidal », « I don't want to die », « no quiero morir », within a clause
+# « I'm not going to kill myself »: English puts three words between them (« no » is no negation there: « no money
+# no food I want to die »).
+NEGATION_WINDOWS = {"en": 3}
 _FOREIGN_PATTERNS = {
     lang: [re.compile(fold(cue) if lang == "ar" else cue) for cue in cues]
     for lang, cues in FOREIGN_SUICIDAL_CUES.items()
@@ -302,11 +587,36 @@ def foreign_suicidal_cue(text: str) -> tuple[str, str] | None:
             negations = FOREIGN_NEGATIONS.get(lang, frozenset())
             for pattern in patterns:
                 for found in pattern.finditer(folded):
-                    before = folded[: found.start()].split()[-FOREIGN_NEGATION_WINDOW:]
+                    before = folded[: found.start()].split()[-NEGATION_WINDOWS.get(lang, FOREIGN_NEGATION_WINDOW) :]
                     if negations & set(before) and found.group(0).split()[0] not in negations:
+                        continue
+                    if found.group(0) in FRENCH_HOMOGRAPHS and _french_negated(folded, found.start()):
                         continue
                     return lang, found.group(0)
     return None
+
+
+# « c'est du suicide de sortir par ce temps », « une mission suicide », « c'est suicidaire »: reckless, not oneself.
+FIGURATIVE_BEFORE: tuple[tuple[str, ...], ...] = (
+    ("c", "est"),
+    ("c", "etait"),
+    ("c", "est", "du"),
+    ("c", "etait", "du"),
+    ("serait", "du"),
+    ("ce", "serait"),
+    ("mission",),
+    ("operation",),
+)
+
+
+def _figure_of_suicide(words: list[str], start: int) -> bool:
+    return any(tuple(words[max(0, start - len(before)) : start]) == before for before in FIGURATIVE_BEFORE)
+
+
+def _french_negated(folded: str, start: int) -> bool:
+    """A French negation, or a French figure (« c'est du suicide »), in the words before ``start``."""
+    words = folded[:start].split()
+    return _negated([*words, "suicide"], len(words)) or _figure_of_suicide(words, len(words))
 
 
 def _negated(words: list[str], start: int) -> bool:

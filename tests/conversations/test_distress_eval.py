@@ -5,14 +5,14 @@ is true on today's model and fails on a regression (the figures are in docs/conv
 
 - every explicit suicidal message written in French gets the suicide-prevention answer
   (``express_suicidal_thoughts``, the 3114);
-- in English, Spanish, Portuguese, German, Arabic, Turkish, Romanian and Polish, every one takes the
-  urgent path too (``SuicideCueGuard``'s cues in those languages); over all languages, at least 96 %;
+- in English, Spanish, Portuguese, Italian, German, Arabic, Turkish, Romanian and Polish, every one takes
+  the urgent path too (``SuicideCueGuard``'s cues in those languages); over all languages, at least 98 %;
 - at most one forgetting and one money question among the hard negatives takes the urgent path, and at
-  most 11 of the 125 hard negatives do (37 before ``DistressPrecisionGuard``; 10 on the safety part's own
-  branch, 11 once merged with the knowledge base).
+  most 6 of the 125 hard negatives do (37 before ``DistressPrecisionGuard``; 11 on main with every part of
+  issue 20; 6 with the precision part: idioms, feelings about the site, money words of questions).
 
 The goals of issue 20 (recall 1.0 in every language, no urgent answer on any hard negative) are not
-all met: the misses left are in Italian, arabizi and figures of speech.
+all met: one arabizi message is missed, and 6 hard negatives still take the urgent path.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from bot.cli.conversations.distress import distress_figures, load_distress_set, parse_all
 from tests.servers import RASA_TOKEN
 
-EVERY_ONE_FOUND = ("en", "es", "pt", "de", "ar", "tr", "ro", "pl")
+EVERY_ONE_FOUND = ("en", "es", "pt", "it", "de", "ar", "tr", "ro", "pl")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_every_explicit_suicidal_message_in_these_languages_takes_the_urgent_pat
 
 
 def test_explicit_suicidal_recall_over_every_language(figures):
-    assert figures["suicidal_recall"] >= 0.96
+    assert figures["suicidal_recall"] >= 0.98  # 0.973 on main, 0.987 with the precision part (2026-12-03)
 
 
 def test_forgetting_and_money_questions_never_take_the_urgent_path(figures):
@@ -62,5 +62,5 @@ def test_forgetting_and_money_questions_never_take_the_urgent_path(figures):
 
 def test_few_hard_negatives_take_the_urgent_path(figures):
     assert figures["hard_negatives"] >= 100
-    assert figures["false_urgent"] <= 11  # 11 / 125 on main with every part of issue 20 (goal: 0)
-    assert figures["precision"] >= 0.9 and figures["recall"] >= 0.9
+    assert figures["false_urgent"] <= 6  # 11 / 125 on main, 6 with the precision part (goal: 0)
+    assert figures["precision"] >= 0.94 and figures["recall"] >= 0.94

@@ -37,9 +37,16 @@ def ticket_of(stack, conversation: Conversation, wait_seconds: float = 0) -> dic
 
 def assert_paused_and_silent(conversation: Conversation) -> None:
     assert conversation.tracker()["paused"] is True
-    assert conversation.say("vous êtes là ?") == ""  # the bot stays silent for the counsellor
-    texts = [e.get("text") for e in conversation.tracker()["events"] if e["event"] == "user"]
-    assert texts[-1] == "vous êtes là ?"  # but the message is kept for the counsellor
+    # Issue 20, never stuck: the first message while waiting is told that the counsellor has the request and
+    # will answer here, and how to reach France Travail otherwise; not on every message (the counsellor's chat
+    # is not flooded): the next one, a moment later, gets nothing.
+    waiting = conversation.say("vous êtes là ?")
+    assert "conseiller a votre demande" in waiting and "ici même" in waiting and "3949" in waiting, waiting
+    assert conversation.say("j'attends") == ""
+    tracker = conversation.tracker()
+    assert tracker["paused"] is True  # still the counsellor's conversation
+    texts = [e.get("text") for e in tracker["events"] if e["event"] == "user"]
+    assert texts[-2:] == ["vous êtes là ?", "j'attends"]  # and the messages are kept for the counsellor
 
 
 def test_asking_for_a_human_creates_a_ticket_and_pauses_the_bot(dialogue):

@@ -12,7 +12,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 
 from bot.cli.evaluate import CONFIG
 from bot.common.config import PROJECT_ROOT
-from bot.nlu.distress import DistressPrecisionGuard, distress_sign, suicidal_sign, urgent_sign
+from bot.nlu.distress import DistressPrecisionGuard, distress_sign, hunger_not_suicide, suicidal_sign, urgent_sign
 from bot.nlu.normalizer import normalize, normalized_words
 from bot.nlu.safety import suicidal_cue
 from tests.nlu.guard_harness import classified, guard_components
@@ -90,7 +90,7 @@ def test_every_training_example_of_the_urgent_intents_carries_a_sign(name: str, 
     """The guard takes nothing from what the classifier learnt: each example it learnt from would pass."""
     examples = _examples(name)
     assert len(examples) > 150
-    missing = [t for t in examples if urgent_sign(intent, normalized_words(t)) is None]
+    missing = [t for t in examples if urgent_sign(intent, normalized_words(t), t) is None]
     missing = [t for t in missing if suicidal_cue(normalized_words(t)) is None]
     assert missing == []
 
@@ -137,3 +137,114 @@ def test_the_guard_runs_after_the_classifier_and_before_the_fallback() -> None:
     guard = names.index("bot.nlu.distress.DistressPrecisionGuard")
     assert names.index("bot.nlu.clauses.ClauseReader") < guard < names.index("bot.nlu.safety.SuicideCueGuard")
     assert guard < names.index("FallbackClassifier")
+
+
+# Issue 20: figures of speech and frustration written for this test; each must lose a guessed alarm.
+FIGURES_OF_SPEECH = [
+    "ça me tue",
+    "ça me tue cette sanction",
+    "je suis mort de rire",
+    "je crève de chaud",
+    "c'est mortel",
+    "je tue le temps en attendant le virement",
+    "ils vont me tuer avec leurs papiers",
+    "vous me tuez avec vos formulaires",
+    "j'en peux plus de ce site",
+    "je me tue à vous le dire",
+    "mort de fatigue",
+    "c'est à mourir d'ennui",
+    "je meurs d'envie de savoir combien je touche",
+    "je vous écris la mort dans l'âme",
+    "je veux en finir avec ce dossier",
+    "j'ai hâte d'en finir avec cette actualisation",
+    "c'est du suicide de rappeler à midi",
+    "je vais me tirer une balle dans le pied avec cette déclaration",
+    "je n'ai jamais pensé au suicide",
+    "je ne vais pas me tuer pour ça",
+    "je vais devenir fou avec ce site",
+    "je suis mort de honte",
+    "l'attente va me tuer",
+]
+
+
+@pytest.mark.parametrize("text", FIGURES_OF_SPEECH)
+def test_figures_of_speech_lose_a_guessed_alarm(components: tuple, text: str) -> None:
+    words = normalize(text).split()
+    assert suicidal_cue(words) is None
+    assert urgent_sign("express_suicidal_thoughts", words, text) is None
+    assert urgent_sign("express_distress", words, text) is None
+    message = classified(components, text, [("express_suicidal_thoughts", 0.6), ("out_of_scope", 0.3)])
+    assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je veux en finir avec la vie",
+        "je veux en finir",
+        "je pense à mourir",
+        "si je touche pas mon alloc je vais mourir",
+        "je sais pas, je veux disparaître",
+    ],
+)
+def test_the_same_words_said_for_real_keep_the_urgent_path(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_suicidal_thoughts", 0.6), ("out_of_scope", 0.3)])
+    assert message.get(INTENT) == {"name": "express_suicidal_thoughts", "confidence": 0.6}
+
+
+def test_dying_of_hunger_is_distress_not_suicidal_thoughts(components: tuple) -> None:
+    """« je vais mourir de faim si ça continue »: hunger is the first of the distress signs (the food aid, the 115
+    and the urgent ticket), not the suicide-prevention answer."""
+    text = "je vais mourir de faim si ça continue"
+    assert hunger_not_suicide(normalize(text).split())
+    message = classified(components, text, [("express_suicidal_thoughts", 0.5), ("out_of_scope", 0.2)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.5}
+    assert [e["name"] for e in message.get(INTENT_RANKING_KEY)][:2] == ["express_distress", "express_suicidal_thoughts"]
+    guessed = classified(components, text, [("express_distress", 0.5), ("out_of_scope", 0.2)])
+    assert guessed.get(INTENT) == {"name": "express_distress", "confidence": 0.5}
+    worse = classified(components, "je vais mourir de faim, autant en finir", [("express_suicidal_thoughts", 0.5)])
+    assert worse.get(INTENT)["name"] == "express_suicidal_thoughts"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["je vais pouvoir payer mes factures ce mois ci ?", "mon propriétaire demande une attestation, je fais comment ?"],
+)
+def test_money_words_in_an_ordinary_question_lose_a_guessed_alarm(components: tuple, text: str) -> None:
+    for intent in ("express_distress", "express_suicidal_thoughts"):
+        message = classified(components, text, [(intent, 0.6), ("ask_payment_date", 0.3)])
+        assert message.get(INTENT) == {"name": "ask_payment_date", "confidence": 0.3}
+
+
+@pytest.mark.parametrize(
+    "text", ["je n'arrive plus à payer mes factures", "comment je vais payer mon loyer, j'ai plus rien ?"]
+)
+def test_not_being_able_to_pay_keeps_the_urgent_path(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je craque avec ce site, il bug tout le temps",
+        "j'ai paniqué, j'ai oublié mon identifiant",
+        "je n'y arrive pas avec l'actualisation",
+        "c'est une honte de traiter les gens comme ça",
+        "je suis hébergé chez mes parents, ça change mon alloc ?",
+        "mes droits sont épuisés le mois prochain, je touche quoi ?",
+        "j'ai abandonné ma formation, ça change quoi ?",
+        "j'ai saisi mes heures hier sur le site",
+    ],
+)
+def test_feelings_about_the_site_and_money_questions_lose_a_guessed_distress(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
+    assert message.get(INTENT) == {"name": "ask_payment_date", "confidence": 0.3}
+
+
+@pytest.mark.parametrize(
+    "text", ["je craque, j'ai plus rien à manger", "je n'y arrive plus, je vais être expulsée, aidez-moi"]
+)
+def test_the_same_feelings_with_real_distress_keep_the_urgent_path(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}

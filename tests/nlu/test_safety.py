@@ -144,3 +144,162 @@ def test_a_foreign_cue_is_certain_and_carries_the_language(components: tuple) ->
     message = classified(components, "ya no puedo más, quiero quitarme la vida", [("out_of_scope", 0.9)])
     assert message.get(INTENT) == {"name": SUICIDAL_INTENT, "confidence": 1.0}
     assert [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == "language"] == ["es"]
+
+
+# Issue 20, safety with precision and recall: the wordings written for these tests, from how people write.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je veux en finir",
+        "j'ai envie d'en finir",
+        "jveux en finir une bonne fois pour toutes",
+        "je veux juste mourir",
+        "jveu mourir",
+        "je veut mourir",
+        "j'ai pu envie de vivre",
+        "je voudrais mourir",
+        "je préférerais être morte",
+        "je serais mieux mort",
+        "je veux en finir avec la vie",
+        "je veux en finir avec tout ça",
+        "j'ai des cachets de côté pour en finir",
+        "j'en peux plus de vivre",
+        "si on me radie je me jette du balcon",
+        "je vais me faire sauter la cervelle",
+        "je pense à mourir tous les jours",
+        "je veux me tuer à la fin du mois si rien ne change",
+        "je vais me tuer à cause de cette radiation",
+    ],
+)
+def test_more_explicit_french_expressions(text: str) -> None:
+    assert suicidal_cue(normalize(text).split()) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ça me tue",
+        "ça me tue cette sanction",
+        "je suis mort de rire",
+        "je crève de chaud dans cette agence",
+        "c'est mortel",
+        "je tue le temps en attendant le virement",
+        "ils vont me tuer avec leurs papiers",
+        "vous allez me tuer avec vos questions",
+        "j'en peux plus de ce site",
+        "je me tue à vous le dire",
+        "je me tue à chercher du boulot",
+        "je suis mort de fatigue",
+        "c'est à mourir d'ennui votre site",
+        "je veux mourir de honte",
+        "je veux en finir avec ce dossier",
+        "j'ai hâte d'en finir avec cette actualisation",
+        "on va en finir avec cette histoire de trop-perçu",
+        "c'est du suicide de rappeler le 3949 à midi",
+        "c'est suicidaire de sortir par ce temps",
+        "je vais me tirer une balle dans le pied avec cette déclaration",
+        "je ne veux pas en finir, je veux juste être payé",
+        "je vais mourir de faim si ça continue",
+        "je peux payer le trop-perçu en plusieurs fois ?",
+    ],
+)
+def test_figures_of_speech_and_frustration_are_no_cue(text: str) -> None:
+    assert suicidal_cue(normalize(text).split()) is None
+    assert foreign_suicidal_cue(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Italian
+        ("voglio morire", "it"),
+        ("mi voglio ammazzare", "it"),
+        ("non ce la faccio più a vivere", "it"),
+        ("voglio farla finita, basta", "it"),
+        ("stasera la faccio finita", "it"),
+        ("mi ammazzo", "it"),
+        ("vorrei morire", "it"),
+        ("ho voglia di morire", "it"),
+        ("meglio morta che così", "it"),
+        ("mi voglio uccidere", "it"),
+        ("non voglio più vivere", "it"),
+        ("penso di suicidarmi", "it"),
+        # Arabic in Latin letters (darija, Algerian, Tunisian), digits for letters
+        ("bghit nmout", "ar-latn"),
+        ("wallah bghit ghir nmout", "ar-latn"),
+        ("rani ghadi nmout", "ar-latn"),
+        ("nmout w nrta7", "ar-latn"),
+        ("7ab nmout", "ar-latn"),
+        ("n7eb nmout", "ar-latn"),
+        ("rani habb nmout", "ar-latn"),
+        ("nqtel rasi", "ar-latn"),
+        ("ghadi n9tel rassi", "ar-latn"),
+        ("nqatel rou7i", "ar-latn"),
+        ("ma bghitch n3ich", "ar-latn"),
+        ("mabghitch n3ich", "ar-latn"),
+        ("ma n7ebech n3ich", "ar-latn"),
+        ("ma b9itch baghi n3ich", "ar-latn"),
+        ("kanfker f nti7ar", "ar-latn"),
+        ("bghit nentahar", "ar-latn"),
+        ("ghanmout", "ar-latn"),
+        ("bghit nmoot", "ar-latn"),
+        ("ghan9tel rasi", "ar-latn"),
+        ("rasi ghadi nqtlo", "ar-latn"),
+        ("bghit nsuicidi", "ar-latn"),
+        ("nchne9 rasi", "ar-latn"),
+        ("ma kayn 3lach n3ich", "ar-latn"),
+        ("l mout 7sen", "ar-latn"),
+        ("ma bghitch nb9a 7ay", "ar-latn"),
+        ("3yit mn 7yati", "ar-latn"),
+        ("باغي نموت", "ar"),
+        ("مابغيتش نعيش", "ar"),
+        # the other languages: common forms
+        ("kms", "en"),
+        ("I wish I could die", "en"),
+        ("I'd rather be dead", "en"),
+        ("me quiero suicidar", "es"),
+        ("me mato", "es"),
+        ("quero tirar minha vida", "pt"),
+        ("ich will tot sein", "de"),
+        ("не хочу больше жить", "ru"),
+        ("хочу накласти на себе руки", "uk"),
+        ("vreau să mă omor", "ro"),
+        ("wolę umrzeć", "pl"),
+    ],
+)
+def test_more_explicit_expressions_in_other_languages(text: str, lang: str) -> None:
+    found = foreign_suicidal_cue(text)
+    assert found is not None and found[0] == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "non voglio morire",
+        "non mi voglio ammazzare, voglio solo i miei soldi",
+        "mabghitch nmout",
+        "ma bghitch nmout, bghit flousi",
+        "nmout bdh7k",
+        "nmout 3lik khoya",
+        "n7reg l spania",
+        "I'm not going to kill myself",
+        "no money no job, when will I be paid?",
+        "je n'ai jamais pensé au suicide",
+        "je ne pense pas au suicide, je veux juste mon argent",
+        "c'est du suicide de sortir sans parapluie",
+    ],
+)
+def test_negations_and_idioms_in_other_languages_are_no_cue(text: str) -> None:
+    assert foreign_suicidal_cue(text) is None
+
+
+def test_an_italian_message_gets_the_urgent_answer_in_italian(components: tuple) -> None:
+    message = classified(components, "mi voglio ammazzare", [("out_of_scope", 0.7), ("greet", 0.2)])
+    assert message.get(INTENT) == {"name": SUICIDAL_INTENT, "confidence": 1.0}
+    assert [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == "language"] == ["it"]
+
+
+def test_a_negated_french_suicide_word_is_not_read_as_english(components: tuple) -> None:
+    ranking = [("ask_payment_date", 0.6), (SUICIDAL_INTENT, 0.3)]
+    message = classified(components, "je n'ai jamais pensé au suicide, quand suis-je payé ?", ranking)
+    assert message.get(INTENT) == {"name": "ask_payment_date", "confidence": 0.6}

@@ -47,13 +47,14 @@ def test_another_rasa_is_refused_before_anything_is_patched(monkeypatch: pytest.
         "install_unreachable_action_answer",
         "install_store_outage_answer",
         "install_admission_gate",
+        "install_waiting_answer",
     ):
         monkeypatch.setattr(rasa_runtime, name, lambda name=name: installed.append(name))
     with pytest.raises(rasa_runtime.UnsupportedRasa, match=r"Rasa 3\.6\.21.*Rasa 3\.7\.0 est installé"):
         rasa_runtime.install_patches("3.7.0")
     assert installed == []
     rasa_runtime.install_patches(rasa_runtime.SUPPORTED_RASA)
-    assert len(installed) == 5
+    assert len(installed) == 6
 
 
 # --- 1. the action server's answers, checked with validators built once ------------------------------------------
@@ -166,6 +167,88 @@ async def test_an_unreadable_conversation_is_not_mistaken_for_a_new_one() -> Non
         await outage.retrieve("conv")
     other = FailSafeTrackerStore(Down(ValueError("another error")))
     assert await other.retrieve("conv") is None  # any other error: as Rasa does
+
+
+# --- 3d. a message to a conversation a counsellor holds ---------------------------------------------------------------
+
+
+def paused_processor(events: list) -> tuple:
+    """A MessageProcessor on allocbot's domain (no model: the loop only needs the domain and the NLG) and a
+    tracker whose last events are ``events``."""
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    processor = MessageProcessor.__new__(MessageProcessor)  # no model to load: the paused branch predicts nothing
+    processor.domain = domain
+    processor.nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker.from_events("runtime-waiting", events, domain.slots)
+    return processor, tracker
+
+
+def waiting_turn(reason: str = "human_requested", before: list | None = None, text: str = "vous êtes là ?"):
+    from rasa.shared.core.events import BotUttered, ConversationPaused
+
+    handed_over = BotUttered("Un conseiller va vous répondre ici même", metadata={"utter_action": "utter_handoff_live"})
+    return [
+        UserUttered("je veux un conseiller"),
+        handed_over,
+        SlotSet("handoff_reason", reason),
+        ConversationPaused(),
+        *(before or []),
+        UserUttered(text),
+    ]
+
+
+async def run_loop(loop, events: list) -> tuple[list[str], object]:
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    processor, tracker = paused_processor(events)
+    channel = CollectingOutputChannel()
+    await loop(processor, channel, tracker)
+    return [m.get("text") for m in channel.messages], tracker
+
+
+async def test_a_message_while_a_counsellor_holds_the_conversation_gets_an_answer_instead_of_silence() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    original = rasa_runtime.unpatched(MessageProcessor._run_prediction_loop)
+    said, tracker = await run_loop(original, waiting_turn())
+    assert said == []  # Rasa's own: a paused conversation predicts nothing, the person is told nothing
+    said, tracker = await run_loop(MessageProcessor._run_prediction_loop, waiting_turn())
+    assert len(said) == 1 and "conseiller a votre demande" in said[0] and "3949" in said[0]
+    assert "3114" not in said[0]
+    assert tracker.is_paused()  # still the counsellor's: nothing predicted, no action logged
+    assert tracker.events[-1].metadata["utter_action"] == rasa_runtime.WAITING_RESPONSE
+    assert tracker.events[-2].text == "vous êtes là ?"  # the message itself is kept for the console
+
+
+async def test_an_urgent_handover_gives_the_emergency_numbers_again_while_waiting() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    said, _ = await run_loop(MessageProcessor._run_prediction_loop, waiting_turn("distress"))
+    assert len(said) == 1 and "3114" in said[0] and "115" in said[0] and "priorité" in said[0]
+
+
+def test_the_waiting_answer_is_said_once_then_after_a_quiet_while_and_never_once_a_counsellor_wrote() -> None:
+    import time
+
+    from rasa.shared.core.events import BotUttered
+
+    now = time.time()
+    said = BotUttered("Votre message est bien transmis", metadata={"utter_action": rasa_runtime.WAITING_RESPONSE})
+    said.timestamp = now - 60
+    asked_again = [said, UserUttered("allo ?")]
+    assert rasa_runtime.waiting_answer_due(waiting_turn(), now)
+    assert not rasa_runtime.waiting_answer_due(waiting_turn(before=asked_again), now)  # a minute later: quiet
+    later = now + rasa_runtime.WAITING_REMINDER_SECONDS
+    assert rasa_runtime.waiting_answer_due(waiting_turn(before=asked_again), later)  # a quarter of an hour later
+    counsellor = BotUttered("Bonjour, je suis Claire, conseillère.", metadata={"counsellor": "c.martin"})
+    assert not rasa_runtime.waiting_answer_due(waiting_turn(before=[counsellor]), later)
+    assert not rasa_runtime.waiting_answer_due(waiting_turn(text="EXTERNAL: rappel"), now)
+    assert not rasa_runtime.waiting_answer_due([UserUttered("bonjour")], now)  # not paused: Rasa's own loop
 
 
 # --- 4. identifiers out of Rasa's log lines ---------------------------------------------------------------------------
