@@ -136,6 +136,14 @@ def committed(session: Session, result):
     return result
 
 
+def file_view(session: Session, view: dict) -> JSONResponse:
+    """A view of the person's file, committed (its access log line) and sent as it is.
+
+    The views are plain JSON already (amounts as strings, dates in ISO): FastAPI's
+    ``jsonable_encoder`` walked every value of them again, a tenth of a read's CPU."""
+    return JSONResponse(committed(session, view))
+
+
 def _grant(
     session: Session, config: Settings, person: JobSeeker, conversation_id: str, channel: str, purpose: str
 ) -> dict:
@@ -257,12 +265,12 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         session: Session = Depends(db_session),
     ):
         person = read(access, session, "allowance", "question sur le montant de l'allocation")
-        return committed(session, file.allowance(session, person, _month_or_current(month), clock.today()))
+        return file_view(session, file.allowance(session, person, _month_or_current(month), clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/payments/next", tags=["dossier"])
     def next_payment(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "next_payment", "question sur le prochain paiement")
-        return committed(session, file.next_payment(session, person, clock.today()))
+        return file_view(session, file.next_payment(session, person, clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/payments", tags=["dossier"])
     def payments(
@@ -272,22 +280,22 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
     ):
         person = read(access, session, "payments", "historique des paiements")
         history = file.payment_history(session, person, limit, clock.today())
-        return committed(session, {"payments": history})
+        return file_view(session, {"payments": history})
 
     @app.get("/v1/job-seekers/{job_seeker_id}/rights", tags=["dossier"])
     def rights(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "rights", "question sur la durée des droits")
-        return committed(session, file.rights(session, person, clock.today()))
+        return file_view(session, file.rights(session, person, clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/declarations/current", tags=["dossier"])
     def declaration(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "declaration", "question sur l'actualisation")
-        return committed(session, file.declaration_status(session, person, clock.today()))
+        return file_view(session, file.declaration_status(session, person, clock.today()))
 
     @app.get("/v1/job-seekers/{job_seeker_id}/overpayments", tags=["dossier"])
     def overpayments(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
         person = read(access, session, "overpayments", "question sur un trop-perçu")
-        return committed(session, {"overpayments": file.overpayments(session, person, clock.today())})
+        return file_view(session, {"overpayments": file.overpayments(session, person, clock.today())})
 
     @app.post("/v1/job-seekers/{job_seeker_id}/simulations/earnings", tags=["dossier"])
     def simulate(
@@ -394,7 +402,7 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
             f"mise en relation {ticket.reference}",
             ticket.conversation_id,
         )
-        return committed(session, file.summary(session, person, clock.today()))
+        return file_view(session, file.summary(session, person, clock.today()))
 
 
 def _reference():
