@@ -37,3 +37,30 @@ def test_messages_arguments_and_tracebacks_are_redacted() -> None:
     assert "[IBAN]" in written and "[EMAIL]" in written and "ValueError: identifiant [IDENTIFIANT]" in written
     assert "1 234,56 €" in written
     assert len(handler.filters) == 1
+
+
+def test_http_clients_do_not_log_each_request_and_their_warnings_still_show() -> None:
+    """httpx logs every request at INFO with its URL (a file number, a month): not once installed."""
+    import httpx
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    saved_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    saved = {name: logging.getLogger(name).level for name in log_redaction.CHATTY_CLIENTS}
+    try:
+        log_redaction.install()
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
+        with httpx.Client(transport=transport, base_url="http://backend") as client:
+            client.get("/v1/job-seekers/24/allowance", params={"month": "2026-12"})
+        logging.getLogger("httpx").warning("connexion refusée")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved_level)
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+    written = stream.getvalue()
+    assert "job-seekers" not in written and "HTTP Request" not in written
+    assert "connexion refusée" in written
