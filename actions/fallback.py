@@ -1,8 +1,10 @@
 """When the bot is not sure: a clarifying question with choices, then a rephrase, then a human.
 
 Rasa's two-stage fallback calls ``action_default_ask_affirmation`` (here: the two
-closest needs as buttons, in French, plus "autre chose"), then asks to rephrase,
-then calls ``action_default_fallback`` (here: say so and hand over to a counsellor).
+closest needs as buttons, in French, plus "autre chose" and "parler à un
+conseiller": a person the bot does not understand can always choose a human), then
+asks to rephrase, then calls ``action_default_fallback`` (here: say so and hand
+over to a counsellor).
 
 Never stuck: Rasa's loop starts over when a rephrase is misunderstood once more
 (« zxqw », « Autre chose », « fghfgh »: clarification, rephrase, clarification
@@ -25,6 +27,8 @@ CHOICES = 2
 # The answers that say the bot did not understand the message before them.
 MISUNDERSTOOD = frozenset({"utter_clarify", "utter_ask_rephrase", "utter_not_understood", "utter_default"})
 MAX_MISUNDERSTOOD = 2  # misunderstandings in a row after which the bot hands over instead of asking again
+HUMAN = "ask_human"
+COUNSELLOR_CHOICE = {"title": NEED_LABELS[HUMAN], "payload": f"/{HUMAN}"}  # « Parler à un conseiller »
 
 
 def misunderstood_in_a_row(tracker: Tracker) -> int:
@@ -63,10 +67,12 @@ class ActionAskAffirmation(Action):
             dispatcher.utter_message(response="utter_not_understood")
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, "repeated_misunderstanding")]
         ranking = tracker.latest_message.get("intent_ranking", [])
-        needs = [item["name"] for item in ranking if item["name"] in NEED_LABELS][:CHOICES]
+        needs = [item["name"] for item in ranking if item["name"] in NEED_LABELS and item["name"] != HUMAN][:CHOICES]
         buttons = [{"title": NEED_LABELS[need], "payload": f"/{need}"} for need in needs]
         # Rasa's two-stage fallback reads out_of_scope as "none of these": it then asks to rephrase.
         buttons.append({"title": "Autre chose", "payload": "/out_of_scope"})
+        # And always a way out to a human: a person the bot did not understand chooses, not only after two more.
+        buttons.append(COUNSELLOR_CHOICE)
         dispatcher.utter_message(response="utter_clarify", buttons=buttons)
         return []
 

@@ -65,4 +65,7 @@ def test_gibberish_gets_a_clarifying_question_with_choices(dialogue):
     text = " ".join(m.get("text", "") for m in messages)
     buttons = [b for m in messages for b in m.get("buttons", [])]
     assert "comprendre" in text or "reformuler" in text
-    assert buttons and buttons[-1] == {"title": "Autre chose", "payload": "/out_of_scope"}
+    assert buttons[-2:] == [
+        {"title": "Autre chose", "payload": "/out_of_scope"},
+        {"title": "Parler à un conseiller", "payload": "/ask_human"},
+    ]

@@ -228,6 +228,21 @@ async def test_the_clarifying_question_offers_the_closest_needs_in_the_catalogue
         (LABELS["ask_payment_date"], "/ask_payment_date"),
         (LABELS["report_missing_payment"], "/report_missing_payment"),
         ("Autre chose", "/out_of_scope"),
+        ("Parler à un conseiller", "/ask_human"),
+    ]
+
+
+async def test_the_clarifying_question_offers_a_counsellor_once_even_when_the_classifier_guessed_one(
+    backend, executor
+) -> None:
+    ranking = [("ask_human", 0.29), ("ask_payment_date", 0.28), ("greet", 0.2), ("ask_overpayment", 0.1)]
+    state = tracker("unit-clarify-human", "euh quelqu'un", "ask_human", ranking=ranking)
+    (message,) = (await run(executor, "action_default_ask_affirmation", state))["responses"]
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/ask_payment_date",
+        "/ask_overpayment",
+        "/out_of_scope",
+        "/ask_human",
     ]
 
 
