@@ -22,7 +22,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
     ),
     "degressivity": re.compile(r"degressi\w*|\bbaiss\w*|\bdiminu\w*|\breduit\w*|\bsix mois\b|\b6 mois\b"),
     "low": re.compile(
-        r"\b(?:faible|peu|bas|basse|petit\w*|pas plus|maigre|ridicule|minimum|minimal\w*|plafon\w*|temps partiel)\b"
+        r"\b(?:faible|peu|bas|basse|petit\w*|pas plus|maigre|ridicule|minimum|minimal\w*|plafon\w*|temps partiel"
+        r"|pas beaucoup|pas assez|pas grand chose|pas lourd|pas terrible|si peu)\b"
     ),
     "deductions": re.compile(r"\b(?:prel\w*|retenu\w*|retien\w*|cotisation\w*|csg|crds|alsace|net)\b"),
 }
@@ -37,15 +38,15 @@ TOPIC_LABELS: dict[str, tuple[str, ...]] = {
         "Premier jour indemnisé",
     ),
     "degressivity": ("Dégressivité",),
-    "low": (
+    "low": (  # the reasons first (minimum, caps, the formula with part time), then how the wage was taken
+        "Allocation minimale",
+        "Plafond du cumul",
+        "Plafond",
+        "Calcul de l'allocation journalière",
+        "Salaire journalier de référence",
         "Salaires retenus",
         "Jours retenus",
-        "Salaire journalier de référence",
-        "Calcul de l'allocation journalière",
         "Allocation journalière brute",
-        "Allocation minimale",
-        "Plafond",
-        "Plafond du cumul",
         "Montant brut du mois",
     ),
     "deductions": (
@@ -75,10 +76,19 @@ def topic_of(text: str | None) -> str | None:
     return None
 
 
+def _rank(step: dict, wanted: tuple[str, ...]) -> int | None:
+    """Where the step's label comes in the topic's labels (its priority), None when it is not about the topic."""
+    return next((i for i, label in enumerate(wanted) if step["label"].startswith(label)), None)
+
+
 def ordered_steps(steps: list[dict], topic: str | None) -> list[dict]:
-    """The steps about the topic first (in the file's order), then the others; each label once."""
+    """The steps about the topic first (in the topic's order of labels), then the others; each label once.
+
+    For « pourquoi si peu ? » the decisive reason (the minimum, the cap, part time in the formula) comes
+    before the calculation that leads to it: the first answer has room for five steps only."""
     wanted = TOPIC_LABELS.get(topic or "", ())
-    first = [s for s in steps if any(s["label"].startswith(label) for label in wanted)]
+    about = [(rank, i, s) for i, s in enumerate(steps) if (rank := _rank(s, wanted)) is not None]
+    first = [s for _, _, s in sorted(about, key=lambda item: (item[0], item[1]))]
     rest = [s for s in steps if s not in first]
     seen: set[str] = set()
     kept = []

@@ -46,7 +46,8 @@ SURE_QUESTION = 0.5  # a question sentence without one, from this probability
 _SENTENCE_END = re.compile(r"[.?!;…]+(?=\s|$)|\n+")
 _JOINT = re.compile(
     r"(?:,\s*)?\b(?:et|puis|mais aussi|et aussi|ou bien)\b\s+(?=\S)"
-    r"|,\s+(?=(?:et |est ce|est-ce|quand|combien|pourquoi|comment|c'est quand|jusqu)\b)",
+    r"|,\s+(?=(?:et |est ce|est-ce|quand|combien|pourquoi|comment|c'est quand|jusqu"
+    r"|je voulais|je voudrais|je veux|j.aimerais|je demandais)\b)",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
@@ -61,6 +62,13 @@ _CONTINUATION = re.compile(r"(?:ce qu|ensuite\b|apr[eè]s (?:ça|ca|cela)\b|et a
 CLAUSE_NEEDS = frozenset(
     need.intent for need in needs.NEEDS if need.group in (needs.Group.PERSONAL, needs.Group.ALLOWANCE)
 )
+WHY = "ask_why"
+# The needs whose answer explains itself when the message also asks why (actions.personal.EXPLAINED_AFTER).
+EXPLAINED_NEEDS = frozenset(
+    {"ask_allowance_amount", "ask_payment_date", "report_missing_payment", "ask_rights_duration"}
+)
+# The moves that, said in a clause of their own with a need in another, give way to the need.
+MOVES_BEFORE_A_NEED: dict[str, frozenset[str]] = {WHY: EXPLAINED_NEEDS, "deny": CLAUSE_NEEDS, "affirm": CLAUSE_NEEDS}
 NEVER_REPLACED = frozenset(
     need.intent for need in needs.NEEDS if need.group in (needs.Group.HUMAN, needs.Group.PRIVACY)
 )
@@ -249,8 +257,38 @@ class ClauseReader(GraphComponent):
                 # In a story, the needs are those of its question sentences, not of what it tells.
                 self._mark_needs(message, text, only=questions(text))
             else:
+                self._read_need_and_why(message, text, intent)
                 self._mark_needs(message, text)
         return messages
+
+    def _read_need_and_why(self, message: Message, text: str, intent: dict) -> None:
+        """A conversation move said with a need: the need is the intent.
+
+        « combien je touche et pourquoi c'est si peu ? » read whole is a bare « pourquoi ? » (``ask_why``),
+        which has nothing to be about in a first message; its other clause holds the question the why is
+        about, and the need's answer reads the message's « pourquoi … » and gives the file's reasons
+        (``actions.personal.why_from_the_file``). « non c'est pas ça que je demandais, je voulais savoir
+        quand je serai payée » read whole is a « non » (``deny``): its other clause is the question asked
+        again. The move must have a clause of its own, and the need another one."""
+        move_of_message = intent.get("name")
+        wanted = MOVES_BEFORE_A_NEED.get(move_of_message or "")
+        if wanted is None:
+            return
+        clauses = split_clauses(text)
+        if len(clauses) < 2:
+            return
+        moves = self.read([c.text for c in clauses])
+        asked = self.read_need([c.text for c in clauses])
+        for (move, _), (need, probability) in zip(moves, asked, strict=True):
+            if move != move_of_message and need in wanted and probability >= NEED_CONFIDENCE:
+                if not any(m == move_of_message for m, _ in moves):
+                    return  # no clause of its own is the move: the classifier's reading stands
+                current = float(intent.get("confidence") or 0)
+                chosen = {"name": need, "confidence": max(probability, current)}
+                others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != need]
+                message.set(INTENT, chosen, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen, *others], add_to_output=True)
+                return
 
     def _read_question(self, message: Message, text: str, intent: dict) -> None:
         """A long story: the need of its question (the last asked with a « ? », else the surest) is the intent."""

@@ -36,6 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.common import knowledge, needs
 from bot.common.config import PROJECT_ROOT
 from bot.nlu import stored_models
+from bot.nlu.entities import extract_amounts
 from bot.nlu.normalizer import message_words, normalize
 from bot.nlu.scope import foreign_need
 
@@ -43,6 +44,7 @@ RESPONSE_SELECTOR = "response_selector"  # rasa.shared.nlu.constants.RESPONSE_SE
 RANKING_LENGTH = 5
 KEYWORD_WEIGHT = 0.6
 """Share of the score given to the entries' keywords when the message names at least one of them."""
+SIMULATION = "simulate_earnings"
 PROMOTE_FROM = 0.2
 """An ``out_of_scope`` message whose second reading is ``ask_knowledge`` at least this sure…"""
 PROMOTE_SURE = 0.5
@@ -201,9 +203,16 @@ class KnowledgeSelector(GraphComponent):
         """An in-scope question never gets the out-of-scope answer: « comment je change mon RIB ? » read as
         out of scope, with ``ask_knowledge`` next and the RIB entry named, is the RIB entry's. The two
         confidences are swapped (as ``ScopeGuard`` does), never when the message names another
-        administration and no allowance word (``ScopeGuard``'s own reading stands)."""
+        administration and no allowance word (``ScopeGuard``'s own reading stands).
+
+        A simulation needs an amount: « si je reprends un petit boulot je perds tout mon chômage ? » read as
+        ``simulate_earnings`` with no amount in it, ``ask_knowledge`` next and the cumul entry named, asks the
+        rule; its answer gives it and offers the simulation on the file (no identification for a rule)."""
         intent = message.get(INTENT) or {}
-        if intent.get("name") != needs.OUT_OF_SCOPE:
+        if intent.get("name") == SIMULATION:
+            if extract_amounts(text):
+                return
+        elif intent.get("name") != needs.OUT_OF_SCOPE:
             return
         ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
         second = next((e for e in ranking if e["name"] == knowledge.INTENT), None)
@@ -217,7 +226,7 @@ class KnowledgeSelector(GraphComponent):
         for entry in ranking:
             if entry["name"] == knowledge.INTENT:
                 entry["confidence"] = top_confidence
-            elif entry["name"] == needs.OUT_OF_SCOPE:
+            elif entry["name"] == intent.get("name"):
                 entry["confidence"] = second["confidence"]
         ranking.sort(key=lambda entry: -entry["confidence"])
         message.set(INTENT, {"name": knowledge.INTENT, "confidence": top_confidence}, add_to_output=True)

@@ -110,3 +110,72 @@ def test_a_long_story_read_for_its_question_keeps_its_ranking_in_order(tmp_path)
     assert read.get("intent")["confidence"] >= 0.75
     confidences = [r["confidence"] for r in ranking]
     assert confidences == sorted(confidences, reverse=True)
+
+
+def _reader(tmp_path):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.clauses import ClauseReader
+
+    examples = {
+        "ask_allowance_amount": [
+            "combien je vais toucher",
+            "c'est quoi le montant de mon allocation",
+            "je touche combien ce mois",
+            "combien on va me verser",
+        ],
+        "ask_why": ["pourquoi", "pourquoi c'est comme ça", "pourquoi si tard", "mais pourquoi donc"],
+        "thank": ["merci beaucoup", "merci bien", "super merci", "merci à vous"],
+        "deny": ["non pas du tout", "non c'est pas ça", "non ce n'est pas ma question", "non pas vraiment"],
+        "ask_payment_date": [
+            "quand je serai payé",
+            "c'est quand le paiement",
+            "je suis payée quand",
+            "date du virement",
+        ],
+    }
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
+    reader = ClauseReader.create({}, LocalModelStorage(tmp_path), Resource("clauses"), None)  # type: ignore[arg-type]
+    reader.train(data)
+    return reader
+
+
+def _read(reader, text: str, intent: str):
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.66})
+    message.set("intent_ranking", [{"name": intent, "confidence": 0.66}, {"name": "thank", "confidence": 0.1}])
+    (read,) = reader.process([message])
+    return read.get("intent")["name"], [r["name"] for r in read.get("intent_ranking")]
+
+
+def test_a_need_asked_with_its_why_is_the_intent_the_why_is_about(tmp_path) -> None:
+    """« combien je touche et pourquoi c'est si peu ? » read whole is a bare why; its amount is what it asks."""
+    reader = _reader(tmp_path)
+    intent, ranking = _read(reader, "combien je touche et pourquoi c'est si peu ?", "ask_why")
+    assert intent == "ask_allowance_amount" == ranking[0]
+    assert ranking.count("ask_allowance_amount") == 1
+
+
+def test_a_why_without_a_need_or_a_need_without_a_why_is_left_as_read(tmp_path) -> None:
+    reader = _reader(tmp_path)
+    assert _read(reader, "pourquoi c'est si peu ?", "ask_why")[0] == "ask_why"  # one clause: a follow-up
+    assert _read(reader, "pourquoi c'est comme ça et merci beaucoup", "ask_why")[0] == "ask_why"
+    assert (
+        _read(reader, "combien je vais toucher et merci beaucoup", "ask_allowance_amount")[0] == "ask_allowance_amount"
+    )
+
+
+def test_a_no_said_with_the_question_asked_again_is_that_question(tmp_path) -> None:
+    reader = _reader(tmp_path)
+    text = "non c'est pas ça que je demandais, je voulais savoir quand je serai payée"
+    assert [c.text for c in split_clauses(text)] == [
+        "non c'est pas ça que je demandais",
+        "je voulais savoir quand je serai payée",
+    ]
+    assert _read(reader, text, "deny")[0] == "ask_payment_date"
+    assert _read(reader, "non pas du tout et merci beaucoup", "deny")[0] == "deny"  # no need in it

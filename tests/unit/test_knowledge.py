@@ -289,6 +289,15 @@ def test_out_of_scope_stays_out_of_scope_without_a_topic_of_the_base_or_about_an
     assert elsewhere.get(INTENT)["name"] == "out_of_scope"
 
 
+def test_a_simulation_without_an_amount_that_names_the_cumul_asks_the_rule(selector):
+    ranking = [("simulate_earnings", 0.45), ("ask_knowledge", 0.36)]
+    rule = _read(selector, "si je reprends un petit boulot je perds tout mon chomage", ranking)
+    assert rule.get(INTENT) == {"name": knowledge.INTENT, "confidence": 0.45}
+    assert rule.get("response_selector")[knowledge.INTENT]["response"]["id"] == "cumul"
+    with_amount = _read(selector, "si je reprends un petit boulot a 400 euros je touche combien", ranking)
+    assert with_amount.get(INTENT)["name"] == "simulate_earnings"  # an amount: the simulation on the file
+
+
 async def test_with_a_personal_question_the_identification_comes_first(backend, executor):
     text = "c quoi le delai de carence et je serai payé quand"
     start = text.index("je serai")
