@@ -164,6 +164,32 @@ FIGURES_OF_SPEECH = [
     "je vais devenir fou avec ce site",
     "je suis mort de honte",
     "l'attente va me tuer",
+    # Issue 20, written for this test: more figures of speech, forgetting, frustration, jokes.
+    "ce délai me tue",
+    "je vais tuer mon banquier lol",
+    "je vais tuer mon conseiller mdr",
+    "j'ai failli mourir de rire",
+    "j'en crève d'envie",
+    "je me suis tué à la tâche pendant 20 ans",
+    "je vais péter les plombs",
+    "je pète un câble avec ce site",
+    "j'en ai plein le dos",
+    "je vais tout casser",
+    "je vais jeter mon ordi par la fenêtre",
+    "je vais balancer mon téléphone contre le mur",
+    "j'ai envie de tout envoyer balader",
+    "je vais me jeter à l'eau et postuler",
+    "je vais sauter le pas et créer mon entreprise",
+    "ça va être la mort pour finir le mois hein",
+    "ma batterie est morte, je rappelle plus tard",
+    "mon père est décédé, je dois le déclarer",
+    "vous voulez ma mort avec vos papiers",
+    "j'ai zappé",
+    "trou de mémoire",
+    "je me souviens de rien de mon code",
+    "j'en ai ras le bol",
+    "ça me rend dingue",
+    "j'ai fini ma formation, c'est la fin de mes droits ?",
 ]
 
 
@@ -185,6 +211,14 @@ def test_figures_of_speech_lose_a_guessed_alarm(components: tuple, text: str) ->
         "je pense à mourir",
         "si je touche pas mon alloc je vais mourir",
         "je sais pas, je veux disparaître",
+        # Issue 20: the same words as the figures above, said for real, keep it.
+        "je veux que tout s'arrête",
+        "je veux finir ma vie",
+        "je vais me jeter à l'eau",
+        "je vais me jeter par la fenêtre lol",
+        "j'en ai ras le bol de vivre",
+        "je vais sauter du pont",
+        "j'ai oublié pourquoi je vis, je veux mourir",
     ],
 )
 def test_the_same_words_said_for_real_keep_the_urgent_path(components: tuple, text: str) -> None:
