@@ -295,12 +295,36 @@ IDIOMS = re.compile(
     r"plante|crashe)\b"
     r"|\b(va|vais|ca va|ce sera|ce serait|serait) etre la mort\b|\bc est la mort (pour|a|de|ce|cette|ces|avec)\b"
     r"|\b(tu veux|tu cherches|veut|veulent|voulez|cherchez|cherche|cherchent) ma mort\b"
+    # « j'ai cru mourir en voyant le montant », « mort de froid dans la file », « ma femme va me tuer », « je me suis
+    # fait tuer au jeu », « disparaître sous terre » (shame), « honte de mon erreur », « m'arracher les cheveux ».
+    r"|\b(cru|failli|crois|croyais|pense|pensais) (mourir|crever|y rester|faire une crise)\b"
+    r"|\b(mort|morte|morts|mortes|gele|gelee) (de|d) froid (dans|a|devant|en)( la| l| le)? "
+    r"(file|queue|agence|attente|salle|bureau|guichet)"
+    r"|\b(ma|mon|mes) \w+ (va|vont|allait|vais|finira par) me (tuer|tuer si|buter)\b"
+    r"|\b(faire|fait|fais) (tuer|buter) (par|au|a|dans|en)\b"
+    r"|\b(disparaitre|rentrer|me cacher|cacher) sous terre\b(?! pour)"
+    r"|\bhonte (de|d) (mon|ma|mes|cette|cet|ce|l) (erreur|oubli|retard|faute|question|betise|demande)s?\b"
+    r"|\b(tirer|arracher|arrache|tire|m arracher|me tirer) les cheveux\b"
+    r"|\benvie de (meurtre|tuer quelqu un|tout casser|hurler|crier|exploser)\b"
+    # « votre site ne sert à rien », « ça sert à rien d'appeler », « à quoi bon m'actualiser »: a thing or a step of
+    # the procedure is useless (« ça sert à rien » alone, « la vie ne sert à rien », « à quoi bon vivre » stay signs).
+    r"|\b(ce|cet|cette|ces|votre|vos|ton|ta|tes|le|la|les|l|son|sa|leur) (?!vie\b|existence\b)\w+ "
+    r"(ne )?(sert|servent) (a|plus a|strictement a|vraiment a) rien\b"
+    r"|\b(ca|cela) (ne )?sert (a|plus a) rien (de|d) (m |me |vous |les |le |la )?(appeler|rappeler|attendre|"
+    r"envoyer|demander|insister|essayer|ecrire|relancer|actualiser|declarer|remplir|chercher|postuler|contester)\b"
+    r"|\bpendu\w* au telephone\b|\bpendre au (telephone|tel|cou)\b|\bpendre a son cou\b"
+    # « me jeter sur le premier rendez-vous »: eagerly (not « sur les rails », « sur la route »).
+    r"|\bme (jeter|jette|jete|precipiter|precipite) sur (le|la|les|l|un|une|mon|ma|ce|cette) "
+    r"(?!rails?\b|voies?\b|route\b|autoroute\b|periph\w*|train\b|metro\b|voiture\b|camion\b|tram\w*)\w+"
+    r"|\ba quoi bon (m |me |vous |les |le |la )?(appeler|rappeler|attendre|envoyer|demander|insister|essayer|"
+    r"ecrire|relancer|actualiser|declarer|remplir|chercher|postuler|contester)\b"
 )
 # « finir le mois », « j'ai fini ma formation », « c'est la fin de mes droits »: « finir » with a thing is no
 # word of death (it stays a sign of distress: « 20 euros pour finir le mois »).
 FINISHING_A_THING = re.compile(
     r"\b(finir|fini|finit|finis|finie) (le|la|les|ce|cet|cette|ces|mon|ma|mes) (?!vie\b|jours\b|existence\b)\w+"
     r"|\bc est (la fin|fini|termine) (de|d|du|des|pour|avec) (?!ma vie\b|moi\b|nous\b|tout\b)\w+"
+    r"|\b(finir|finis|finit|finira|finirai|finiras) par\b"
 )
 # « je n'ai jamais pensé au suicide », « je ne vais pas me tuer », « j'ai pas envie de mourir »: the words of death
 # negated in their own clause are no sign (« si je touche pas mon alloc je vais mourir » still is).
@@ -327,7 +351,8 @@ ORDINARY = re.compile(
     r"rappeler|rappelle|retrouver|retrouve)\b|"
     r"\b(plein le dos|plein le cul|ma claque|par dessus la tete|cables|plombs|durite|fusible|nerfs|dingue|dingo|"
     r"fou|folle|insupportable|enfer|cauchemar|galere avec|casser|balader|promener|paitre|bouler|laisse tomber|"
-    r"laisser tomber|relou|chiant\w*|penible|prise de tete|vener|venere)\b|"
+    r"laisser tomber|relou|chiant\w*|penible|prise de tete|vener|venere|hurler|crier|exploser|explose|meurtre|"
+    r"cheveux|a cran|haine|vert de rage|crise de nerfs|tete ailleurs|perdre la tete|casse la tete|systeme)\b|"
     r"\b(lol|mdr|ptdr|xd|mdrr+|haha\w*|hihi\w*|jpp)\b"
 )
 # « 😂 », « 🤣 »: a joke.
@@ -369,10 +394,12 @@ QUESTION_MONEY_WORDS = re.compile(
 SITE_FEELINGS = re.compile(
     r"^(craqu\w*|paniqu\w*|angoiss\w*|deprim\w*|pleur\w*|larmes|n y arrive (plus|pas)|y arrive (plus|pas)|"
     r"au secours|aidez moi|perdu\w* (completement|totalement)|(completement|totalement|tellement) perdu\w*|"
-    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort)$"
+    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort|honte|m en sors (plus|pas)|"
+    r"s en sortir|epuise\w*)$"
 )
 SITE_WORDS = re.compile(
-    r"\b(identifiant|mot de passe|code|site|appli|application|connecter|connexion|formulaire|espace personnel|page|"
+    r"\b(identifiants?|mots? de passe|codes?|site|appli|application|connecter|connexion|formulaire|espace personnel|"
+    r"page|"
     r"bouton|bug\w*|beug\w*|actualis\w*|declar\w*|heures|naissance|numero|courrier|attestation|oublie|souviens|"
     r"demarches?|paperasse|papiers|formulaires|dossier|agence|pole emploi|france travail|vos questions|"
     r"rappelle plus|retrouve plus|sais plus mon|sais plus ma|sais plus le|sais plus la)\b"

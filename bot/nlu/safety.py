@@ -181,6 +181,11 @@ IDIOM_ENDINGS: tuple[tuple[str, ...], ...] = (
     ("de", "fatigue"),
     ("d", "ennui"),
     ("de", "peur"),
+    # « me pendre au téléphone », « me pendre à son cou »: on the phone, a hug.
+    ("au", "telephone"),
+    ("au", "tel"),
+    ("au", "cou"),
+    ("a", "son", "cou"),
 )
 # « je me tue à vous le dire », « je me tue à chercher du travail »: « se tuer à » + a verb is to wear oneself out.
 OBJECT_PRONOUNS = frozenset({"vous", "te", "t", "le", "la", "les", "l", "lui", "leur", "me", "m", "y", "en"})
@@ -588,7 +593,7 @@ ARABIZI_SUICIDAL_CUES: tuple[str, ...] = (
     # « nmot » on its own, not « nmot bdhk » (laughing), « nmot 3lik » (love), « nmot b lfarha »
     r"\bn[ea]?mote?\b(?! (b ?\w*dh\w*k\w*|mn (e)?dh\w*|b ?el? ?farha|b ?l ?farha|3l\w*|fi\w*|d(e)? ?pas\w*|de\b))",
     # kill myself: « nqtel rasi », « naqtel rouhi », « n2tol 7ali », « ra7 e2tol 7ali », « bech nektel rou7i »
-    rf"\b\w{{0,4}}k[aeio]?t[aeio]?l(o|ha|h)? {_A_SELF}\b",
+    rf"\b\w{{0,4}}k[aeio]?t[aeio]?l(t|o|ha|h)? {_A_SELF}\b",
     rf"\b{_A_SELF} ((ghadi|gha|bghit|baghi|rah|ra) )?\w{{0,3}}k[aeio]?t[aeio]?l(o|ha|h)\b",
     # Egyptian « hamawet nafsi », « hamwet nafsy »: I'll kill myself
     rf"\b\w{{0,3}}maw?[aei]?t {_A_SELF}\b",
@@ -606,9 +611,9 @@ ARABIZI_SUICIDAL_CUES: tuple[str, ...] = (
     rf"\b\w{{0,4}}(mchi|mch|khrj|kherj|khl[aei]?s) (mn|men|m) {_A_WORLD}\b",
     # suicide as a darija verb: « ntsuicida », « bghit nsuicidi », « ghansuicidi »
     r"\b(n|nt|t|gh|ghan|ban|bn)soi[cs]id\w*",
-    # not live any more: « ma bqitch baghi n3ich », « mab9itch bghit n3ich », « ma b9ach 3andi 3lach n3ich »
-    # (not « ma3ndich bach n3ich », no means to live: money)
-    r"\b(ma ?\w+(ch|sh)|ma|mch|mech|mich|mani|mach|machi) (\w+ ){0,2}(?<!bach )(?<!bech )n3[aei]?(ch|y)\w*",
+    # not live any more: « ma bqitch baghi n3ich », « la bghit n3ich », « mab9itch bghit n3ich », « ma b9ach 3andi
+    # 3lach n3ich » (not « ma3ndich bach n3ich », no means to live: money)
+    r"\b(ma ?\w+(ch|sh)|ma|la|mch|mech|mich|mani|mach|machi) (\w+ ){0,2}(?<!bach )(?<!bech )n3[aei]?(ch|y)\w*",
 )
 _ARABIZI_DIGITS = str.maketrans({"9": "k", "2": "k", "7": "h", "5": "kh", "8": "gh", "6": "t", "q": "k"})
 

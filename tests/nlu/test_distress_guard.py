@@ -190,6 +190,17 @@ FIGURES_OF_SPEECH = [
     "j'en ai ras le bol",
     "ça me rend dingue",
     "j'ai fini ma formation, c'est la fin de mes droits ?",
+    "je suis morte de froid dans la file d'attente",
+    "j'ai cru mourir en voyant le montant",
+    "je vais me faire tuer par ma femme si je rentre tard",
+    "je vais finir par me tirer les cheveux",
+    "j'ai envie de hurler",
+    "j'ai envie de disparaître sous terre tellement j'ai honte de mon erreur",
+    "votre site ne sert à rien",
+    "ça sert à rien d'appeler",
+    "à quoi bon m'actualiser, c'est toujours en retard",
+    "je vais me jeter sur le premier rendez-vous dispo",
+    "je vais me pendre au téléphone avec l'agence toute la journée",
 ]
 
 
@@ -219,6 +230,14 @@ def test_figures_of_speech_lose_a_guessed_alarm(components: tuple, text: str) ->
         "j'en ai ras le bol de vivre",
         "je vais sauter du pont",
         "j'ai oublié pourquoi je vis, je veux mourir",
+        "je dors dehors, je suis mort de froid",
+        "je vais finir par me tuer",
+        "je veux disparaître sous terre pour toujours",
+        "ça sert à rien",
+        "la vie ne sert à rien",
+        "je vais me jeter sur les rails",
+        "je vais me pendre au garage",
+        "ça sert à rien de vivre",
     ],
 )
 def test_the_same_words_said_for_real_keep_the_urgent_path(components: tuple, text: str) -> None:
@@ -269,6 +288,10 @@ def test_not_being_able_to_pay_keeps_the_urgent_path(components: tuple, text: st
         "mes droits sont épuisés le mois prochain, je touche quoi ?",
         "j'ai abandonné ma formation, ça change quoi ?",
         "j'ai saisi mes heures hier sur le site",
+        # Issue 20: shame, being worn out, not coping, said about the site and its codes.
+        "j'ai honte, j'ai encore oublié mon identifiant",
+        "je m'en sors plus avec tous ces identifiants",
+        "je suis épuisée de chercher mon mot de passe",
     ],
 )
 def test_feelings_about_the_site_and_money_questions_lose_a_guessed_distress(components: tuple, text: str) -> None:

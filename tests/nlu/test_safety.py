@@ -339,6 +339,7 @@ def test_a_negated_french_suicide_word_is_not_read_as_english(components: tuple)
         ("ma bqitch baghi n3ich", "ar-latn"),
         ("mab9itch bghit n3ich", "ar-latn"),
         ("ma b9ach 3andi 3lach n3ich", "ar-latn"),
+        ("wallah la bghit n3ich", "ar-latn"),
         ("3yit, bghit nmout, ma bqa walou", "ar-latn"),
         ("نبغي نموت", "ar"),
         ("عايزة أموت", "ar"),
