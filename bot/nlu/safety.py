@@ -580,7 +580,8 @@ FOREIGN_NEGATIONS: dict[str, frozenset[str]] = {
 _A_WANT = (
     r"(bghit|bghyt|bghet|bghit|bagh|baghi|baghia|baghya|nbghi|nebghi|nbgha|habit|hab|hb|nhab|nhib|nheb|nhb|brit|nbi|"
     r"abi|abgha|abghi|nabgha|badi|bedi|bidi|bdi|badde|bade|bede|3ayez|3ayz|3ayza|3ayiz|3aiz|3awz|3awza|3awez|"
-    r"nawi|nawia|nawya|nwit|nfaker|kanfaker|kanfker|kanfkr|nfker|nfkr|tanfker|tanfaker|9rib|krib|kbel ma)"
+    r"nawi|nawia|nawya|nwit|nfaker|kanfaker|kanfker|kanfkr|nfker|nfkr|tanfker|tanfaker|9rib|krib|kbel ma|nefsi|nafsi|"
+    r"nfsi)"
 )
 _A_DIE = r"((gh|ghi|gha|ghir|ghi|daba|ana|ani|bach|bech|ba|n|khlas|wa7ed|lyoum|lyom) )?[nae]?mote?\b(?! ?d(e)? ?pas\w*)"
 _A_SELF = r"(rasi|rasy|rassi|rohi|rohy|rwhi|nafsi|nafsy|nefsi|nefsy|nfsi|nfsy|hali|haly|hale|halee)"
@@ -608,7 +609,7 @@ ARABIZI_SUICIDAL_CUES: tuple[str, ...] = (
     rf"\b\w{{0,4}}(k[aei]?d(i|a|y)|sali|saly) 3la ({_A_SELF}|{_A_LIFE})\b",
     rf"\b\w{{0,2}}(nhi|nehi|anhi) {_A_LIFE}\b",
     rf"\b\w{{0,2}}dir h[aei]d (l ?)?{_A_LIFE}\b",
-    rf"\b\w{{0,4}}(mchi|mch|khrj|kherj|khl[aei]?s) (mn|men|m) {_A_WORLD}\b",
+    rf"\b\w{{0,4}}(mchi|mch|khrj|kherj|khl[aei]?s|rtah|rayah|hrb|hreb) (mn|men|m) {_A_WORLD}\b",
     # suicide as a darija verb: « ntsuicida », « bghit nsuicidi », « ghansuicidi »
     r"\b(n|nt|t|gh|ghan|ban|bn)soi[cs]id\w*",
     # not live any more: « ma bqitch baghi n3ich », « la bghit n3ich », « mab9itch bghit n3ich », « ma b9ach 3andi
