@@ -288,10 +288,6 @@ def test_not_being_able_to_pay_keeps_the_urgent_path(components: tuple, text: st
         "mes droits sont épuisés le mois prochain, je touche quoi ?",
         "j'ai abandonné ma formation, ça change quoi ?",
         "j'ai saisi mes heures hier sur le site",
-        # Issue 20: shame, being worn out, not coping, said about the site and its codes.
-        "j'ai honte, j'ai encore oublié mon identifiant",
-        "je m'en sors plus avec tous ces identifiants",
-        "je suis épuisée de chercher mon mot de passe",
     ],
 )
 def test_feelings_about_the_site_and_money_questions_lose_a_guessed_distress(components: tuple, text: str) -> None:
