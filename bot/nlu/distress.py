@@ -235,6 +235,22 @@ SUICIDAL_HINTS: tuple[str, ...] = (
     r"\bmerite pas\b",
     r"\bsolution\b",
     r"\bcontinuer\b",
+    # Issue 20: « je veux que tout s'arrête », « que ça s'arrête pour de bon », « partir pour toujours ».
+    r"\b(tout|ca|que ca) s arrete\w*",
+    r"\bpartir\b",
+)
+_DETERMINER = r"(mon|ma|mes|le|la|les|l|ce|cet|cette|ces|son|sa|ses|ton|ta|tes|votre|vos|leur|leurs|un|une|tout)"
+# The people and things of a job seeker's procedure, and of a phone or computer (« tuer mon banquier », « mon
+# téléphone est mort »).
+_PROCEDURE = (
+    r"(banquier|banquiere|banque|conseiller|conseillere|conseillers|agent|agents|agence|chef|patron|patronne|"
+    r"proprio|collegue|voisin|voisine|gestionnaire|ordi|ordinateur|pc|telephone|tel|portable|batterie|box|"
+    r"imprimante|site|appli|application|serveur|connexion|ecran|clavier|souris|wifi|voiture|scooter|plante|"
+    r"dossier|formulaire|compte|espace)"
+)
+_RELATIVE = (
+    r"(pere|mere|papa|maman|mari|femme|frere|soeur|fils|fille|grand pere|grand mere|grand parents?|oncle|tante|"
+    r"cousin|cousine|conjoint|conjointe|epoux|epouse|compagnon|compagne|chien|chat)"
 )
 # « mort de rire », « mort de fatigue », « ça me tue cette sanction »: idioms, not death.
 # Issue 20: « c'est mortel », « tuer le temps », « ils vont me tuer avec leurs papiers », « vous me tuez »,
@@ -263,6 +279,52 @@ IDIOMS = re.compile(
     r"|\babandonn\w* (ma|mon|la|le|l|cette|ce) (formation|stage|poste|emploi|contrat|cdd|cdi|travail|boulot|"
     r"mission|job)\b"
     r"|\b(suis|sommes|s est|me suis) battu\w* pour\b"
+    # Issue 20, hard negatives: worn out by work (« je me suis tué à la tâche »), someone or something of the
+    # procedure killed (« je vais tuer mon banquier »), blowing a fuse (« je pète un câble »), a thing thrown out of
+    # the window (« je vais jeter mon ordi par la fenêtre »), taking the plunge (« me jeter à l'eau et postuler »,
+    # « sauter le pas »), a thing or someone else dead (« ma batterie est morte », « mon père est décédé »), « ça va
+    # être la mort », « vous voulez ma mort ».
+    r"|\b(tue|tuee|tues|tuees|tuer|tuent|tuait) (a la tache|au travail|au boulot|au taf)\b"
+    rf"|\b(tuer|tue|buter|bute|etrangler|etrangle|trucider|zigouiller|massacrer) {_DETERMINER} ({_PROCEDURE})\b"
+    r"|\bpet\w* (les|un|une|mon|ma|des) (plombs?|cables?|durites?|fusibles?|boulons?|cables?)\b"
+    rf"|\b(jeter|jete|jette|balancer|balance|lancer|lance|envoyer|foutre|fous) {_DETERMINER} ((?!corps\b)\w+ ){{0,2}}"
+    r"(par la fenetre|a la poubelle|contre le mur|par terre)\b"
+    r"|\bme (jeter|jette|lancer|lance) a l eau (et|pour|en|avec)\b|\bsaut\w* le pas\b|\bsaut\w* de joie\b"
+    r"|\bsaut\w* (une|la|un|des|les|cette|ce) (ligne|case|etape|question|page|rubrique)\b"
+    rf"|\b({_PROCEDURE}|{_RELATIVE}) (est |etait |sont |a |ont )?(mort|morte|morts|mortes|decede|decedee|creve|crevee|"
+    r"plante|crashe)\b"
+    r"|\b(va|vais|ca va|ce sera|ce serait|serait) etre la mort\b|\bc est la mort (pour|a|de|ce|cette|ces|avec)\b"
+    r"|\b(tu veux|tu cherches|veut|veulent|voulez|cherchez|cherche|cherchent) ma mort\b"
+    # « j'ai cru mourir en voyant le montant », « mort de froid dans la file », « ma femme va me tuer », « je me suis
+    # fait tuer au jeu », « disparaître sous terre » (shame), « honte de mon erreur », « m'arracher les cheveux ».
+    r"|\b(cru|failli|crois|croyais|pense|pensais) (mourir|crever|y rester|faire une crise)\b"
+    r"|\b(mort|morte|morts|mortes|gele|gelee) (de|d) froid (dans|a|devant|en)( la| l| le)? "
+    r"(file|queue|agence|attente|salle|bureau|guichet)"
+    r"|\b(ma|mon|mes) \w+ (va|vont|allait|vais|finira par) me (tuer|tuer si|buter)\b"
+    r"|\b(faire|fait|fais) (tuer|buter) (par|au|a|dans|en)\b"
+    r"|\b(disparaitre|rentrer|me cacher|cacher) sous terre\b(?! pour)"
+    r"|\bhonte (de|d) (mon|ma|mes|cette|cet|ce|l) (erreur|oubli|retard|faute|question|betise|demande)s?\b"
+    r"|\b(tirer|arracher|arrache|tire|m arracher|me tirer) les cheveux\b"
+    r"|\benvie de (meurtre|tuer quelqu un|tout casser|hurler|crier|exploser)\b"
+    # « votre site ne sert à rien », « ça sert à rien d'appeler », « à quoi bon m'actualiser »: a thing or a step of
+    # the procedure is useless (« ça sert à rien » alone, « la vie ne sert à rien », « à quoi bon vivre » stay signs).
+    r"|\b(ce|cet|cette|ces|votre|vos|ton|ta|tes|le|la|les|l|son|sa|leur) (?!vie\b|existence\b)\w+ "
+    r"(ne )?(sert|servent) (a|plus a|strictement a|vraiment a) rien\b"
+    r"|\b(ca|cela) (ne )?sert (a|plus a) rien (de|d) (m |me |vous |les |le |la )?(appeler|rappeler|attendre|"
+    r"envoyer|demander|insister|essayer|ecrire|relancer|actualiser|declarer|remplir|chercher|postuler|contester)\b"
+    r"|\bpendu\w* au telephone\b|\bpendre au (telephone|tel|cou)\b|\bpendre a son cou\b"
+    # « me jeter sur le premier rendez-vous »: eagerly (not « sur les rails », « sur la route »).
+    r"|\bme (jeter|jette|jete|precipiter|precipite) sur (le|la|les|l|un|une|mon|ma|ce|cette) "
+    r"(?!rails?\b|voies?\b|route\b|autoroute\b|periph\w*|train\b|metro\b|voiture\b|camion\b|tram\w*)\w+"
+    r"|\ba quoi bon (m |me |vous |les |le |la )?(appeler|rappeler|attendre|envoyer|demander|insister|essayer|"
+    r"ecrire|relancer|actualiser|declarer|remplir|chercher|postuler|contester)\b"
+)
+# « finir le mois », « j'ai fini ma formation », « c'est la fin de mes droits »: « finir » with a thing is no
+# word of death (it stays a sign of distress: « 20 euros pour finir le mois »).
+FINISHING_A_THING = re.compile(
+    r"\b(finir|fini|finit|finis|finie) (le|la|les|ce|cet|cette|ces|mon|ma|mes) (?!vie\b|jours\b|existence\b)\w+"
+    r"|\bc est (la fin|fini|termine) (de|d|du|des|pour|avec) (?!ma vie\b|moi\b|nous\b|tout\b)\w+"
+    r"|\b(finir|finis|finit|finira|finirai|finiras) par\b"
 )
 # « je n'ai jamais pensé au suicide », « je ne vais pas me tuer », « j'ai pas envie de mourir »: the words of death
 # negated in their own clause are no sign (« si je touche pas mon alloc je vais mourir » still is).
@@ -282,8 +344,18 @@ ORDINARY = re.compile(
     r"conseiller|sous|argent|montant|papiers?|paperasse|demarches?|justificatifs?|formulaires|documents|courriers|"
     r"dossiers|mails?|appli|application)\b|"
     r"\b(marre|ras le bol|saoul\w*|soul\w*|gonfl\w*|enerv\w*|agac\w*|nul|nuls|nulle|n importe quoi|abuse|scandal\w*|"
-    r"inadmissible|inacceptable|degoute\w*|cable|plomb|attendre|attente)\b"
+    r"inadmissible|inacceptable|degoute\w*|cable|plomb|attendre|attente)\b|"
+    # Issue 20: forgetting (« j'ai zappé », « trou de mémoire », « je me souviens de rien »), anger at things (« j'en ai
+    # plein le dos », « je pète un câble », « je vais tout casser »), a joke (« lol », « mdr »). Not the words that
+    # real distress shares (« je deviens folle », « c'est l'enfer », « je vais craquer »): they are no ordinary reading.
+    r"\b(zappe\w*|trou de memoire|memoire|oubli\w*|egare\w*|sorti de la tete|me souviens|souviens de rien|"
+    r"rappeler|rappelle|retrouver|retrouve)\b|"
+    r"\b(plein le dos|plein le cul|ma claque|cables|plombs|durite|fusible|tout casser|balader|promener|paitre|"
+    r"bouler|relou|chiant\w*|penible|prise de tete|vener|venere|cheveux)\b|"
+    r"\b(lol|mdr|ptdr|xd|mdrr+|haha\w*|hihi\w*|jpp)\b"
 )
+# « 😂 », « 🤣 »: a joke.
+JOKE_EMOJIS = frozenset("😂🤣😅😆😹")
 
 _DISTRESS = [re.compile(cue) for cue in DISTRESS_CUES]
 _SUICIDAL = [re.compile(cue) for cue in SUICIDAL_HINTS]
@@ -324,7 +396,8 @@ SITE_FEELINGS = re.compile(
     r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort)$"
 )
 SITE_WORDS = re.compile(
-    r"\b(identifiant|mot de passe|code|site|appli|application|connecter|connexion|formulaire|espace personnel|page|"
+    r"\b(identifiants?|mots? de passe|codes?|site|appli|application|connecter|connexion|formulaire|espace personnel|"
+    r"page|"
     r"bouton|bug\w*|beug\w*|actualis\w*|declar\w*|heures|naissance|numero|courrier|attestation|oublie|souviens|"
     r"rappelle plus|retrouve plus|sais plus mon|sais plus ma|sais plus le|sais plus la)\b"
 )
@@ -356,7 +429,7 @@ def suicidal_sign(words: list[str]) -> str | None:
     >>> suicidal_sign("je suis mort de fatigue".split()) is None
     True
     """
-    text = NEGATED_DEATH.sub(" ", HUNGER.sub(" ", IDIOMS.sub(" ", " ".join(words))))
+    text = NEGATED_DEATH.sub(" ", HUNGER.sub(" ", FINISHING_A_THING.sub(" ", IDIOMS.sub(" ", " ".join(words)))))
     for pattern in _SUICIDAL:
         found = pattern.search(text)
         if found:
@@ -370,6 +443,7 @@ def ordinary_reading(words: list[str], text: str = "") -> bool:
     joined = " ".join(words)
     return (
         "?" in text
+        or any(emoji in text for emoji in JOKE_EMOJIS)
         or ORDINARY.search(joined) is not None
         or IDIOMS.search(joined) is not None
         or NEGATED_DEATH.search(joined) is not None

@@ -69,6 +69,7 @@ CUES: tuple[tuple[str, ...], ...] = tuple(
         "me tuais",
         "fin a mes jours",
         "fin a ma vie",
+        "fin a mes jour",  # issue 20: SMS spelling
         "en finir avec la vie",
         "en finir avec ma vie",
         "envie de mourir",
@@ -163,6 +164,7 @@ SMS_WORDS: dict[str, tuple[str, ...]] = {
     "mouri": ("mourir",),
     "fini": ("finir",),
     "finire": ("finir",),
+    "lair": ("l", "air"),  # issue 20: « me foutre en lair »
 }
 # « ça va me tuer », « ce dossier va me tuer », « tu vas me tuer »: someone or something else kills, an idiom.
 OTHER_SUBJECT = frozenset({"va", "vas", "vont", "allait", "ca", "cela", "qui", "tu", "vous", "ils", "elles"})
@@ -179,6 +181,11 @@ IDIOM_ENDINGS: tuple[tuple[str, ...], ...] = (
     ("de", "fatigue"),
     ("d", "ennui"),
     ("de", "peur"),
+    # « me pendre au téléphone », « me pendre à son cou »: on the phone, a hug.
+    ("au", "telephone"),
+    ("au", "tel"),
+    ("au", "cou"),
+    ("a", "son", "cou"),
 )
 # « je me tue à vous le dire », « je me tue à chercher du travail »: « se tuer à » + a verb is to wear oneself out.
 OBJECT_PRONOUNS = frozenset({"vous", "te", "t", "le", "la", "les", "l", "lui", "leur", "me", "m", "y", "en"})
@@ -315,6 +322,11 @@ FOREIGN_SUICIDAL_CUES: dict[str, tuple[str, ...]] = {
         r"\bjump off (a|the) (bridge|building|roof)\b",
         r"\bdon ?t want to be (here|alive|around) anymore\b",
         r"\b(going|gonna) to die tonight\b",
+        # Issue 20: « I want to end it », « I'm going to end it tonight », « I can't go on living ».
+        r"\b(want|wanna|going|gonna|gon na|about|ready) (to )?end it( tonight| now| today)?$",
+        r"\bcan ?t (go on|keep) living\b",
+        r"\b(want|wanna|going|gonna) (to )?(jump|throw myself) (off|from|in front of)\b",
+        r"\b(want|wanna|going|gonna) (to )?overdose\b",
     ),
     "es": (
         r"\bsuicid(arme|arse|io|a)\b",
@@ -559,6 +571,75 @@ FOREIGN_NEGATIONS: dict[str, frozenset[str]] = {
         }
     ),
 }
+# Issue 20, Arabic in Latin letters (darija, Algerian, Tunisian, Egyptian, Levantine): the same word is spelt many
+# ways (« nmout », « nmoot », « nmot », « nemoute »; « nqtel », « n9tl », « nktel », « n2tol »; « rou7i », « rohi »,
+# « ro7i »). ``arabizi`` reads them as one spelling (9 2 q → k, 7 → h, 5 → kh, 8 → gh, 6 → t inside words; « ou »,
+# « oo », « u » → o; « sh » → ch; doubled letters once), and these lexicons are matched on that spelling: a verb of
+# wanting with a verb of dying, a verb of killing, hanging, throwing or burning with « myself », a verb of ending
+# with « my life » or « this world », « live » negated. They add to the wordings above, never replace them.
+_A_WANT = (
+    r"(bghit|bghyt|bghet|bghit|bagh|baghi|baghia|baghya|nbghi|nebghi|nbgha|habit|hab|hb|nhab|nhib|nheb|nhb|brit|nbi|"
+    r"abi|abgha|abghi|nabgha|badi|bedi|bidi|bdi|badde|bade|bede|3ayez|3ayz|3ayza|3ayiz|3aiz|3awz|3awza|3awez|"
+    r"nawi|nawia|nawya|nwit|nfaker|kanfaker|kanfker|kanfkr|nfker|nfkr|tanfker|tanfaker|9rib|krib|kbel ma|nefsi|nafsi|"
+    r"nfsi)"
+)
+_A_DIE = r"((gh|ghi|gha|ghir|ghi|daba|ana|ani|bach|bech|ba|n|khlas|wa7ed|lyoum|lyom) )?[nae]?mote?\b(?! ?d(e)? ?pas\w*)"
+_A_SELF = r"(rasi|rasy|rassi|rohi|rohy|rwhi|nafsi|nafsy|nefsi|nefsy|nfsi|nfsy|hali|haly|hale|halee)"
+_A_LIFE = r"((l ?|had ?l ?|had )?(hyati|hayati|hyat|hayat|hya|hiat|hiati))"
+_A_WORLD = r"((had |hal )?(l ?|d)?(denya|dnya|donya|dunya|dinya))"
+ARABIZI_SUICIDAL_CUES: tuple[str, ...] = (
+    # want to die: « bghit nmot », « rani 7ab nmot », « ana 3ayez amot », « badde mout », « abgha amoot »
+    rf"\b{_A_WANT} {_A_DIE}",
+    rf"\b(rani|rah|ana|ani|ghadi|gha|ghan|bach|bech) ({_A_WANT} )?[nae]?mote?\b(?! ?d(e)? ?pas\w*)",
+    # « nmot » on its own, not « nmot bdhk » (laughing), « nmot 3lik » (love), « nmot b lfarha »
+    r"\bn[ea]?mote?\b(?! (b ?\w*dh\w*k\w*|mn (e)?dh\w*|b ?el? ?farha|b ?l ?farha|3l\w*|fi\w*|d(e)? ?pas\w*|de\b))",
+    # kill myself: « nqtel rasi », « naqtel rouhi », « n2tol 7ali », « ra7 e2tol 7ali », « bech nektel rou7i »
+    rf"\b\w{{0,4}}k[aeio]?t[aeio]?l(t|o|ha|h)? {_A_SELF}\b",
+    rf"\b{_A_SELF} ((ghadi|gha|bghit|baghi|rah|ra) )?\w{{0,3}}k[aeio]?t[aeio]?l(o|ha|h)\b",
+    # Egyptian « hamawet nafsi », « hamwet nafsy »: I'll kill myself
+    rf"\b\w{{0,3}}maw?[aei]?t {_A_SELF}\b",
+    # hang, strangle, throw, burn, slit myself: « n3l9 rasi », « nchne9 rasi », « nrmi rasi », « nlo7 rohi »,
+    # « ntle9 rasi mn lbalcon », « n7re9 rasi », « ndba7 rasi »
+    rf"\b\w{{0,4}}(3[aei]?l[aei]?(k|g)|chn[aeo]?(k|g)|khn[aeo]?(k|g)|rmi|rmy|rami|loh|lah|tl[aei]?(k|g)|"
+    rf"h[aeo]?r[aeo]?(k|g)|db[aeo]?h|chr[aeo]?(k|g)|ghr[aeo]?(k|g)) {_A_SELF}\b",
+    # end my life, finish myself off, leave this world: « nsali m3a 7yati », « nkml 3la rasi », « nqdi 3la rasi »,
+    # « ndir 7ad l 7yati », « nmchi mn had denya », « nkhles mn had dnya »
+    rf"\b\w{{0,4}}(sali|saly) ((m3a|ma3a|mn) )?{_A_LIFE}\b",
+    rf"\b\w{{0,4}}(kml|kmel|kemel|kamel) 3la {_A_SELF}\b",
+    rf"\b\w{{0,4}}(k[aei]?d(i|a|y)|sali|saly) 3la ({_A_SELF}|{_A_LIFE})\b",
+    rf"\b\w{{0,2}}(nhi|nehi|anhi) {_A_LIFE}\b",
+    rf"\b\w{{0,2}}dir h[aei]d (l ?)?{_A_LIFE}\b",
+    rf"\b\w{{0,4}}(mchi|mch|khrj|kherj|khl[aei]?s|rtah|rayah|hrb|hreb) (mn|men|m) {_A_WORLD}\b",
+    # suicide as a darija verb: « ntsuicida », « bghit nsuicidi », « ghansuicidi »
+    r"\b(n|nt|t|gh|ghan|ban|bn)soi[cs]id\w*",
+    # not live any more: « ma bqitch baghi n3ich », « la bghit n3ich », « mab9itch bghit n3ich », « ma b9ach 3andi
+    # 3lach n3ich » (not « ma3ndich bach n3ich », no means to live: money)
+    r"\b(ma ?\w+(ch|sh)|ma|la|mch|mech|mich|mani|mach|machi) (\w+ ){0,2}(?<!bach )(?<!bech )n3[aei]?(ch|y)\w*",
+)
+_ARABIZI_DIGITS = str.maketrans({"9": "k", "2": "k", "7": "h", "5": "kh", "8": "gh", "6": "t", "q": "k"})
+
+
+def arabizi(folded: str) -> str:
+    """One spelling of Arabic in Latin letters (see ``ARABIZI_SUICIDAL_CUES``).
+
+    >>> arabizi("rani 7abb nmoooute")
+    'rani hab nmote'
+    >>> arabizi("n9tel rou7i 20 ans")
+    'nktel rohi 20 ans'
+    """
+    words = []
+    for word in folded.split():
+        if any(c.isalpha() for c in word):
+            word = word.translate(_ARABIZI_DIGITS)
+            word = re.sub(r"(ou|oo|u)", "o", word).replace("sh", "ch").replace("ee", "i")
+            word = re.sub(r"(\w)\1+", r"\1", word)
+        words.append(word)
+    return " ".join(words)
+
+
+_ARABIZI_PATTERNS = [re.compile(cue) for cue in ARABIZI_SUICIDAL_CUES]
+_ARABIZI_NEGATIONS = frozenset(arabizi(word) for word in FOREIGN_NEGATIONS["ar-latn"])
+
 # Wordings that are French words too (« suicide »): a French negation before them counts (« je n'ai jamais
 # pensé au suicide » is not the English « suicide »).
 FRENCH_HOMOGRAPHS = frozenset({"suicide", "suicides", "suicida"})
@@ -566,8 +647,17 @@ FOREIGN_NEGATION_WINDOW = 2  # « I'm not suicidal », « I don't want to die »
 # « I'm not going to kill myself »: English puts three words between them (« no » is no negation there: « no money
 # no food I want to die »).
 NEGATION_WINDOWS = {"en": 3}
+# Issue 20, Arabic letters: a verb of wanting with « die », a verb of killing, hanging, throwing or burning with
+# « myself », in every dialect's spelling (« نبغي نموت », « عايز اموت », « بدي موت », « هقتل نفسي », « نرمي روحي »),
+# as regular expressions on the folded text (written folded: no hamza on alif).
+ARABIC_SCRIPT_PATTERNS: tuple[str, ...] = (
+    r"(بغيت|باغي|باغيه|باغية|نبغي|ابغي|ابغى|ابي|بدي|عايز|عايزه|عايزة|عاوز|عاوزه|عاوزة|حاب|حابه|حابة|نحب|"
+    r"اريد|نريد|نبي|ودي|نفسي) (ان )?(نموت|اموت|موت)",
+    r"\w*(قتل|نشنق|اشنق|نرمي|ارمي|نلوح|نحرق|احرق|نذبح) (نفسي|روحي|راسي|حالي)",
+)
 _FOREIGN_PATTERNS = {
     lang: [re.compile(fold(cue) if lang == "ar" else cue) for cue in cues]
+    + ([re.compile(fold_pattern) for fold_pattern in ARABIC_SCRIPT_PATTERNS] if lang == "ar" else [])
     for lang, cues in FOREIGN_SUICIDAL_CUES.items()
 }
 
@@ -593,6 +683,13 @@ def foreign_suicidal_cue(text: str) -> tuple[str, str] | None:
                     if found.group(0) in FRENCH_HOMOGRAPHS and _french_negated(folded, found.start()):
                         continue
                     return lang, found.group(0)
+        spelt = arabizi(folded)
+        for pattern in _ARABIZI_PATTERNS:
+            for found in pattern.finditer(spelt):
+                before = spelt[: found.start()].split()[-FOREIGN_NEGATION_WINDOW:]
+                if _ARABIZI_NEGATIONS & set(before) and found.group(0).split()[0] not in _ARABIZI_NEGATIONS:
+                    continue
+                return "ar-latn", found.group(0)
     return None
 
 

@@ -303,3 +303,95 @@ def test_a_negated_french_suicide_word_is_not_read_as_english(components: tuple)
     ranking = [("ask_payment_date", 0.6), (SUICIDAL_INTENT, 0.3)]
     message = classified(components, "je n'ai jamais pensé au suicide, quand suis-je payé ?", ranking)
     assert message.get(INTENT) == {"name": "ask_payment_date", "confidence": 0.6}
+
+
+# Issue 20, the last explicit wordings: Arabic in Latin letters read in one spelling (``arabizi``: digits for letters,
+# « ou » / « oo » / « u », doubled letters), the dialects' verbs of wanting, killing, throwing and ending with « die »,
+# « myself », « my life »; Arabic letters in the dialects; English « end it ». Written for this test.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("bghit nmot", "ar-latn"),
+        ("rani 7ab nmot", "ar-latn"),
+        ("wlh bghit nmot had lyoum", "ar-latn"),
+        ("nmouuut", "ar-latn"),
+        ("ana 3ayez amot", "ar-latn"),
+        ("3ayza amoot", "ar-latn"),
+        ("badde mout", "ar-latn"),
+        ("biddi mut", "ar-latn"),
+        ("abgha amoot", "ar-latn"),
+        ("bghit n9tel nefsi", "ar-latn"),
+        ("ana naqtel rouhi", "ar-latn"),
+        ("n2tol 7ali", "ar-latn"),
+        ("ra7 e2tol 7ali", "ar-latn"),
+        ("bech nektel rou7i", "ar-latn"),
+        ("hamawet nafsi", "ar-latn"),
+        ("ghadi nrmi rasi mn sta7", "ar-latn"),
+        ("nlou7 rohi mel balcon", "ar-latn"),
+        ("ghadi ntl9 rasi mn lbalcon", "ar-latn"),
+        ("bghit n3l9 rassi", "ar-latn"),
+        ("bghit nsali m3a 7yati", "ar-latn"),
+        ("bghit nkml 3la rasi", "ar-latn"),
+        ("bghit n9adi 3la rasi", "ar-latn"),
+        ("bghit ndir 7ad l 7yati", "ar-latn"),
+        ("bghit nmchi mn had denya", "ar-latn"),
+        ("wallah ghadi ntsuicida", "ar-latn"),
+        ("ma bqitch baghi n3ich", "ar-latn"),
+        ("mab9itch bghit n3ich", "ar-latn"),
+        ("ma b9ach 3andi 3lach n3ich", "ar-latn"),
+        ("wallah la bghit n3ich", "ar-latn"),
+        ("manich 7abb n3ich", "ar-latn"),
+        ("bghit nrta7 mn had denya", "ar-latn"),
+        ("nefsi amot", "ar-latn"),
+        ("nchrb dwa bach nmout", "ar-latn"),
+        ("aw ktelt rasi", "ar-latn"),
+        ("3yit, bghit nmout, ma bqa walou", "ar-latn"),
+        ("نبغي نموت", "ar"),
+        ("عايزة أموت", "ar"),
+        ("بدي موت", "ar"),
+        ("هقتل نفسي", "ar"),
+        ("نرمي روحي من الطابق", "ar"),
+        ("I want to end it", "en"),
+        ("I can't go on living", "en"),
+        ("I want to jump off the bridge", "en"),
+    ],
+)
+def test_the_dialects_wordings_are_read_in_one_spelling(text: str, lang: str) -> None:
+    found = foreign_suicidal_cue(text)
+    assert found is not None and found[0] == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma bghitch nmout, bghit flousi",
+        "mabghitch nmot",
+        "nmout bdh7k",
+        "nmout 3lik",
+        "bghit mot de passe jdid",
+        "bghit n3ich mzyan",
+        "bghit lflous bach n3ich",
+        "ma3ndich bach n3ich had chhar",
+        "bghit nkml 7yati normal",
+        "bghit nqdi 7yati f fransa",
+        "bghit nrta7 chwiya",
+        "ما نبغيش نموت",
+        "لا أريد أن أموت",
+        "I want to end it with my landlord",
+        "j'en ai ras le bol",
+        "je vais tuer mon banquier lol",
+    ],
+)
+def test_the_same_words_negated_or_ordinary_are_no_cue(text: str) -> None:
+    assert foreign_suicidal_cue(text) is None
+
+
+@pytest.mark.parametrize("text", ["je vais mettre fin a mes jour", "je v me foutre en lair ce soir", "jv me tuer"])
+def test_french_typed_in_a_hurry(text: str) -> None:
+    assert suicidal_cue(normalize(text).split()) is not None
+
+
+def test_an_arabizi_message_gets_the_urgent_answer_with_its_language(components: tuple) -> None:
+    message = classified(components, "rani 7ab nmot", [("inform", 0.9), ("greet", 0.05)])
+    assert message.get(INTENT) == {"name": SUICIDAL_INTENT, "confidence": 1.0}
+    assert [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == "language"] == ["ar-latn"]
