@@ -63,15 +63,25 @@ def test_a_clause_that_goes_on_with_the_one_before_is_read_with_it() -> None:
     assert readings(both) == [c.text for c in both]  # two questions of their own: each read alone
 
 
-def test_a_long_story_read_for_its_question_keeps_its_ranking_in_order(tmp_path) -> None:
-    """The question's need leads the ranking, at least as sure as the classifier's reading of the story, so that
-    the fallback does not take a ranking out of order for an ambiguous message (the clarifying question)."""
+def trained_reader(tmp_path, examples: dict[str, list[str]]):
+    """A ClauseReader trained on ``examples`` (intent: texts) alone, in ``tmp_path``."""
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     from bot.nlu.clauses import ClauseReader
+
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
+    reader = ClauseReader.create({}, LocalModelStorage(tmp_path), Resource("clauses"), None)  # type: ignore[arg-type]
+    reader.train(data)
+    return reader
+
+
+def test_a_long_story_read_for_its_question_keeps_its_ranking_in_order(tmp_path) -> None:
+    """The question's need leads the ranking, at least as sure as the classifier's reading of the story, so that
+    the fallback does not take a ranking out of order for an ambiguous message (the clarifying question)."""
+    from rasa.shared.nlu.training_data.message import Message
 
     examples = {
         "ask_amount_difference": [
@@ -87,9 +97,7 @@ def test_a_long_story_read_for_its_question_keeps_its_ranking_in_order(tmp_path)
             "où mettre mon salaire dans l'actualisation",
         ],
     }
-    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
-    reader = ClauseReader.create({}, LocalModelStorage(tmp_path), Resource("clauses"), None)  # type: ignore[arg-type]
-    reader.train(data)
+    reader = trained_reader(tmp_path, examples)
     story = (
         "Le mois dernier j'ai fait des missions d'intérim et je les ai déclarées dans mon actualisation avec "
         "le salaire de l'agence, comme on me l'a dit, en remplissant bien toutes les cases du formulaire. "
@@ -113,12 +121,6 @@ def test_a_long_story_read_for_its_question_keeps_its_ranking_in_order(tmp_path)
 
 
 def _reader(tmp_path):
-    from rasa.engine.storage.local_model_storage import LocalModelStorage
-    from rasa.engine.storage.resource import Resource
-    from rasa.shared.nlu.training_data.message import Message
-    from rasa.shared.nlu.training_data.training_data import TrainingData
-
-    from bot.nlu.clauses import ClauseReader
 
     examples = {
         "ask_allowance_amount": [
@@ -137,10 +139,7 @@ def _reader(tmp_path):
             "date du virement",
         ],
     }
-    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
-    reader = ClauseReader.create({}, LocalModelStorage(tmp_path), Resource("clauses"), None)  # type: ignore[arg-type]
-    reader.train(data)
-    return reader
+    return trained_reader(tmp_path, examples)
 
 
 def _read(reader, text: str, intent: str):
