@@ -224,22 +224,26 @@ class ClauseReader(GraphComponent):
 
     def read(self, texts: list[str]) -> list[tuple[str, float]]:
         """The most likely intent of each text, with its probability."""
-        probabilities = self.model.predict_proba([normalize(text) for text in texts])
-        classes = self.model.classes_
-        return [(str(classes[int(np.argmax(row))]), float(np.max(row))) for row in probabilities]
+        return [intent for intent, _ in self.read_both(texts)]
 
     def read_need(self, texts: list[str]) -> list[tuple[str | None, float]]:
         """The most likely *need* of each text (a personal or general question), with its probability."""
+        return [need for _, need in self.read_both(texts)]
+
+    def read_both(self, texts: list[str]) -> list[tuple[tuple[str, float], tuple[str | None, float]]]:
+        """Each text's most likely intent and most likely need, from one pass of the model."""
         if not texts:
             return []
         probabilities = self.model.predict_proba([normalize(text) for text in texts])
         classes = [str(c) for c in self.model.classes_]
         wanted = np.array([c in CLAUSE_NEEDS for c in classes])
-        found: list[tuple[str | None, float]] = []
+        found: list[tuple[tuple[str, float], tuple[str | None, float]]] = []
         for row in probabilities:
+            top = int(np.argmax(row))
             masked = np.where(wanted, row, -1.0)
             best = int(np.argmax(masked))
-            found.append((classes[best], float(row[best])) if masked[best] >= 0 else (None, 0.0))
+            need = (classes[best], float(row[best])) if masked[best] >= 0 else (None, 0.0)
+            found.append(((classes[top], float(row[top])), need))
         return found
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -277,11 +281,11 @@ class ClauseReader(GraphComponent):
         clauses = split_clauses(text)
         if len(clauses) < 2:
             return
-        moves = self.read([c.text for c in clauses])
-        asked = self.read_need([c.text for c in clauses])
-        for (move, _), (need, probability) in zip(moves, asked, strict=True):
+        read = self.read_both([c.text for c in clauses])
+        moves = [move for (move, _), _ in read]
+        for (move, _), (need, probability) in read:
             if move != move_of_message and need in wanted and probability >= NEED_CONFIDENCE:
-                if not any(m == move_of_message for m, _ in moves):
+                if move_of_message not in moves:
                     return  # no clause of its own is the move: the classifier's reading stands
                 current = float(intent.get("confidence") or 0)
                 chosen = {"name": need, "confidence": max(probability, current)}
