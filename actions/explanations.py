@@ -87,8 +87,8 @@ def ordered_steps(steps: list[dict], topic: str | None) -> list[dict]:
     For « pourquoi si peu ? » the decisive reason (the minimum, the cap, part time in the formula) comes
     before the calculation that leads to it: the first answer has room for five steps only."""
     wanted = TOPIC_LABELS.get(topic or "", ())
-    about = [(rank, i, s) for i, s in enumerate(steps) if (rank := _rank(s, wanted)) is not None]
-    first = [s for _, _, s in sorted(about, key=lambda item: (item[0], item[1]))]
+    ranked = [(rank, s) for s in steps if (rank := _rank(s, wanted)) is not None]
+    first = [s for _, s in sorted(ranked, key=lambda item: item[0])]  # stable: the file's order within a rank
     rest = [s for s in steps if s not in first]
     seen: set[str] = set()
     kept = []
@@ -105,7 +105,7 @@ def level_of(steps: list[dict], topic: str | None, depth: int) -> list[dict]:
     """The steps said at ``depth`` (1: the first answer to « pourquoi ? », 2: one level deeper)."""
     ordered = ordered_steps(steps, topic)
     wanted = TOPIC_LABELS.get(topic or "", ())
-    about = [s for s in ordered if any(s["label"].startswith(label) for label in wanted)][:MAX_STEPS]
+    about = [s for s in ordered if _rank(s, wanted) is not None][:MAX_STEPS]
     if about:
         # The steps about the question first, alone; deeper levels go through the rest.
         if depth == 1:

@@ -113,14 +113,7 @@ class PersonalAction(Action, abc.ABC):
 
 
 # The answers after which a « pourquoi… » about the delay, the amount or the dégressivité gets the file's reasons too.
-EXPLAINED_AFTER = frozenset(
-    {
-        "action_answer_payment_date",
-        "action_answer_missing_payment",
-        "action_answer_allowance_amount",
-        "action_answer_rights_duration",
-    }
-)
+EXPLAINED_AFTER = frozenset(needs.BY_INTENT[intent].answer for intent in needs.EXPLAINED_WHEN_ASKED_WHY)
 
 
 async def why_from_the_file(

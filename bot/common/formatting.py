@@ -1,10 +1,8 @@
 """French formatting of money and dates, shared by every process (backend, actions, console, channels).
 
-Babel does the locale work for dates; we normalise its narrow and non-breaking
-spaces to plain spaces so that the same text fits in a GSM-7 SMS, a WhatsApp message
-and a web page (``1 234,56 €``, ``lundi 3 mars 2025``).
-
-Amounts and numbers are written by Python's own formatting, not Babel's: French
+Babel names the days and months (``lundi 3 mars 2025``). Amounts and numbers are
+written with plain spaces (``1 234,56 €``), so that the same text fits in a GSM-7 SMS,
+a WhatsApp message and a web page, and by Python's own formatting, not Babel's: French
 grouping is only a space every three digits and a decimal comma, and Babel's pattern
 engine cost 30 µs an amount, most of the backend's wording of an explanation under load
 (``bot/bench/profile.py``; tests/unit/test_formatting.py checks the two agree).
@@ -24,7 +22,6 @@ from babel.dates import format_date
 LOCALE = Locale.parse("fr_FR")
 CENT = Decimal("0.01")
 _PLAIN_DECIMALS = 3  # Babel's French decimal pattern « #,##0.### »: at most three decimals
-_SPACES = str.maketrans({"\u202f": " ", "\xa0": " "})
 
 
 def to_cents(amount: Decimal) -> Decimal:

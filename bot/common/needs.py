@@ -108,6 +108,12 @@ LABELS: dict[str, str] = {need.intent: need.label for need in NEEDS if need.labe
 """The needs a person can be offered, in their own words."""
 
 PERSONAL_ACTIONS: dict[str, str] = {need.intent: need.answer for need in NEEDS if need.group is Group.PERSONAL}
+# The needs whose answer also gives the file's reasons when the message asks why with them (« pourquoi mon
+# premier paiement arrive si tard ? », « combien je touche et pourquoi si peu ? »): actions.personal and
+# bot.nlu.clauses read this one list.
+EXPLAINED_WHEN_ASKED_WHY: frozenset[str] = frozenset(
+    {"ask_allowance_amount", "ask_payment_date", "report_missing_payment", "ask_rights_duration"}
+)
 """Personal intent → the action that answers it once the person is identified."""
 
 ALLOWANCE_INTENTS: frozenset[str] = frozenset(

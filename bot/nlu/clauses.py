@@ -63,12 +63,12 @@ CLAUSE_NEEDS = frozenset(
     need.intent for need in needs.NEEDS if need.group in (needs.Group.PERSONAL, needs.Group.ALLOWANCE)
 )
 WHY = "ask_why"
-# The needs whose answer explains itself when the message also asks why (actions.personal.EXPLAINED_AFTER).
-EXPLAINED_NEEDS = frozenset(
-    {"ask_allowance_amount", "ask_payment_date", "report_missing_payment", "ask_rights_duration"}
-)
 # The moves that, said in a clause of their own with a need in another, give way to the need.
-MOVES_BEFORE_A_NEED: dict[str, frozenset[str]] = {WHY: EXPLAINED_NEEDS, "deny": CLAUSE_NEEDS, "affirm": CLAUSE_NEEDS}
+MOVES_BEFORE_A_NEED: dict[str, frozenset[str]] = {
+    WHY: needs.EXPLAINED_WHEN_ASKED_WHY,
+    "deny": CLAUSE_NEEDS,
+    "affirm": CLAUSE_NEEDS,
+}
 NEVER_REPLACED = frozenset(
     need.intent for need in needs.NEEDS if need.group in (needs.Group.HUMAN, needs.Group.PRIVACY)
 )
