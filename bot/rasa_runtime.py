@@ -464,6 +464,17 @@ def register_hook(redact_logs: bool) -> None:
         manager.register(CommandLine(redact_logs), name="allocbot")
 
 
+def import_model_reader_first() -> None:
+    """Import skops, which reads allocbot's scikit-learn models, before Rasa brings in TensorFlow.
+
+    At import, skops lists the types it trusts, and for every numpy function without a ``__module__``
+    it searches the whole of ``sys.modules``. After TensorFlow (about 3 700 modules) that search took
+    7 to 8 s of CPU at every start of Rasa, training included; imported first, skops costs
+    about 2.7 s in all. Measured with ``py-spy`` on Rasa's start (docs/performance.md, cold start).
+    """
+    import skops.io  # noqa: F401  (imported for its side effect: the trusted-type table, built now)
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m bot.rasa_runtime [--stock] <rasa command and options>``."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -472,6 +483,7 @@ def main(argv: list[str] | None = None) -> None:
         args = args[1:]
     keep_process_environment()
     if not stock:
+        import_model_reader_first()
         try:
             install_patches()
         except UnsupportedRasa as error:

@@ -45,7 +45,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from bot.nlu import vectors
+from bot.nlu import stored_models, vectors
 from bot.nlu.normalizer import message_words
 
 
@@ -210,10 +210,8 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         super().persist()
         if self.vector_clf is None or self.word_vectors is None:
             return
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.vector_clf, model_dir / "vector_classifier.skops")
+            stored_models.dump(self.vector_clf, model_dir / "vector_classifier.skops")
             self.word_vectors.save(model_dir)
 
     @classmethod
@@ -227,14 +225,15 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
     ) -> TfidfLogisticRegressionClassifier:
         """Load the fitted models; fail loudly rather than answer with an untrained or partial model.
 
-        skops only trusts types it knows; our models hold sklearn, numpy and scipy types only,
-        and anything else in a file is refused.
+        skops only trusts types it knows (``stored_models``): anything else in a file is refused.
         """
         component = cls(config, execution_context.node_name, model_storage, resource)
         with model_storage.read_from(resource) as model_dir:
-            component.clf = _load_skops(model_dir / f"{resource.name}.skops")
+            component.clf = stored_models.load(model_dir / f"{resource.name}.skops", "d'intention")
             if component.vector_weight > 0:
-                component.vector_clf = _load_skops(model_dir / "vector_classifier.skops")
+                component.vector_clf = stored_models.load(
+                    model_dir / "vector_classifier.skops", "d'intention (vecteurs)"
+                )
                 component.word_vectors = vectors.WordVectors.load(model_dir)
                 if list(component.vector_clf.classes_) != list(component.clf.classes_):
                     raise ValueError("Les deux modèles d'intention n'ont pas les mêmes intentions")
@@ -281,16 +280,6 @@ def _featurizer_widths(training_data: TrainingData) -> list[int]:
         if blocks:
             return blocks
     return []
-
-
-def _load_skops(path: Any) -> Any:
-    import skops.io as sio
-
-    untrusted = sio.get_untrusted_types(file=path)
-    unexpected = [name for name in untrusted if not name.startswith(("sklearn.", "numpy.", "scipy."))]
-    if unexpected:
-        raise ValueError(f"Types inattendus dans le classifieur enregistré : {unexpected}")
-    return sio.load(path, trusted=untrusted)
 
 
 def _package_version() -> str:
