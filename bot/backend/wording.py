@@ -759,3 +759,27 @@ def _waiting_period_reason(f: Facts) -> str:
 def _end_of_rights_reason(f: Facts) -> str:
     end = f.get("end_date")
     return f"Vos droits ont pris fin le {day(end)}." if end else "Vos droits à l'allocation ont pris fin."
+
+
+# Issue 20, awaited documents: what the file awaits from the person, and where to send it.
+SEND_DOCUMENT = "Déposez le document depuis votre espace personnel, rubrique « Mes échanges »."
+"""The same words as the bot's « what to do » for a payment held by a document (actions/payments.py)."""
+
+
+def awaited_summary(count: int) -> str:
+    if count == 0:
+        return "Nous n'attendons aucun document de votre part : votre dossier est complet."
+    if count == 1:
+        return "Nous attendons un document de votre part."
+    return f"Nous attendons {format_number(count)} documents de votre part."
+
+
+def awaited_document(label: str, requested_on: date, held_month: date | None) -> str:
+    """One awaited document: what it is, since when, and the payment it holds (if any)."""
+    what = label[:1].upper() + label[1:]
+    if held_month is not None:
+        return (
+            f"{what} (demande du {day(requested_on)}) : votre paiement {format_of_month_fr(held_month)} "
+            "est bloqué tant que nous n'avons pas ce document."
+        )
+    return f"{what} (demande du {day(requested_on)}). Ce document ne bloque aucun paiement."

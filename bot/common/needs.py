@@ -85,6 +85,13 @@ NEEDS: tuple[Need, ...] = (
     Need("ask_how_to_declare_work", Group.ALLOWANCE, "utter_how_to_declare_work", "Comment déclarer mon travail"),
     Need("simulate_earnings", Group.PERSONAL, "action_simulate_earnings", "Ce que je toucherai si je travaille"),
     Need("ask_overpayment", Group.PERSONAL, "action_answer_overpayment", "Un trop-perçu"),
+    # Issue 20, awaited documents: which documents the file still awaits, the payment each holds, where to send it.
+    Need(
+        "ask_awaited_documents",
+        Group.PERSONAL,
+        "action_answer_awaited_documents",
+        "Les documents que je dois envoyer",
+    ),
     Need("contest_decision", Group.ALLOWANCE, "action_answer_contest", "Contester une décision"),
     Need("ask_other_benefit", Group.ELSEWHERE, "utter_other_benefit", "Une autre aide (RSA, APL, CAF)"),
     Need("out_of_scope", Group.ELSEWHERE, "utter_out_of_scope"),

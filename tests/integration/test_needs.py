@@ -119,6 +119,20 @@ def test_overpayment(identified):
         assert item["reference"] in reply
 
 
+# Issue 20, awaited documents.
+def test_awaited_documents_are_the_backend_s(identified):
+    _, conversation, backend = identified
+    reply = conversation.say("quels documents vous attendez encore de moi ?")
+    view = backend.get("documents/awaited")
+    assert view["summary"] in reply
+    for document in view["documents"]:
+        assert document["message"] in reply
+    if view["documents"]:
+        assert view["how_to_send"] in reply
+    else:
+        assert "Mes échanges" not in reply
+
+
 def test_earnings_simulation_in_words(identified):
     _, conversation, backend = identified
     reply = conversation.say("si je gagne huit cents euros ce mois-ci, je touche combien ?")

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.unit
 
 SERVICE_TOKEN = "unit-service-token-0123456789"
 CAMILLE = {"identifier": "1234567A", "birth_date": "12/04/1988"}
+LAURA = {"identifier": "8901234H", "birth_date": "14/12/1998"}  # payslip_awaited: her payslip holds a payment
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
 BASE_URL = "http://backend.in-process"
 
@@ -128,19 +129,19 @@ def said(result: dict) -> list[str]:
     return [message.get("response") or message.get("text") for message in result["responses"]]
 
 
-async def identify(executor, sender: str, question: dict) -> dict[str, Any]:
+async def identify(executor, sender: str, question: dict, person: dict = CAMILLE) -> dict[str, Any]:
     """The identification form's last answer, validated through the backend; the slots it sets."""
     state = tracker(
         sender,
-        CAMILLE["birth_date"],
+        person["birth_date"],
         "inform",
-        slots={**question["slots"], "identifier": CAMILLE["identifier"], "requested_slot": "birth_date"},
+        slots={**question["slots"], "identifier": person["identifier"], "requested_slot": "birth_date"},
         events=[question["events"][-1], {"event": "active_loop", "name": "identification_form"}],
         active_loop="identification_form",
     )
     # Rasa appends the slot the form extracted from the message, which the validation then checks.
-    state["slots"]["birth_date"] = CAMILLE["birth_date"]
-    state["events"].append({"event": "slot", "name": "birth_date", "value": CAMILLE["birth_date"]})
+    state["slots"]["birth_date"] = person["birth_date"]
+    state["events"].append({"event": "slot", "name": "birth_date", "value": person["birth_date"]})
     return slots_set(await run(executor, "validate_identification_form", state))
 
 
@@ -259,3 +260,54 @@ async def test_a_handover_names_the_need_as_the_catalogue_and_the_console_do(bac
     assert ticket["need"] == "ask_overpayment"
     assert f"Besoin détecté : {LABELS['ask_overpayment'].lower()}." in ticket["summary"]
     assert ticket_row(ticket, datetime.now(timezone.utc))["need_label"] == LABELS["ask_overpayment"]
+
+
+# Issue 20, awaited documents.
+async def test_the_documents_awaited_are_the_backend_s_with_the_payment_they_hold(backend, executor) -> None:
+    sender = "unit-documents"
+    question = tracker(sender, "vs attendez quel papier de moi", "ask_awaited_documents")
+    slots = await identify(executor, sender, question, LAURA)
+    assert slots["identified"] is True and slots["first_name"] == "Laura"
+    result = await run(
+        executor,
+        "action_answer_awaited_documents",
+        tracker(sender, "vs attendez quel papier de moi", "ask_awaited_documents", slots),
+    )
+    view = await backend.personal(int(slots["job_seeker_id"]), slots["access_token"], sender, "documents/awaited")
+    assert view["documents"], "Laura's payslip is awaited (persona payslip_awaited)"
+    text = said(result)[0]
+    assert text.startswith(view["summary"])
+    for document in view["documents"]:
+        assert document["message"] in text
+        if document["held_payment"]:
+            assert "bloqué" in document["message"]
+    assert "rubrique « Mes échanges »" in text and "conseiller" in text
+    assert slots_set(result)["last_answer"] == "awaited_documents"
+
+
+async def test_a_file_that_awaits_no_document_is_told_so_plainly(backend, executor) -> None:
+    sender = "unit-no-documents"
+    question = tracker(sender, "il manque un papier a mon dossier ?", "ask_awaited_documents")
+    slots = await identify(executor, sender, question)
+    result = await run(
+        executor,
+        "action_answer_awaited_documents",
+        tracker(sender, "il manque un papier a mon dossier ?", "ask_awaited_documents", slots),
+    )
+    view = await backend.personal(int(slots["job_seeker_id"]), slots["access_token"], sender, "documents/awaited")
+    assert view["documents"] == []
+    text = said(result)[0]
+    assert text.startswith("Nous n'attendons aucun document de votre part")
+    assert "Mes échanges" not in text and "bloqué" not in text
+
+
+async def test_the_documents_question_before_identification_starts_the_form(backend, executor) -> None:
+    result = await run(
+        executor,
+        "action_answer_awaited_documents",
+        tracker("unit-documents-first", "kel doc je doi envoyer", "ask_awaited_documents"),
+    )
+    assert result["responses"] == []
+    assert {"event": "followup", "name": "identification_form"} in [
+        {"event": e["event"], "name": e.get("name")} for e in result["events"]
+    ]

@@ -18,6 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actions.amount import describe_allowance
+from actions.documents import describe_awaited_documents
+from bot.backend import wording
 from bot.channels.spoken import (
     MAX_CHOICES,
     VOICE_WORDING,
@@ -196,6 +198,31 @@ def test_the_actions_typical_amount_answer_is_spoken():
     assert "mille deux cent quarante-six euros et quatre-vingts centimes" in text
     assert "le jeudi trois décembre" in text
     assert "fois trente jours égale" in text
+
+
+# Issue 20, awaited documents: the list, the payment held and where to send them, in the backend's words.
+def test_the_awaited_documents_answer_is_spoken():
+    payslip = wording.awaited_document("votre bulletin de salaire d'octobre 2026", date(2026, 11, 4), date(2026, 10, 1))
+    certificate = wording.awaited_document("l'attestation employeur de Restaurant Capitole", date(2026, 10, 2), None)
+    view = {
+        "documents": [{"message": certificate}, {"message": payslip}],
+        "summary": wording.awaited_summary(2),
+        "how_to_send": wording.SEND_DOCUMENT,
+    }
+    text = spoken_form({"text": "\n".join(describe_awaited_documents(view))}, TODAY).text
+    assert_for_the_ear(text)
+    assert "deux documents" in text and "demande du mercredi quatre novembre" in text
+    assert "votre paiement d'octobre" in text and "Mes échanges" in text
+    nothing = spoken_form(
+        {
+            "text": "\n".join(
+                describe_awaited_documents({**view, "documents": [], "summary": wording.awaited_summary(0)})
+            )
+        },
+        TODAY,
+    ).text
+    assert_for_the_ear(nothing)
+    assert "aucun document" in nothing
 
 
 @given(st.decimals(min_value=0, max_value=Decimal("999999.99"), places=2))

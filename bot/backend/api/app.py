@@ -297,6 +297,12 @@ def _install_routes(app: FastAPI) -> None:  # noqa: C901 - a flat list of routes
         person = read(access, session, "overpayments", "question sur un trop-perçu")
         return file_view(session, {"overpayments": file.overpayments(session, person, clock.today())})
 
+    # Issue 20, awaited documents: what the file still awaits from the person, and where to send it.
+    @app.get("/v1/job-seekers/{job_seeker_id}/documents/awaited", tags=["dossier"])
+    def awaited_documents(access: PersonAccess = Depends(person_access), session: Session = Depends(db_session)):
+        person = read(access, session, "awaited_documents", "question sur les documents attendus")
+        return file_view(session, file.awaited_documents(session, person))
+
     @app.post("/v1/job-seekers/{job_seeker_id}/simulations/earnings", tags=["dossier"])
     def simulate(
         body: EarningsSimulationRequest,

@@ -88,6 +88,11 @@ def sanctions_of(claim: Claim) -> tuple[Sanction, ...]:
     return (Sanction(claim.sanction_from, claim.sanction_until),)
 
 
+def holds_payment(document: AwaitedDocument) -> bool:
+    """Whether a document holds the payment of its month: awaited still, for a month, and said to block it."""
+    return document.period is not None and document.received_on is None and bool(document.blocks_payment)
+
+
 def claim_events(
     claim: Claim,
     declarations: list[Declaration],
@@ -102,7 +107,7 @@ def claim_events(
     }
     held: dict[date, tuple[str, ...]] = {}
     for document in awaited:
-        if document.period is not None and document.received_on is None and document.blocks_payment:
+        if holds_payment(document):
             held[document.period] = (*held.get(document.period, ()), PaymentReason.DOCUMENT_AWAITED.value)
     for payment in payments:
         if payment.status == PaymentStatus.BLOCKED:

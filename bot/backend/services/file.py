@@ -35,7 +35,7 @@ from bot.backend.rules import (
 )
 from bot.backend.rules.dates import add_months, month_start, next_month
 from bot.backend.services import overpayments as overpayment_views
-from bot.backend.services.claim import PersonFile, month_reasons, open_file
+from bot.backend.services.claim import PersonFile, holds_payment, month_reasons, open_file
 from bot.common import clock
 
 BLOCKED_STATUSES = (MonthStatus.HELD, MonthStatus.NOT_DECLARED, MonthStatus.SUSPENDED)
@@ -440,6 +440,36 @@ def declaration_status(session: Session, person: JobSeeker, today: date) -> dict
 
 def overpayments(session: Session, person: JobSeeker, today: date) -> list[dict]:
     return overpayment_views.overpayments(session, open_file(session, person, today))
+
+
+def awaited_documents(session: Session, person: JobSeeker) -> dict:
+    """The documents the file still awaits (not received), the oldest request first: what each one is, the
+    month it concerns, when it was asked for, the payment it holds, and where to send it, in French."""
+    documents = session.execute(
+        select(AwaitedDocument)
+        .where(AwaitedDocument.job_seeker_id == person.id, AwaitedDocument.received_on.is_(None))
+        .order_by(AwaitedDocument.requested_on, AwaitedDocument.id)
+    ).scalars()
+    listed = []
+    for document in documents:
+        held = document.period if holds_payment(document) else None
+        listed.append(
+            {
+                "kind": document.kind,
+                "label": document.label,
+                "period": period(document.period) if document.period else None,
+                "requested_on": document.requested_on.isoformat(),
+                "blocks_payment": held is not None,
+                "held_payment": period(held) if held else None,
+                "message": wording.awaited_document(document.label, document.requested_on, held),
+            }
+        )
+    return {
+        "documents": listed,
+        "summary": wording.awaited_summary(len(listed)),
+        "how_to_send": wording.SEND_DOCUMENT if listed else None,
+        "computed_at": _now(),
+    }
 
 
 def simulate_earnings(session: Session, person: JobSeeker, month: date, earnings: Decimal, today: date) -> dict:

@@ -11,8 +11,9 @@ Placeholder: ``{source.path:format}``.
 
 - sources: ``allowance`` (this month), ``allowance@-1`` / ``allowance@+1`` / ``allowance@2026-10``,
   ``next`` (next payment), ``payments`` (history, newest first), ``rights``, ``declaration``
-  (last declaration due, next window), ``overpayments``, ``calendar`` (declaration windows, the
-  same for everyone), ``simulation@800`` / ``simulation@400@+1`` (gross earnings, month offset),
+  (last declaration due, next window), ``overpayments``, ``documents`` (awaited), ``calendar``
+  (declaration windows, the same for everyone), ``simulation@800`` / ``simulation@400@+1`` (gross earnings,
+  month offset),
   ``persona`` (``first_name``), ``rule`` (a parameter of the ARE rules on the pinned day);
 - path: keys and list indices, ``payments.0.net``;
 - formats: ``eur``, ``date``, ``month``, ``days``, ``number``, ``percent``, ``text`` (default:
@@ -39,6 +40,7 @@ PERSONAL = {
     "rights": "rights",
     "declaration": "declarations/current",
     "overpayments": "overpayments",
+    "documents": "documents/awaited",  # issue 20: the documents the file awaits
 }
 
 
