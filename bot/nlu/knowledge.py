@@ -50,6 +50,7 @@ PROMOTE_FROM = 0.2
 PROMOTE_SURE = 0.5
 """…and that names the topic of an entry (a keyword) chosen at least this surely, is a general question."""
 RIGHTS = "ask_rights_duration"
+END_OF_RIGHTS = "end_of_rights"
 AFTER_THE_END_ENTRIES = frozenset({"end_of_rights", "ass", "recharge", "training_end_of_rights", "option_right"})
 """The entries that say what comes after the rights: the only ones a promoted end-of-rights question may get."""
 
@@ -78,6 +79,9 @@ _WHEN_OR_HOW_LONG = re.compile(
     r"|\brestant|\breliquat\b|\bcompteur\b|\bsolde\b"
 )
 
+_OWN = re.compile(r"\b(?:je|j|me|m|moi|mes|mon|ma)\b")
+_IN_GENERAL = re.compile(r"\ben general\b|\bles gens\b|\btout le monde\b|\bon\b")
+
 
 def asks_what_comes_after(text: str) -> bool:
     """Whether a message about the end of rights asks what comes *after* it, not *when* it comes.
@@ -91,6 +95,13 @@ def asks_what_comes_after(text: str) -> bool:
     the end or before its verb (« …finissent quand ? », « quand se terminent… ») is."""
     words = normalize(text)
     return bool(_AFTER_THE_END.search(words)) and not _WHEN_OR_HOW_LONG.search(words)
+
+
+def asks_own_end_date(text: str) -> bool:
+    """Whether a message asks when the person's own rights end or how much of them is left (« mes droits finissent
+    quand, et après ? », « il me reste combien de jours ? »), not in general (« en général », « on », « les gens »)."""
+    words = normalize(text)
+    return bool(_WHEN_OR_HOW_LONG.search(words)) and bool(_OWN.search(words)) and not _IN_GENERAL.search(words)
 
 
 class KeywordScorer:
@@ -279,25 +290,33 @@ class KnowledgeSelector(GraphComponent):
         chose ? » read as ``ask_rights_duration`` (the words of the end of rights are those of the file's end date)
         is ``ask_knowledge`` when it asks what follows and not when (``asks_what_comes_after``), and when the
         entry chosen is one of what follows (``AFTER_THE_END_ENTRIES``: the end of rights, ASS, rechargement…).
-        The classifier's confidence goes to ``ask_knowledge``, as in ``_in_scope_after_all``. A message whose
-        clauses carry needs of their own (« jusqu'à quand j'ai droit et après ? ») is left to them."""
+        The classifier's confidence goes to ``ask_knowledge``, as in ``_in_scope_after_all``. The other way, an
+        ``ask_knowledge`` message given the end of rights' entry that asks the person's own date or balance
+        (``asks_own_end_date``: « mes droits finissent quand, et après ? ») is ``ask_rights_duration``. A message
+        whose clauses carry needs of their own (« jusqu'à quand j'ai droit et après j'aurai droit à quoi ? ») is
+        left to them: both are answered, after the identification."""
         intent = message.get(INTENT) or {}
-        if intent.get("name") != RIGHTS or not asks_what_comes_after(text):
+        if intent.get("name") not in (RIGHTS, knowledge.INTENT):
             return
         if any(e.get("entity") == "need" for e in message.get(ENTITIES) or []):
             return
-        if self.rank([text])[0][0]["id"] not in AFTER_THE_END_ENTRIES:
-            return
+        if intent.get("name") == RIGHTS:
+            if not asks_what_comes_after(text) or self.rank([text])[0][0]["id"] not in AFTER_THE_END_ENTRIES:
+                return
+            chosen, other = knowledge.INTENT, RIGHTS
+        else:
+            # The other way: « mes droits finissent quand, et après ? » read as the end of rights' entry asks the
+            # person's own date first (the file's answer says what follows when the end is near).
+            if not asks_own_end_date(text) or self.rank([text])[0][0]["id"] != END_OF_RIGHTS:
+                return
+            chosen, other = RIGHTS, knowledge.INTENT
         top_confidence = float(intent.get("confidence") or 0.0)
         ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
-        before = next((e["confidence"] for e in ranking if e["name"] == knowledge.INTENT), 0.0)
-        ranking = [e for e in ranking if e["name"] not in (knowledge.INTENT, RIGHTS)]
-        ranking += [
-            {"name": knowledge.INTENT, "confidence": top_confidence},
-            {"name": RIGHTS, "confidence": before},
-        ]
+        before = next((e["confidence"] for e in ranking if e["name"] == chosen), 0.0)
+        ranking = [e for e in ranking if e["name"] not in (chosen, other)]
+        ranking += [{"name": chosen, "confidence": top_confidence}, {"name": other, "confidence": before}]
         ranking.sort(key=lambda entry: -entry["confidence"])
-        message.set(INTENT, {"name": knowledge.INTENT, "confidence": top_confidence}, add_to_output=True)
+        message.set(INTENT, {"name": chosen, "confidence": top_confidence}, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def process(self, messages: list[Message]) -> list[Message]:

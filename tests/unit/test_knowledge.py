@@ -28,6 +28,7 @@ from bot.nlu.knowledge import (
     AFTER_THE_END_ENTRIES,
     KeywordScorer,
     KnowledgeSelector,
+    asks_own_end_date,
     asks_what_comes_after,
     build_model,
     training_pairs,
@@ -403,3 +404,14 @@ def test_what_comes_after_keeps_its_needs_and_an_entry_of_what_follows(selector)
     )
     selector.process([two])
     assert two.get(INTENT)["name"] == "ask_rights_duration"
+
+
+def test_the_own_end_date_read_as_the_end_of_rights_entry_is_the_files(selector):
+    both = _read(
+        selector, "mes droits finissent quand, et après ?", [("ask_knowledge", 0.79), ("ask_rights_duration", 0.18)]
+    )
+    assert both.get(INTENT) == {"name": "ask_rights_duration", "confidence": 0.79}
+    assert asks_own_end_date("il me reste combien de jours") and not asks_own_end_date("en général ça dure combien")
+    general = _read(selector, "quand mes droits seront finis j'ai droit à quoi", [("ask_knowledge", 0.8)])
+    assert general.get(INTENT)["name"] == knowledge.INTENT
+    assert general.get("response_selector")[knowledge.INTENT]["response"]["id"] == "end_of_rights"
