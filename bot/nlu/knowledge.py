@@ -49,6 +49,59 @@ PROMOTE_FROM = 0.2
 """An ``out_of_scope`` message whose second reading is ``ask_knowledge`` at least this sure…"""
 PROMOTE_SURE = 0.5
 """…and that names the topic of an entry (a keyword) chosen at least this surely, is a general question."""
+RIGHTS = "ask_rights_duration"
+END_OF_RIGHTS = "end_of_rights"
+AFTER_THE_END_ENTRIES = frozenset({"end_of_rights", "ass", "recharge", "training_end_of_rights", "option_right"})
+"""The entries that say what comes after the rights: the only ones a promoted end-of-rights question may get."""
+
+# On the normalised text (``normalize``: lowercase, no accents, elisions split, SMS words expanded).
+_AFTER_THE_END = re.compile(
+    r"\bet (?:apres|ensuite)\b"  # « et après ? », « et après c'est fini ? »
+    r"|\bapres (?:ca|cela|la fin|mes droits|les droits|ses droits|l allocation|mon allocation|le chomage|mon chomage)\b"
+    r"|\bapres\s*(?:\?|$)|\bensuite\s*(?:\?|$)"  # « …je fais quoi après ? »
+    r"|\bune fois\b[^?.!,]{0,40}(?:fini|termin|epuis|arret|ecoul|consomm|plus)"  # « une fois mes droits épuisés »
+    r"|\b(?:une |d )?autres? (?:chose|aide|allocation|indemnisation|droit|solution)|\bchose d autre\b"
+    r"|\b(?:kelk|quelque) ?chose (?:d )?(?:autre|dotre)|\bprend(?:re|ra)? le relais\b|\bprendre la suite\b"
+    r"|\bplus? rien\b|\bc est (?:tout|fini) (?:apres|ensuite)\b|\bou c est (?:tout|fini)\b"  # « j'aurai plus rien ? »
+    r"|\b(?:l )?ass\b|\blass\b|\bsolidarite specifique\b|\brecharg|\brsa\b"  # what may follow, named
+    r"|\bse passe (?:quoi|t il)\b|\bqu est ce qui (?:se passe|m attend|nous attend)\b"
+    r"|\b(?:je|on) (?:fais|fait|ferai|fera|vais faire|va faire) (?:quoi|comment)\b"  # « …je fais comment ? »
+    r"|\b(?:touche\w*|droit a|y a|aura\w*) quoi\b|\bqu est ce qu (?:on|je) (?:touche|aura|a droit)"
+)
+# The person's own end date or balance: when, until when, how many days or months are left.
+_WHEN_OR_HOW_LONG = re.compile(
+    r"\bjusqu a\b|\bquel(?:le)? date\b|\bdate de\b|\bquel mois\b|\bpour quand\b|\b(?:a partir de|des|depuis) quand\b"
+    r"|\b(?:savoir|dire|connaitre|c est) quand\b|\bquand est ce\b"
+    r"|\bquand\s*(?:\?|$|,|et\b|ou\b|exactement\b|precisement\b|svp\b|stp\b)"  # « …se terminent quand ? »
+    r"|\bquand (?:se |s |vont |va |prend|prenn|finiss|termin|arret|expir|tomb)"  # « quand se terminent mes droits »
+    r"|\bcombien de (?:jours|mois|semaines|temps)\b|\b(?:pendant|au bout de|encore) combien\b|\bdure\w* combien\b"
+    r"|\bcombien (?:il )?(?:me |m |en )?reste|\breste\w* (?:combien|quoi)\b|\breste\s*(?:\?|$)"
+    r"|\brestant|\breliquat\b|\bcompteur\b|\bsolde\b"
+)
+
+_OWN = re.compile(r"\b(?:je|j|me|m|moi|mes|mon|ma)\b")
+_IN_GENERAL = re.compile(r"\ben general\b|\bles gens\b|\btout le monde\b|\bon\b")
+
+
+def asks_what_comes_after(text: str) -> bool:
+    """Whether a message about the end of rights asks what comes *after* it, not *when* it comes.
+
+    « quand mes droits sont finis, j'ai droit à autre chose ? », « une fois l'ARE terminée j'aurai plus rien ? »,
+    « et après c'est fini ? », « l'ASS », « recharger mes droits »: what follows the rights is the same for everyone
+    (ASS, rechargement, RSA: the knowledge base). « mes droits se terminent quand ? », « il me reste combien de
+    jours », « jusqu'à quand je suis indemnisé » ask the person's own date or balance: the file's. A message that
+    asks both (« jusqu'à quand j'ai droit, et après ? ») stays the file's, whose answer says what comes next when
+    the end is near. The « quand » of « quand mes droits sont finis » (once) is no question of time; the one at
+    the end or before its verb (« …finissent quand ? », « quand se terminent… ») is."""
+    words = normalize(text)
+    return bool(_AFTER_THE_END.search(words)) and not _WHEN_OR_HOW_LONG.search(words)
+
+
+def asks_own_end_date(text: str) -> bool:
+    """Whether a message asks when the person's own rights end or how much of them is left (« mes droits finissent
+    quand, et après ? », « il me reste combien de jours ? »), not in general (« en général », « on », « les gens »)."""
+    words = normalize(text)
+    return bool(_WHEN_OR_HOW_LONG.search(words)) and bool(_OWN.search(words)) and not _IN_GENERAL.search(words)
 
 
 class KeywordScorer:
@@ -232,6 +285,40 @@ class KnowledgeSelector(GraphComponent):
         message.set(INTENT, {"name": knowledge.INTENT, "confidence": top_confidence}, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
+    def _after_the_end(self, message: Message, text: str) -> None:
+        """What comes after the rights is a general question: « quand mes droits sont finis, j'ai droit à autre
+        chose ? » read as ``ask_rights_duration`` (the words of the end of rights are those of the file's end date)
+        is ``ask_knowledge`` when it asks what follows and not when (``asks_what_comes_after``), and when the
+        entry chosen is one of what follows (``AFTER_THE_END_ENTRIES``: the end of rights, ASS, rechargement…).
+        The classifier's confidence goes to ``ask_knowledge``, as in ``_in_scope_after_all``. The other way, an
+        ``ask_knowledge`` message given the end of rights' entry that asks the person's own date or balance
+        (``asks_own_end_date``: « mes droits finissent quand, et après ? ») is ``ask_rights_duration``. A message
+        whose clauses carry needs of their own (« jusqu'à quand j'ai droit et après j'aurai droit à quoi ? ») is
+        left to them: both are answered, after the identification."""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") not in (RIGHTS, knowledge.INTENT):
+            return
+        if any(e.get("entity") == "need" for e in message.get(ENTITIES) or []):
+            return
+        if intent.get("name") == RIGHTS:
+            if not asks_what_comes_after(text) or self.rank([text])[0][0]["id"] not in AFTER_THE_END_ENTRIES:
+                return
+            chosen, other = knowledge.INTENT, RIGHTS
+        else:
+            # The other way: « mes droits finissent quand, et après ? » read as the end of rights' entry asks the
+            # person's own date first (the file's answer says what follows when the end is near).
+            if not asks_own_end_date(text) or self.rank([text])[0][0]["id"] != END_OF_RIGHTS:
+                return
+            chosen, other = RIGHTS, knowledge.INTENT
+        top_confidence = float(intent.get("confidence") or 0.0)
+        ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
+        before = next((e["confidence"] for e in ranking if e["name"] == chosen), 0.0)
+        ranking = [e for e in ranking if e["name"] not in (chosen, other)]
+        ranking += [{"name": chosen, "confidence": top_confidence}, {"name": other, "confidence": before}]
+        ranking.sort(key=lambda entry: -entry["confidence"])
+        message.set(INTENT, {"name": chosen, "confidence": top_confidence}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:
             return messages
@@ -240,6 +327,7 @@ class KnowledgeSelector(GraphComponent):
             if not text or text.startswith("/"):
                 continue
             self._in_scope_after_all(message, text)
+            self._after_the_end(message, text)
             asked = (message.get(INTENT) or {}).get("name") == knowledge.INTENT
             clauses = [
                 e

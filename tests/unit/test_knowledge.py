@@ -24,7 +24,15 @@ from bot.backend.rules.parameters import parameter_on
 from bot.common import knowledge
 from bot.common.config import PROJECT_ROOT
 from bot.common.formatting import format_date_fr, format_eur
-from bot.nlu.knowledge import KeywordScorer, KnowledgeSelector, build_model, training_pairs
+from bot.nlu.knowledge import (
+    AFTER_THE_END_ENTRIES,
+    KeywordScorer,
+    KnowledgeSelector,
+    asks_own_end_date,
+    asks_what_comes_after,
+    build_model,
+    training_pairs,
+)
 from bot.nlu.knowledge_data import NLU_FILE, nlu_text
 from tests.servers import TEST_TODAY
 from tests.unit.test_actions_in_process import (  # noqa: F401 - fixtures
@@ -325,3 +333,85 @@ def test_the_line_that_dates_the_file_stays_the_last_of_the_turn():
     moved = dated_before(dispatcher)
     assert moved == "\nChiffres de votre dossier au lundi 2 novembre 2026."
     assert dispatcher.messages[0]["text"] == "Votre allocation : 1 000,00 €."
+
+
+# What comes after the rights, and the person's own end date (issue 20): sentences written for this test, none an
+# example of the base or of data/nlu, nor a scenario sentence.
+AFTER_THE_END = [
+    "mes droits sont finis, ya pas d'autre allocation qui prend la suite ?",
+    "lorsque l'ARE s'arrête j'ai droit à l'ASS ou au RSA ?",
+    "le chomage une fois terminé on peut le recharger ou pas",
+    "au bout de mes droits il se passe quoi",
+    "euh mes droits là quand ils seront finis après y a plus rien c'est ça",
+    "il me reste 20 jours de droits, j'aurai quoi après ?",  # the balance told, what follows asked
+]
+OWN_END_DATE = [
+    "mes droits se terminent quand ?",
+    "il me reste combien de jours",
+    "jusqu'à quand je suis indemnisé",
+    "quand est ce que je serai en fin de droits",
+    "quand s'arrête mon ARE ?",
+    "c'est pour quand ma fin de droits",
+    "mes droits finissent quand, et après ?",  # both asked: the file's answer says what follows near the end
+    "à partir de quand je toucherai plus rien",
+    "je suis bientot en fin de droits ?",
+]
+
+
+@pytest.mark.parametrize("text", AFTER_THE_END)
+def test_what_comes_after_the_rights_is_asked(text):
+    assert asks_what_comes_after(text)
+
+
+@pytest.mark.parametrize("text", OWN_END_DATE)
+def test_the_own_end_date_or_balance_is_not_what_comes_after(text):
+    assert not asks_what_comes_after(text)
+
+
+@pytest.mark.parametrize("text", AFTER_THE_END)
+def test_what_comes_after_read_as_the_end_date_is_answered_from_the_base(selector, text):
+    message = _read(
+        selector, text, [("ask_rights_duration", 0.73), ("ask_knowledge", 0.19), ("ask_payment_date", 0.02)]
+    )
+    assert message.get(INTENT) == {"name": knowledge.INTENT, "confidence": 0.73}
+    ranking = message.get("intent_ranking")
+    assert [r["name"] for r in ranking[:2]] == [knowledge.INTENT, "ask_rights_duration"]
+    assert ranking[1]["confidence"] == 0.19
+    assert message.get("response_selector")[knowledge.INTENT]["response"]["id"] in AFTER_THE_END_ENTRIES
+
+
+@pytest.mark.parametrize("text", OWN_END_DATE)
+def test_the_own_end_date_stays_the_files(selector, text):
+    message = _read(selector, text, [("ask_rights_duration", 0.9), ("ask_knowledge", 0.05)])
+    assert message.get(INTENT) == {"name": "ask_rights_duration", "confidence": 0.9}
+    assert message.get("response_selector") is None
+
+
+def test_what_comes_after_keeps_its_needs_and_an_entry_of_what_follows(selector):
+    # A marker of « after » but another topic chosen (the payslip): the classifier's reading stands.
+    payslip = _read(
+        selector, "après ça je dois envoyer ma fiche de paie pour mes droits ?", [("ask_rights_duration", 0.6)]
+    )
+    assert payslip.get(INTENT)["name"] == "ask_rights_duration"
+    # Clauses that carry needs of their own are answered each (the identification first): left to them.
+    text = "il me reste 20 jours de droits, j'aurai quoi après ?"
+    two = Message(
+        {
+            TEXT: text,
+            INTENT: {"name": "ask_rights_duration", "confidence": 0.7},
+            ENTITIES: [{"entity": "need", "value": "ask_rights_duration", "start": 0, "end": 25}],
+        }
+    )
+    selector.process([two])
+    assert two.get(INTENT)["name"] == "ask_rights_duration"
+
+
+def test_the_own_end_date_read_as_the_end_of_rights_entry_is_the_files(selector):
+    both = _read(
+        selector, "mes droits finissent quand, et après ?", [("ask_knowledge", 0.79), ("ask_rights_duration", 0.18)]
+    )
+    assert both.get(INTENT) == {"name": "ask_rights_duration", "confidence": 0.79}
+    assert asks_own_end_date("il me reste combien de jours") and not asks_own_end_date("en général ça dure combien")
+    general = _read(selector, "quand mes droits seront finis j'ai droit à quoi", [("ask_knowledge", 0.8)])
+    assert general.get(INTENT)["name"] == knowledge.INTENT
+    assert general.get("response_selector")[knowledge.INTENT]["response"]["id"] == "end_of_rights"
