@@ -61,11 +61,13 @@ def days(count: int) -> str:
     return f"{count} jour" if count in (0, 1) else f"{count} jours"
 
 
-# What a person can do when the rights end: said after the end date, and shortly before it.
+# What a person can do when the rights end: said after the end date, and shortly before it. The conditions
+# (years of work for the ASS, days or hours for a rechargement) are rule parameters: the knowledge base says
+# them, filled from the backend (data/knowledge/answers.yml, entries ass and recharge), never typed here.
 AFTER_RIGHTS = (
-    "Un conseiller peut faire le point avec vous sur la suite : l'allocation de solidarité spécifique (ASS) "
-    "si vous avez travaillé au moins 5 ans dans les 10 dernières années, ou un rechargement de vos droits "
-    "si vous avez retravaillé au moins 6 mois (910 heures)."
+    "Un conseiller peut faire le point avec vous sur la suite : l'allocation de solidarité spécifique (ASS), "
+    "ou un rechargement de vos droits si vous avez retravaillé pendant vos droits. "
+    "Je peux aussi vous en expliquer les conditions : posez-moi la question."
 )
 
 
