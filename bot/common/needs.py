@@ -148,6 +148,8 @@ AFFIRM = _named("affirm")
 DENY = _named("deny")
 THANK = _named("thank")
 KNOWLEDGE = _named("ask_knowledge")
+SIMULATION = _named("simulate_earnings")
+RIGHTS_DURATION = _named("ask_rights_duration")
 
 if len(BY_INTENT) != len(NEEDS):  # pragma: no cover - a data error, caught by the first import
     raise ValueError("Un intent apparaît deux fois dans le catalogue des besoins.")

@@ -44,12 +44,12 @@ RESPONSE_SELECTOR = "response_selector"  # rasa.shared.nlu.constants.RESPONSE_SE
 RANKING_LENGTH = 5
 KEYWORD_WEIGHT = 0.6
 """Share of the score given to the entries' keywords when the message names at least one of them."""
-SIMULATION = "simulate_earnings"
+SIMULATION = needs.SIMULATION
 PROMOTE_FROM = 0.2
 """An ``out_of_scope`` message whose second reading is ``ask_knowledge`` at least this sure…"""
 PROMOTE_SURE = 0.5
 """…and that names the topic of an entry (a keyword) chosen at least this surely, is a general question."""
-RIGHTS = "ask_rights_duration"
+RIGHTS = needs.RIGHTS_DURATION
 END_OF_RIGHTS = "end_of_rights"
 AFTER_THE_END_ENTRIES = frozenset({"end_of_rights", "ass", "recharge", "training_end_of_rights", "option_right"})
 """The entries that say what comes after the rights: the only ones a promoted end-of-rights question may get."""
@@ -102,6 +102,21 @@ def asks_own_end_date(text: str) -> bool:
     quand, et après ? », « il me reste combien de jours ? »), not in general (« en général », « on », « les gens »)."""
     words = normalize(text)
     return bool(_WHEN_OR_HOW_LONG.search(words)) and bool(_OWN.search(words)) and not _IN_GENERAL.search(words)
+
+
+def _swap_with_top(message: Message, chosen: str) -> None:
+    """``chosen`` becomes the message's intent with the top intent's confidence, and the top intent takes
+    ``chosen``'s (0 when it was not ranked): the reading changes, the classifier's certainty stays where it was
+    (as ``ScopeGuard`` does). Both promotions of ``KnowledgeSelector`` go through here."""
+    intent = message.get(INTENT) or {}
+    top, top_confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+    ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
+    before = next((e["confidence"] for e in ranking if e["name"] == chosen), 0.0)
+    ranking = [e for e in ranking if e["name"] not in (chosen, top)]
+    ranking += [{"name": chosen, "confidence": top_confidence}, {"name": top, "confidence": before}]
+    ranking.sort(key=lambda entry: -entry["confidence"])
+    message.set(INTENT, {"name": chosen, "confidence": top_confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 class KeywordScorer:
@@ -275,22 +290,14 @@ class KnowledgeSelector(GraphComponent):
             return
         if self.rank([text])[0][0]["confidence"] < PROMOTE_SURE:
             return
-        top_confidence = float(intent.get("confidence") or 0.0)
-        for entry in ranking:
-            if entry["name"] == knowledge.INTENT:
-                entry["confidence"] = top_confidence
-            elif entry["name"] == intent.get("name"):
-                entry["confidence"] = second["confidence"]
-        ranking.sort(key=lambda entry: -entry["confidence"])
-        message.set(INTENT, {"name": knowledge.INTENT, "confidence": top_confidence}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        _swap_with_top(message, knowledge.INTENT)
 
     def _after_the_end(self, message: Message, text: str) -> None:
         """What comes after the rights is a general question: « quand mes droits sont finis, j'ai droit à autre
         chose ? » read as ``ask_rights_duration`` (the words of the end of rights are those of the file's end date)
         is ``ask_knowledge`` when it asks what follows and not when (``asks_what_comes_after``), and when the
         entry chosen is one of what follows (``AFTER_THE_END_ENTRIES``: the end of rights, ASS, rechargement…).
-        The classifier's confidence goes to ``ask_knowledge``, as in ``_in_scope_after_all``. The other way, an
+        The two confidences are swapped (``_swap_with_top``), as in ``_in_scope_after_all``. The other way, an
         ``ask_knowledge`` message given the end of rights' entry that asks the person's own date or balance
         (``asks_own_end_date``: « mes droits finissent quand, et après ? ») is ``ask_rights_duration``. A message
         whose clauses carry needs of their own (« jusqu'à quand j'ai droit et après j'aurai droit à quoi ? ») is
@@ -303,21 +310,14 @@ class KnowledgeSelector(GraphComponent):
         if intent.get("name") == RIGHTS:
             if not asks_what_comes_after(text) or self.rank([text])[0][0]["id"] not in AFTER_THE_END_ENTRIES:
                 return
-            chosen, other = knowledge.INTENT, RIGHTS
+            chosen = knowledge.INTENT
         else:
             # The other way: « mes droits finissent quand, et après ? » read as the end of rights' entry asks the
             # person's own date first (the file's answer says what follows when the end is near).
             if not asks_own_end_date(text) or self.rank([text])[0][0]["id"] != END_OF_RIGHTS:
                 return
-            chosen, other = RIGHTS, knowledge.INTENT
-        top_confidence = float(intent.get("confidence") or 0.0)
-        ranking = [dict(entry) for entry in message.get(INTENT_RANKING_KEY) or []]
-        before = next((e["confidence"] for e in ranking if e["name"] == chosen), 0.0)
-        ranking = [e for e in ranking if e["name"] not in (chosen, other)]
-        ranking += [{"name": chosen, "confidence": top_confidence}, {"name": other, "confidence": before}]
-        ranking.sort(key=lambda entry: -entry["confidence"])
-        message.set(INTENT, {"name": chosen, "confidence": top_confidence}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            chosen = RIGHTS
+        _swap_with_top(message, chosen)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:

@@ -26,6 +26,7 @@ from bot.common.config import PROJECT_ROOT
 from bot.common.formatting import format_date_fr, format_eur
 from bot.nlu.knowledge import (
     AFTER_THE_END_ENTRIES,
+    END_OF_RIGHTS,
     KeywordScorer,
     KnowledgeSelector,
     asks_own_end_date,
@@ -356,6 +357,13 @@ OWN_END_DATE = [
     "à partir de quand je toucherai plus rien",
     "je suis bientot en fin de droits ?",
 ]
+
+
+def test_the_entries_of_what_comes_after_are_in_the_knowledge_base():
+    # A misspelt id would leave the rule silently unused: no promoted question could ever be answered.
+    ids = {entry.id for entry in ENTRIES}
+    assert AFTER_THE_END_ENTRIES <= ids, sorted(AFTER_THE_END_ENTRIES - ids)
+    assert END_OF_RIGHTS in AFTER_THE_END_ENTRIES
 
 
 @pytest.mark.parametrize("text", AFTER_THE_END)
