@@ -45,6 +45,9 @@ unpatched behaviour in ``tests/unit/test_rasa_runtime.py``):
    request and will answer here; the 3949 otherwise) instead of silence: once, then again only after
    ``WAITING_REMINDER_SECONDS`` without a counsellor's line; never once a counsellor has written. The
    message itself is stored as before, for the counsellor's console;
+3e. ``install_kept_alive_action_calls``: Rasa's calls to the action server over connections kept alive
+   (Rasa opened and closed one for each action of each turn) and bounded by
+   ``ALLOCBOT_ACTION_TIMEOUT_SECONDS`` instead of five minutes (``bot.scale.action_calls``);
 4. identifiers redacted from Rasa's log lines (``bot.privacy.log_redaction``), on
    Rasa's handlers once Rasa has configured them (the same plugin hook).
 """
@@ -120,6 +123,7 @@ def install_patches(installed: str | None = None) -> None:
     install_store_outage_answer()
     install_admission_gate()
     install_waiting_answer()
+    install_kept_alive_action_calls()
 
 
 def action_result_errors(schema: dict[str, Any]) -> Callable[[Any], Iterator[Exception]]:
@@ -321,6 +325,37 @@ def install_admission_gate(environ: Mapping[str, str] | None = None) -> None:
         return
     gate = AdmissionGate.from_environment(None if environ is None else dict(environ))
     Agent.handle_message = admitting(Agent.handle_message, gate)
+
+
+def install_kept_alive_action_calls(environ: Mapping[str, str] | None = None) -> None:
+    """``EndpointConfig.request`` through one ``ActionCalls`` per process; its session closed with the server.
+
+    Rasa's only endpoint calls while serving are the custom actions' (no NLG server, no callback channel).
+    Idempotent: the first installed stays."""
+    import rasa.core.run
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.scale.action_calls import ActionCalls, timeout_seconds
+
+    if getattr(EndpointConfig.request, "_allocbot_wrapped", False):
+        return
+    calls = ActionCalls(timeout_seconds(None if environ is None else dict(environ)))
+    original_request = EndpointConfig.request
+    original_close = rasa.core.run.close_resources
+
+    async def request(self, method="post", subpath=None, content_type="application/json", compress=False, **kwargs):
+        return await calls.request(self, method, subpath, content_type, compress, **kwargs)
+
+    async def close_resources(app, loop):
+        await original_close(app, loop)
+        await calls.close()
+
+    request._allocbot_wrapped = True  # type: ignore[attr-defined]
+    request._allocbot_original = original_request  # type: ignore[attr-defined]
+    request._allocbot_calls = calls  # type: ignore[attr-defined]
+    close_resources._allocbot_original = original_close  # type: ignore[attr-defined]
+    EndpointConfig.request = request
+    rasa.core.run.close_resources = close_resources
 
 
 WAITING_RESPONSE = "utter_handoff_waiting"
