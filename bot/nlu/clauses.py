@@ -36,6 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.common import needs
 from bot.nlu import stored_models
 from bot.nlu.normalizer import normalize
+from bot.nlu.text_scorer import scorer_for
 
 MIN_WORDS = 3  # a part shorter than this is no clause of its own (« et en net »)
 LONG = 220  # characters: a message this long is a story with a question in it
@@ -234,8 +235,9 @@ class ClauseReader(GraphComponent):
         """Each text's most likely intent and most likely need, from one pass of the model."""
         if not texts:
             return []
-        probabilities = self.model.predict_proba([normalize(text) for text in texts])
-        classes = [str(c) for c in self.model.classes_]
+        scorer = scorer_for(self.model)
+        probabilities = scorer.predict_proba([normalize(text) for text in texts])
+        classes = [str(c) for c in scorer.classes_]
         wanted = np.array([c in CLAUSE_NEEDS for c in classes])
         found: list[tuple[tuple[str, float], tuple[str | None, float]]] = []
         for row in probabilities:

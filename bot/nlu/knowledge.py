@@ -39,6 +39,7 @@ from bot.nlu import stored_models
 from bot.nlu.entities import extract_amounts
 from bot.nlu.normalizer import message_words, normalize
 from bot.nlu.scope import foreign_need
+from bot.nlu.text_scorer import scorer_for
 
 RESPONSE_SELECTOR = "response_selector"  # rasa.shared.nlu.constants.RESPONSE_SELECTOR_PROPERTY_NAME
 RANKING_LENGTH = 5
@@ -249,8 +250,9 @@ class KnowledgeSelector(GraphComponent):
 
     def rank(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         """For each text, the entries by probability, best first (``RANKING_LENGTH`` of them)."""
-        probabilities = self.model.predict_proba([normalize(text) for text in texts])
-        classes = [str(c) for c in self.model.classes_]
+        scorer = scorer_for(self.model)
+        probabilities = scorer.predict_proba([normalize(text) for text in texts])
+        classes = [str(c) for c in scorer.classes_]
         ranked = []
         for text, row in zip(texts, probabilities, strict=True):
             row = blend(row, classes, self.keywords.scores(text) if self.keywords else {})
