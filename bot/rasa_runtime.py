@@ -48,6 +48,8 @@ unpatched behaviour in ``tests/unit/test_rasa_runtime.py``):
 3e. ``install_kept_alive_action_calls``: Rasa's calls to the action server over connections kept alive
    (Rasa opened and closed one for each action of each turn) and bounded by
    ``ALLOCBOT_ACTION_TIMEOUT_SECONDS`` instead of five minutes (``bot.scale.action_calls``);
+3f. ``install_shared_prediction_states``: the conversation's dialogue states computed once per prediction
+   instead of once per policy call (``bot.scale.prediction_states``);
 4. identifiers redacted from Rasa's log lines (``bot.privacy.log_redaction``), on
    Rasa's handlers once Rasa has configured them (the same plugin hook).
 """
@@ -124,6 +126,7 @@ def install_patches(installed: str | None = None) -> None:
     install_admission_gate()
     install_waiting_answer()
     install_kept_alive_action_calls()
+    install_shared_prediction_states()
 
 
 def action_result_errors(schema: dict[str, Any]) -> Callable[[Any], Iterator[Exception]]:
@@ -356,6 +359,17 @@ def install_kept_alive_action_calls(environ: Mapping[str, str] | None = None) ->
     close_resources._allocbot_original = original_close  # type: ignore[attr-defined]
     EndpointConfig.request = request
     rasa.core.run.close_resources = close_resources
+
+
+def install_shared_prediction_states() -> None:
+    """``TrackerFeaturizer._create_states`` through ``shared_states``; idempotent."""
+    from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
+
+    from bot.scale.prediction_states import shared_states
+
+    if getattr(TrackerFeaturizer._create_states, "_allocbot_wrapped", False):
+        return
+    TrackerFeaturizer._create_states = staticmethod(shared_states(TrackerFeaturizer._create_states))
 
 
 WAITING_RESPONSE = "utter_handoff_waiting"
