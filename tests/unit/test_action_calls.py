@@ -105,3 +105,23 @@ def test_the_deadline_comes_from_the_environment_and_nonsense_is_refused() -> No
     for wrong in ("vingt", "0", "-3"):
         with pytest.raises(ValueError, match="ALLOCBOT_ACTION_TIMEOUT_SECONDS"):
             timeout_seconds({"ALLOCBOT_ACTION_TIMEOUT_SECONDS": wrong})
+
+
+async def test_a_hung_action_server_gets_the_french_answer_through_rasa(server, monkeypatch) -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.common.config import PROJECT_ROOT
+
+    url, _, _ = server
+    monkeypatch.setattr(EndpointConfig.request._allocbot_calls, "deadline_seconds", 0.5)  # type: ignore[attr-defined]
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    action = RemoteAction("hang", EndpointConfig(url))
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker("hung-test", domain.slots)
+    events = await RemoteAction.run(action, CollectingOutputChannel(), nlg, tracker, domain)
+    expected = [domain.responses[name][0]["text"] for name in rasa_runtime.SAY_INSTEAD]
+    assert [event.text for event in events] == expected
