@@ -257,6 +257,17 @@ def _done_with_a_thing(words: list[str], start: int, end: int) -> bool:
     return len(after) > 1 and after[1] in THING_DETERMINERS and not (set(after[1:]) & LIFE_WORDS)
 
 
+# The verbs and adverbs between a subject and « me tuer » (« ça va finir par me tuer », « ce dossier va bien finir par
+# me tuer un jour »): skipped when the subject is looked for.
+VERB_CHAIN = frozenset({"finir", "par", "bien", "surement", "vraiment", "un", "jour", "bientot", "peut", "etre"})
+
+
+def _killed_by_another(words: list[str], start: int) -> bool:
+    """« ça va me tuer », « cette paperasse va finir par me tuer »: someone or something else as the subject."""
+    before = [word for word in words[max(0, start - 6) : start] if word not in VERB_CHAIN]
+    return bool(OTHER_SUBJECT & set(before[-2:]))
+
+
 def suicidal_cue(words: list[str]) -> str | None:
     """The first explicit, non-negated suicidal expression in normalised ``words``, else None.
 
@@ -283,7 +294,7 @@ def suicidal_cue(words: list[str]) -> str | None:
                 continue
             if _negated(words, start):
                 continue
-            if cue[0] == "me" and cue[1].startswith("tu") and OTHER_SUBJECT & set(words[max(0, start - 2) : start]):
+            if cue[0] == "me" and cue[1].startswith("tu") and _killed_by_another(words, start):
                 continue
             if any(word.startswith("tue") for word in cue) and _wearing_out(words, end):
                 continue

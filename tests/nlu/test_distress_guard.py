@@ -14,7 +14,7 @@ from bot.cli.evaluate import CONFIG
 from bot.common.config import PROJECT_ROOT
 from bot.nlu.distress import DistressPrecisionGuard, distress_sign, hunger_not_suicide, suicidal_sign, urgent_sign
 from bot.nlu.normalizer import normalize, normalized_words
-from bot.nlu.safety import suicidal_cue
+from bot.nlu.safety import foreign_suicidal_cue, suicidal_cue
 from tests.nlu.guard_harness import classified, guard_components
 
 pytestmark = pytest.mark.unit
@@ -437,3 +437,37 @@ DEV_SUICIDAL = [
     "voglio morire",
     "quero me matar",
 ]
+
+# « craquer et appeler » (to give in and call again) reads like « craquer et faire une bêtise »: left to the classifier.
+KNOWN_DEV_FAILURES = {"je vais craquer et appeler le 3949 encore une fois"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="ambiguous")) if t in KNOWN_DEV_FAILURES else t
+        for t in DEV_HARD_NEGATIVES
+    ],
+)
+def test_new_hard_negatives_lose_a_guessed_alarm(components: tuple, text: str) -> None:
+    words = normalize(text).split()
+    assert suicidal_cue(words) is None
+    for intent in ("express_suicidal_thoughts", "express_distress"):
+        message = classified(components, text, [(intent, 0.6), ("out_of_scope", 0.3)])
+        assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.3}
+
+
+@pytest.mark.parametrize("text", DEV_REAL_DISTRESS)
+def test_new_real_distress_keeps_the_urgent_path(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("out_of_scope", 0.3)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
+
+
+@pytest.mark.parametrize("text", DEV_SUICIDAL)
+def test_new_suicidal_messages_keep_the_urgent_path(text: str) -> None:
+    words = normalize(text).split()
+    assert (
+        suicidal_cue(words) is not None
+        or foreign_suicidal_cue(text) is not None
+        or urgent_sign("express_suicidal_thoughts", words, text) is not None
+    )
