@@ -271,7 +271,8 @@ IDIOMS = re.compile(
     r"|\b(tuer|tue|tuent|tuons) le temps\b|\bca tue\b"
     r"|\b(c est|c etait|trop|vraiment|grave|ennui|d un ennui) (mortel|mortelle)\b|\bmortel ce\b"
     r"|\bc est mort pour (ce|cette|le|la|les|mon|ma|l)\b|\bla mort dans l ame\b"
-    r"|\b(en )?finir avec (ce|cet|cette|ces|le|les|l|mon|mes|votre|vos|leur|leurs|la|ma) (?!vie\b|existence\b)\w+"
+    r"|\b(en )?finir ((une )?(bonne )?fois pour toutes |vite |enfin |rapidement |aujourd hui |ce soir )?avec "
+    r"(ce|cet|cette|ces|le|les|l|mon|mes|votre|vos|leur|leurs|la|ma) (?!vie\b|existence\b)\w+"
     r"|\bhate (de|d) en finir\b"
     r"|\b(c est|c etait|ce serait|serait|ce sera) (du |un )?(suicide|suicidaire)\b|\bmission suicide\b"
     r"|\bballe dans le pied\b"
@@ -315,7 +316,10 @@ IDIOMS = re.compile(
     r"(ne )?(sert|servent) (a|plus a|strictement a|vraiment a) rien\b"
     r"|\b(ca|cela) (ne )?sert (a|plus a) rien (de|d) (m |me |vous |les |le |la )?(appeler|rappeler|attendre|"
     r"envoyer|demander|insister|essayer|ecrire|relancer|actualiser|declarer|remplir|chercher|postuler|contester)\b"
-    r"|\bpendu\w* au telephone\b|\bpendre au (telephone|tel|cou)\b|\bpendre a son cou\b"
+    r"|\bpendu\w* au telephone\b|\bpendre au (telephone|tel|cou|standard)\b|\bpendre a son cou\b"
+    r"|\bpendre a (votre|leur|ce|leurs) (standard|telephone|ligne)\b"
+    r"|\b(site|appli|application|formulaire|serveur|standard|bug|actualisation|paperasse) \w* ?me (donne|donnent) "
+    r"envie (de|d) (mourir|crever|disparaitre|en finir)\b"
     # « me jeter sur le premier rendez-vous »: eagerly (not « sur les rails », « sur la route »).
     r"|\bme (jeter|jette|jete|precipiter|precipite) sur (le|la|les|l|un|une|mon|ma|ce|cette) "
     r"(?!rails?\b|voies?\b|route\b|autoroute\b|periph\w*|train\b|metro\b|voiture\b|camion\b|tram\w*)\w+"
@@ -356,6 +360,18 @@ IDIOMS = re.compile(
     # Taking the plunge into a project (« je me jette à l'eau, je crée ma boîte »).
     r"|\bme (jeter|jette|jete|lancer|lance) a l eau ((?!mourir\b|noyer\b|finir\b)\S+ ){0,4}"
     r"(cree|creer|postul\w*|entreprise|boite|formation|candidat\w*|projet|inscri\w*|reconversion|societe)\b"
+    # Despair words aimed at the procedure (« je suis à bout avec vos bugs », « au bout du rouleau avec ce site »,
+    # « désespéré par la lenteur du site », « épuisé de remplir vos papiers »): anger at it, when nothing else is said.
+    r"|\b(a bout|au bout du rouleau|desesper\w*|epuise\w*|a bout de nerfs|craqu\w*|deprim\w*) "
+    r"(avec|par|a cause de|de|d|de remplir|de refaire) (ce|cet|cette|ces|votre|vos|le|la|les|l|ton|ta|tes)( \w+)? "
+    r"(site|appli|application|bugs?|beugs?|formulaires?|papiers|paperasse|lenteur|attente|actualisation|courriers?|"
+    r"service|demarches|relances|questions|serveur|standard|mails?)\b"
+    # Annoyance and laughter (« vous me pourrissez la vie avec vos papiers », « effondré de rire »), shame (« envie de
+    # disparaître tellement c'est la honte »), a mind that is « dead » (« mon cerveau est mort »).
+    r"|\bme (pourri\w*|gach\w*|empoisonn\w*|complique\w*|compliquez|facilit\w*|simplifi\w*) la vie\b"
+    r"|\b(effondre\w*|ecroule\w*|pisse|plie\w*|explose\w*|creve\w*|mort\w*|meur\w*|mourir) (de|d) rire\b"
+    r"|\bdisparaitre ((tellement|tant) (c est|j ai|j avais) (la )?honte|de honte)\b"
+    r"|\b(cerveau|neurones?|memoire|tete) (est |etait |sont )?(mort|morte|morts|grille|grilles|cuit|cuite)\b"
 )
 # « finir le mois », « j'ai fini ma formation », « c'est la fin de mes droits »: « finir » with a thing is no
 # word of death (it stays a sign of distress: « 20 euros pour finir le mois »).
@@ -390,7 +406,7 @@ ORDINARY = re.compile(
     r"rappeler|rappelle|retrouver|retrouve)\b|"
     r"\b(plein le dos|plein le cul|ma claque|cables|plombs|durite|fusible|tout casser|balader|promener|paitre|"
     r"bouler|relou|chiant\w*|penible|prise de tete|vener|venere|cheveux)\b|"
-    r"\b(lol|mdr|ptdr|xd|mdrr+|haha\w*|hihi\w*|jpp)\b|"
+    r"\b(lol|mdr|ptdr|xd|mdrr+|haha\w*|hihi\w*|jpp|de rire)\b|"
     # Issue 20, precision with recall: forgetting in SMS spelling (« jsai pu », « chai plu », « jme rappel plu »),
     # identifiers, the declaration, the site's faults, anger at the service (« vous êtes des incapables », « c'est une
     # blague ce service », « vous vous foutez de moi », « j'en peux plus de vous », « je vais porter plainte »),

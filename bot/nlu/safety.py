@@ -186,6 +186,11 @@ IDIOM_ENDINGS: tuple[tuple[str, ...], ...] = (
     ("au", "tel"),
     ("au", "cou"),
     ("a", "son", "cou"),
+    # Issue 20: on the line to the service (« je vais me pendre à votre standard »).
+    ("au", "standard"),
+    ("a", "votre", "standard"),
+    ("a", "votre", "telephone"),
+    ("au", "bout", "du", "fil"),
 )
 # « je me tue à vous le dire », « je me tue à chercher du travail »: « se tuer à » + a verb is to wear oneself out.
 OBJECT_PRONOUNS = frozenset({"vous", "te", "t", "le", "la", "les", "l", "lui", "leur", "me", "m", "y", "en"})
@@ -246,12 +251,33 @@ def _wearing_out(words: list[str], end: int) -> bool:
     return False
 
 
+FINISH_FILLERS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(filler.split())
+    for filler in ("une bonne fois pour toutes", "une fois pour toutes", "bonne fois pour toutes", "vite", "enfin")
+)
+# « ce site me donne envie de mourir »: a thing of the service as the subject, a figure (« ma vie me donne envie de
+# mourir », « tout ça me donne envie de mourir » stay cues).
+SERVICE_THINGS = frozenset(
+    {"site", "appli", "application", "formulaire", "serveur", "standard", "bug", "actualisation", "paperasse"}
+)
+
+
+def _service_gives_the_wish(words: list[str], start: int) -> bool:
+    before = words[max(0, start - 4) : start]
+    return before[-2:] in (["me", "donne"], ["me", "donnent"]) and bool(SERVICE_THINGS & set(before[:-2]))
+
+
 def _done_with_a_thing(words: list[str], start: int, end: int) -> bool:
     """« en finir avec ce dossier », « hâte d'en finir », « on va en finir »: done with a thing, not with life."""
     before = words[max(0, start - 2) : start]
     if "hate" in before or set(before) & {"on", "vous", "ils", "elles", "qu", "que"}:
         return True
-    after = words[end : end + 3]
+    after = words[end : end + 8]
+    for filler in FINISH_FILLERS:  # « en finir une bonne fois pour toutes avec cette histoire »
+        if tuple(after[: len(filler)]) == filler:
+            after = after[len(filler) :]
+            break
+    after = after[:3]
     if after[:1] != ["avec"]:
         return False
     return len(after) > 1 and after[1] in THING_DETERMINERS and not (set(after[1:]) & LIFE_WORDS)
@@ -301,6 +327,8 @@ def suicidal_cue(words: list[str]) -> str | None:
             if cue == ("en", "finir") and _done_with_a_thing(words, start, end):
                 continue
             if cue[0] in ("suicide", "suicidaire") and _figure_of_suicide(words, start):
+                continue
+            if cue == ("envie", "de", "mourir") and _service_gives_the_wish(words, start):
                 continue
             return " ".join(cue)
     return None

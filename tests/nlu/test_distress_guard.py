@@ -388,7 +388,22 @@ DEV_MONEY = [
     "je veux payer le trop percu en 3 fois",
     "mes factures d electricite ca rentre dans quoi",
 ]
-DEV_HARD_NEGATIVES = DEV_FIGURES_OF_SPEECH + DEV_FORGETTING + DEV_FRUSTRATION + DEV_MONEY
+# A second round, written after the first fixes: despair words aimed at the procedure, annoyance, laughter, shame.
+DEV_SECOND_ROUND = [
+    "je veux en finir une bonne fois pour toutes avec cette histoire de trop percu",
+    "ce site me donne envie de mourir",
+    "je vais me pendre a votre standard",
+    "je suis a bout avec vos bugs",
+    "je suis au bout du rouleau avec ce site lol",
+    "je suis a bout de nerfs avec ce formulaire",
+    "je suis desespere par la lenteur du site",
+    "je suis epuise de remplir vos papiers",
+    "vous me pourrissez la vie avec vos papiers",
+    "je me suis effondre de rire",
+    "j ai envie de disparaitre tellement c est la honte",
+    "mon cerveau est mort, je me rappelle plus du code",
+]
+DEV_HARD_NEGATIVES = DEV_FIGURES_OF_SPEECH + DEV_FORGETTING + DEV_FRUSTRATION + DEV_MONEY + DEV_SECOND_ROUND
 
 DEV_REAL_DISTRESS = [
     "jai plu rien a manger depuis 2 jours",
