@@ -370,7 +370,18 @@ IDIOMS = re.compile(
     # disparaître tellement c'est la honte »), a mind that is « dead » (« mon cerveau est mort »).
     r"|\bme (pourri\w*|gach\w*|empoisonn\w*|complique\w*|compliquez|facilit\w*|simplifi\w*) la vie\b"
     r"|\b(effondre\w*|ecroule\w*|pisse|plie\w*|explose\w*|creve\w*|mort\w*|meur\w*|mourir) (de|d) rire\b"
-    r"|\bdisparaitre ((tellement|tant) (c est|j ai|j avais) (la )?honte|de honte)\b"
+    r"|\b(disparaitre|me cacher|rentrer sous terre)( \w+){0,2} ((tellement|tant) (c est|j ai|j avais) (la )?honte|"
+    r"de honte)\b"
+    # « à mort » as an intensifier of annoyance (« ça me saoule à mort », « j'ai le seum à mort »); nerves before an
+    # interview (« je stresse à mort pour mon entretien »); hopping on a train, leaving on holiday or for training.
+    r"|\b(saoul\w*|soul\w*|seum|flipp\w*|enerv\w*|degout\w*|deg|rage|gonfl\w*|kiff\w*|chiant\w*|relou|vener|"
+    r"venere|marre|agac\w*) a mort\b"
+    r"|\b(stresse|stress|flippe|flipper|angoiss\w*|paniqu\w*) (a mort |tellement |grave |trop )?(pour|avant) "
+    r"(mon|ma|le|la|l|cet|cette|ce|un|une) (entretien|rendez vous|examen|formation|controle|oral|test|embauche|"
+    r"concours|premier jour|reunion)\b"
+    r"|\bsaut\w* dans (le|un|la|une) (premier |prochain )?(train|bus|taxi|metro|tram|avion|rer|voiture)\b"
+    r"|\bpartir (en|a l|au|aux|a) (vacances|formation|etranger|stage|mission|week end|weekend|retraite|conge)\b"
+    r"|\bla mort aux trousses\b"
     r"|\b(cerveau|neurones?|memoire|tete) (est |etait |sont )?(mort|morte|morts|grille|grilles|cuit|cuite)\b"
 )
 # « finir le mois », « j'ai fini ma formation », « c'est la fin de mes droits »: « finir » with a thing is no
@@ -464,7 +475,7 @@ QUESTION_MONEY_WORDS = re.compile(
 SITE_FEELINGS = re.compile(
     r"^(craqu\w*|paniqu\w*|angoiss\w*|deprim\w*|pleur\w*|larmes|n y arrive (plus|pas)|y arrive (plus|pas)|"
     r"au secours|aidez moi|perdu\w* (completement|totalement)|(completement|totalement|tellement) perdu\w*|"
-    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort)$"
+    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort|desesper\w*)$"
 )
 SITE_WORDS = re.compile(
     r"\b(identifiants?|mots? de passe|codes?|mdp|site|appli|application|connecter|connexion|formulaires?|"

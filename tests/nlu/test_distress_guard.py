@@ -403,7 +403,20 @@ DEV_SECOND_ROUND = [
     "j ai envie de disparaitre tellement c est la honte",
     "mon cerveau est mort, je me rappelle plus du code",
 ]
-DEV_HARD_NEGATIVES = DEV_FIGURES_OF_SPEECH + DEV_FORGETTING + DEV_FRUSTRATION + DEV_MONEY + DEV_SECOND_ROUND
+# A third round: « à mort » as an intensifier, nerves before an interview, hiding for shame, leaving, hopping on.
+DEV_THIRD_ROUND = [
+    "ca me saoule a mort ce site",
+    "j ai le seum a mort",
+    "je stresse a mort pour mon entretien",
+    "j ai oublie mes identifiants, je suis desespere",
+    "j ai envie de me cacher tellement j ai honte",
+    "je vais sauter dans le premier train pour le rdv",
+    "j ai la mort aux trousses",
+    "je vais tout plaquer et partir en vacances",
+]
+DEV_HARD_NEGATIVES = (
+    DEV_FIGURES_OF_SPEECH + DEV_FORGETTING + DEV_FRUSTRATION + DEV_MONEY + DEV_SECOND_ROUND + DEV_THIRD_ROUND
+)
 
 DEV_REAL_DISTRESS = [
     "jai plu rien a manger depuis 2 jours",
