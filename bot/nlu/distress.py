@@ -85,7 +85,7 @@ DISTRESS_CUES: tuple[str, ...] = (
     r"\bsdf\b",
     r"\bsans (abri|logement|domicile|toit)\b",
     r"\b(plus|pas) (de|d) (logement|toit|chauffage|electricite|courant|gaz|eau|lumiere)\b",
-    r"\b(vis|vit|vivons|vivent|vivre) (avec rien|dans (ma|la|une|notre) voiture|dehors)\b",
+    r"\b(vis|vit|vivons|vivent|vivre) (avec rien|dans (ma|la|une|notre) (voiture|caisse|bagnole|tente)|dehors)\b",
     r"\bhuissiers?\b",
     r"\bcommandement\b",
     r"\bsaisi\w*",
@@ -93,8 +93,8 @@ DISTRESS_CUES: tuple[str, ...] = (
     r"\bhotel social\b",
     r"\b115\b",
     r"\bheberge\w*",
-    r"\b(dors|dort|dormons|dormir|dormi|dorment) "
-    r"(dans (ma|la|une|notre) voiture|chez|sur le canape|a l hotel|dehors)\b",
+    r"\b(dors|jdors|dort|dormons|dormir|dormi|dorment) "
+    r"(dans (ma|la|une|notre) (voiture|caisse|bagnole|tente)|chez|sur le canape|a l hotel|dehors)\b",
     r"\b(perdre|perdu|perds) (mon|notre|le|l) ?(logement|appart\w*|maison|toit)\b",
     r"\b(proprio|proprietaire|bailleur)\b",
     r"\b(loyers?|mois) (impayes?|en retard|de retard)\b",
@@ -180,6 +180,9 @@ DISTRESS_CUES: tuple[str, ...] = (
     r"\bfrapp\w*",
     r"\bbattu\w*",
     r"\b(me|nous|les|la|le) bat\b",
+    # Issue 20: « il me tape dessus », « il nous tape »; not « je me tape la file d'attente » (to put up with).
+    r"\b(me|nous|les|la|le|m) (tape|tapent|tapait|tapaient|cogne|cognent|cognait) dessus\b",
+    r"\b(il|elle|ils|mari|compagnon|copain|conjoint|ex|pere|frere) (me|nous|m) (tape|tapent|tapait|cogne|cognait)\b",
     r"\bviolen\w*",
     r"\bviol\b",
     r"\bagress\w*",
@@ -268,7 +271,8 @@ IDIOMS = re.compile(
     r"|\b(tuer|tue|tuent|tuons) le temps\b|\bca tue\b"
     r"|\b(c est|c etait|trop|vraiment|grave|ennui|d un ennui) (mortel|mortelle)\b|\bmortel ce\b"
     r"|\bc est mort pour (ce|cette|le|la|les|mon|ma|l)\b|\bla mort dans l ame\b"
-    r"|\b(en )?finir avec (ce|cet|cette|ces|le|les|l|mon|mes|votre|vos|leur|leurs|la|ma) (?!vie\b|existence\b)\w+"
+    r"|\b(en )?finir ((une )?(bonne )?fois pour toutes |vite |enfin |rapidement |aujourd hui |ce soir )?avec "
+    r"(ce|cet|cette|ces|le|les|l|mon|mes|votre|vos|leur|leurs|la|ma) (?!vie\b|existence\b)\w+"
     r"|\bhate (de|d) en finir\b"
     r"|\b(c est|c etait|ce serait|serait|ce sera) (du |un )?(suicide|suicidaire)\b|\bmission suicide\b"
     r"|\bballe dans le pied\b"
@@ -312,12 +316,73 @@ IDIOMS = re.compile(
     r"(ne )?(sert|servent) (a|plus a|strictement a|vraiment a) rien\b"
     r"|\b(ca|cela) (ne )?sert (a|plus a) rien (de|d) (m |me |vous |les |le |la )?(appeler|rappeler|attendre|"
     r"envoyer|demander|insister|essayer|ecrire|relancer|actualiser|declarer|remplir|chercher|postuler|contester)\b"
-    r"|\bpendu\w* au telephone\b|\bpendre au (telephone|tel|cou)\b|\bpendre a son cou\b"
+    r"|\bpendu\w* au telephone\b|\bpendre au (telephone|tel|cou|standard)\b|\bpendre a son cou\b"
+    r"|\bpendre a (votre|leur|ce|leurs) (standard|telephone|ligne)\b"
+    r"|\b(site|appli|application|formulaire|serveur|standard|bug|actualisation|paperasse) \w* ?me (donne|donnent) "
+    r"envie (de|d) (mourir|crever|disparaitre|en finir)\b"
     # « me jeter sur le premier rendez-vous »: eagerly (not « sur les rails », « sur la route »).
     r"|\bme (jeter|jette|jete|precipiter|precipite) sur (le|la|les|l|un|une|mon|ma|ce|cette) "
     r"(?!rails?\b|voies?\b|route\b|autoroute\b|periph\w*|train\b|metro\b|voiture\b|camion\b|tram\w*)\w+"
     r"|\ba quoi bon (m |me |vous |les |le |la )?(appeler|rappeler|attendre|envoyer|demander|insister|essayer|"
     r"ecrire|relancer|actualiser|declarer|remplir|chercher|postuler|contester)\b"
+    # Issue 20, precision with recall, as classes. Someone or something else kills or wears one out, in the past or
+    # at the end of a chain of verbs (« ça m'a tué », « le bug m'a tuer », « le conseiller m'a achevé », « cette
+    # paperasse va finir par me tuer », « ce site me fait mourir »): the speaker is alive and writing.
+    r"|\bm (a|ont|avait|avaient) (tue|tuee|tuer|acheve|achevee|achever|assassine|assassinee|flingue|flinguee)\b"
+    r"|\b(ca|cela|ce \w+|cet \w+|cette \w+|ces \w+|l \w+|la \w+|le \w+|les \w+|vous|tu|ils|elles|on) "
+    r"(va|vas|vont|allez) finir par me tuer\b"
+    r"|\b(ca|cela|ce \w+|cet \w+|cette \w+|ces \w+|l \w+|le \w+|les \w+|vous|tu|ils|elles|qui) "
+    r"me (fait|font|faites|fais) (mourir|crever)\b"
+    # « en finir » conjugated, with a thing (« que j'en finisse avec ces papiers », « j'en finirai avec ce dossier »).
+    r"|\ben (finisse|finisses|finissent|finissons|finissez|finirai|finira|finirons|finiront|finis|finit|fini) avec "
+    r"(ce|cet|cette|ces|le|les|l|mon|mes|votre|vos|leur|leurs|la|ma|un|une) (?!vie\b|existence\b)\w+"
+    # « craquer pour / sur » a thing: to fall for it (« j'ai craqué sur des baskets », « elle a craqué pour un chiot »).
+    r"|\bcraqu\w* (pour|sur) (un|une|des|le|la|les|l|ce|cet|cette|ces|mon|ma|mes|son|sa|ses)\b"
+    # Time and patience, not despair: « à bout de patience », « au bout de 3 semaines », « au bout du fil », « au
+    # bout de mes droits ».
+    r"|\ba bout de patience\b"
+    r"|\bau bout (de|d) (\d+|un|une|deux|trois|quatre|cinq|six|dix|quinze|quelques|plusieurs|combien|longtemps)"
+    r"( \w+)?"
+    r"|\bau bout (de|d) (mes|ses|vos|tes|leurs) droits\b"
+    r"|\bau bout du (fil|telephone|compte|delai)\b"
+    # A thing that disappears or is called off (« l'appli a disparu », « mes heures ont disparu de ma déclaration »,
+    # « mon rdv a sauté »), a stay away for a time (« disparaître 15 jours en vacances »), joy and eagerness
+    # (« sauter au plafond », « sauter sur l'occasion »).
+    r"|\b(a|ont|est|sont|avait|avaient) (disparu|disparue|disparus|disparues|saute|sautee|sautes|sautees)\b"
+    r"|\bdisparu\w* (de|du|des) (mon|ma|mes|l|la|le|les|votre|vos|son|sa|ses) "
+    r"(espace|ecran|compte|site|appli|application|telephone|dossier|declaration|historique|liste|boite)\b"
+    r"|\bdisparaitre (\d+|un|une|deux|trois|quelques|plusieurs) (jours?|semaines?|mois|heures?)\b"
+    r"|\bsaut\w* au plafond\b"
+    r"|\bsaut\w* sur (l|une|cette|la|le|ce|un) (occasion|offre|opportunite|proposition|poste|formation)\b"
+    # A thing that is « la mort » or « l'enfer » (« ce formulaire, c'est la mort », « c'est l'enfer votre appli »).
+    rf"|\b{_DETERMINER} (?!vie\b|existence\b|situation\b)\w+ (c est|c etait) (la mort|mortel|l enfer)\b"
+    r"|\bc est (l enfer|la mort) (votre|vos|ce|cet|cette|ces|le|la|les|l)\b"
+    # Taking the plunge into a project (« je me jette à l'eau, je crée ma boîte »).
+    r"|\bme (jeter|jette|jete|lancer|lance) a l eau ((?!mourir\b|noyer\b|finir\b)\S+ ){0,4}"
+    r"(cree|creer|postul\w*|entreprise|boite|formation|candidat\w*|projet|inscri\w*|reconversion|societe)\b"
+    # Despair words aimed at the procedure (« je suis à bout avec vos bugs », « au bout du rouleau avec ce site »,
+    # « désespéré par la lenteur du site », « épuisé de remplir vos papiers »): anger at it, when nothing else is said.
+    r"|\b(a bout|au bout du rouleau|desesper\w*|epuise\w*|a bout de nerfs|craqu\w*|deprim\w*) "
+    r"(avec|par|a cause de|de|d|de remplir|de refaire) (ce|cet|cette|ces|votre|vos|le|la|les|l|ton|ta|tes)( \w+)? "
+    r"(site|appli|application|bugs?|beugs?|formulaires?|papiers|paperasse|lenteur|attente|actualisation|courriers?|"
+    r"service|demarches|relances|questions|serveur|standard|mails?)\b"
+    # Annoyance and laughter (« vous me pourrissez la vie avec vos papiers », « effondré de rire »), shame (« envie de
+    # disparaître tellement c'est la honte »), a mind that is « dead » (« mon cerveau est mort »).
+    r"|\bme (pourri\w*|gach\w*|empoisonn\w*|complique\w*|compliquez|facilit\w*|simplifi\w*) la vie\b"
+    r"|\b(effondre\w*|ecroule\w*|pisse|plie\w*|explose\w*|creve\w*|mort\w*|meur\w*|mourir) (de|d) rire\b"
+    r"|\b(disparaitre|me cacher|rentrer sous terre)( \w+){0,2} ((tellement|tant) (c est|j ai|j avais) (la )?honte|"
+    r"de honte)\b"
+    # « à mort » as an intensifier of annoyance (« ça me saoule à mort », « j'ai le seum à mort »); nerves before an
+    # interview (« je stresse à mort pour mon entretien »); hopping on a train, leaving on holiday or for training.
+    r"|\b(saoul\w*|soul\w*|seum|flipp\w*|enerv\w*|degout\w*|deg|rage|gonfl\w*|kiff\w*|chiant\w*|relou|vener|"
+    r"venere|marre|agac\w*) a mort\b"
+    r"|\b(stresse|stress|flippe|flipper|angoiss\w*|paniqu\w*) (a mort |tellement |grave |trop )?(pour|avant) "
+    r"(mon|ma|le|la|l|cet|cette|ce|un|une) (entretien|rendez vous|examen|formation|controle|oral|test|embauche|"
+    r"concours|premier jour|reunion)\b"
+    r"|\bsaut\w* dans (le|un|la|une) (premier |prochain )?(train|bus|taxi|metro|tram|avion|rer|voiture)\b"
+    r"|\bpartir (en|a l|au|aux|a) (vacances|formation|etranger|stage|mission|week end|weekend|retraite|conge)\b"
+    r"|\bla mort aux trousses\b"
+    r"|\b(cerveau|neurones?|memoire|tete) (est |etait |sont )?(mort|morte|morts|grille|grilles|cuit|cuite)\b"
 )
 # « finir le mois », « j'ai fini ma formation », « c'est la fin de mes droits »: « finir » with a thing is no
 # word of death (it stays a sign of distress: « 20 euros pour finir le mois »).
@@ -352,13 +417,30 @@ ORDINARY = re.compile(
     r"rappeler|rappelle|retrouver|retrouve)\b|"
     r"\b(plein le dos|plein le cul|ma claque|cables|plombs|durite|fusible|tout casser|balader|promener|paitre|"
     r"bouler|relou|chiant\w*|penible|prise de tete|vener|venere|cheveux)\b|"
-    r"\b(lol|mdr|ptdr|xd|mdrr+|haha\w*|hihi\w*|jpp)\b"
+    r"\b(lol|mdr|ptdr|xd|mdrr+|haha\w*|hihi\w*|jpp|de rire)\b|"
+    # Issue 20, precision with recall: forgetting in SMS spelling (« jsai pu », « chai plu », « jme rappel plu »),
+    # identifiers, the declaration, the site's faults, anger at the service (« vous êtes des incapables », « c'est une
+    # blague ce service », « vous vous foutez de moi », « j'en peux plus de vous », « je vais porter plainte »),
+    # tiredness (« chui crevé »). None of them is a word that real distress shares.
+    r"\b(jsai|jsais|jse|chai|chais|sai|sais) (pu|plu|plus|pas|po)\b|\b(rappel|rapel|rappelle|souvien) (pu|plu)\b|"
+    r"\b(numero|code|codes|mdp|mot de passe|mots de passe|declaration|declare|declaree|coche|case|bug\w*|beug\w*|"
+    r"plante|rame|service|incapables?|incompetent\w*|blague|foutez|foutent|furax|furieu\w*|plainte|reclamation|"
+    r"repond|repondez|repondent|reponse|creve|crevee)\b|"
+    r"\b(en peux plus|marre|ras le bol) (de|d) (vous|votre|vos|ce|cet|cette|ces|l attente|attendre)\b"
 )
 # « 😂 », « 🤣 »: a joke.
 JOKE_EMOJIS = frozenset("😂🤣😅😆😹")
 
 _DISTRESS = [re.compile(cue) for cue in DISTRESS_CUES]
 _SUICIDAL = [re.compile(cue) for cue in SUICIDAL_HINTS]
+
+
+# « c est » without its apostrophe comes out of the normaliser as « c est est » (its « c » is the SMS « c'est »).
+_REPEATED_EST = re.compile(r"\bc est est\b")
+
+
+def _joined(words: list[str]) -> str:
+    return _REPEATED_EST.sub("c est", " ".join(words))
 
 
 def distress_sign(words: list[str]) -> str | None:
@@ -375,7 +457,7 @@ def distress_sign(words: list[str]) -> str | None:
 
 def distress_signs(words: list[str]) -> list[str]:
     """Every sign of distress in normalised ``words``, idioms taken out (« mort de honte » is not shame)."""
-    text = IDIOMS.sub(" ", " ".join(words))
+    text = IDIOMS.sub(" ", _joined(words))
     return [found.group(0) for pattern in _DISTRESS if (found := pattern.search(text))]
 
 
@@ -393,24 +475,27 @@ QUESTION_MONEY_WORDS = re.compile(
 SITE_FEELINGS = re.compile(
     r"^(craqu\w*|paniqu\w*|angoiss\w*|deprim\w*|pleur\w*|larmes|n y arrive (plus|pas)|y arrive (plus|pas)|"
     r"au secours|aidez moi|perdu\w* (completement|totalement)|(completement|totalement|tellement) perdu\w*|"
-    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort)$"
+    r"vers qui|a qui (demander|m adresser)|tout va mal|stresse a mort|stress a mort|desesper\w*)$"
 )
 SITE_WORDS = re.compile(
-    r"\b(identifiants?|mots? de passe|codes?|site|appli|application|connecter|connexion|formulaire|espace personnel|"
-    r"page|"
-    r"bouton|bug\w*|beug\w*|actualis\w*|declar\w*|heures|naissance|numero|courrier|attestation|oublie|souviens|"
-    r"rappelle plus|retrouve plus|sais plus mon|sais plus ma|sais plus le|sais plus la)\b"
+    r"\b(identifiants?|mots? de passe|codes?|mdp|site|appli|application|connecter|connexion|formulaires?|"
+    r"espace personnel|pages?|"
+    r"boutons?|bug\w*|beug\w*|actualis\w*|declar\w*|heures|naissance|numeros?|courriers?|attestations?|"
+    r"oublie|souviens|rappelle plus|retrouve plus|sais plus mon|sais plus ma|sais plus le|sais plus la)\b"
 )
 QUESTION = re.compile(
     r"^(quand|combien|comment|pourquoi|est ce que|est ce qu|c est quoi|je peux|on peut|puis je|vais je|je vais pouvoir"
     r"|est il|a quelle)\b"
+    # Spoken questions end with their question word (« mes factures d'électricité ça rentre dans quoi », « l'alloc
+    # tombe quand »); not « comment », which ends « je sais plus comment ».
+    r"|\b(quand|combien|quoi|pourquoi)$"
 )
 
 
 def money_question(words: list[str], text: str) -> bool:
     """A question (or a message about the site) whose only distress words are money words of ordinary questions,
     or a message about the site, identification or forgetting whose only distress words are feelings about it."""
-    joined = " ".join(words)
+    joined = _joined(words)
     signs = distress_signs(words)
     if not signs:
         return False
@@ -429,7 +514,7 @@ def suicidal_sign(words: list[str]) -> str | None:
     >>> suicidal_sign("je suis mort de fatigue".split()) is None
     True
     """
-    text = NEGATED_DEATH.sub(" ", HUNGER.sub(" ", FINISHING_A_THING.sub(" ", IDIOMS.sub(" ", " ".join(words)))))
+    text = NEGATED_DEATH.sub(" ", HUNGER.sub(" ", FINISHING_A_THING.sub(" ", IDIOMS.sub(" ", _joined(words)))))
     for pattern in _SUICIDAL:
         found = pattern.search(text)
         if found:
@@ -440,11 +525,12 @@ def suicidal_sign(words: list[str]) -> str | None:
 def ordinary_reading(words: list[str], text: str = "") -> bool:
     """Whether the message reads as something ordinary: forgetting, a question, the allowance, an idiom, the words
     of death negated (« je ne suis pas suicidaire »)."""
-    joined = " ".join(words)
+    joined = _joined(words)
     return (
         "?" in text
         or any(emoji in text for emoji in JOKE_EMOJIS)
         or ORDINARY.search(joined) is not None
+        or QUESTION.search(joined) is not None
         or IDIOMS.search(joined) is not None
         or NEGATED_DEATH.search(joined) is not None
     )
@@ -475,7 +561,7 @@ def hunger_not_suicide(words: list[str]) -> bool:
     >>> hunger_not_suicide("je vais mourir de faim autant en finir".split())
     False
     """
-    joined = " ".join(words)
+    joined = _joined(words)
     return HUNGER.search(joined) is not None and suicidal_sign(words) is None
 
 

@@ -186,6 +186,11 @@ IDIOM_ENDINGS: tuple[tuple[str, ...], ...] = (
     ("au", "tel"),
     ("au", "cou"),
     ("a", "son", "cou"),
+    # Issue 20: on the line to the service (« je vais me pendre à votre standard »).
+    ("au", "standard"),
+    ("a", "votre", "standard"),
+    ("a", "votre", "telephone"),
+    ("au", "bout", "du", "fil"),
 )
 # « je me tue à vous le dire », « je me tue à chercher du travail »: « se tuer à » + a verb is to wear oneself out.
 OBJECT_PRONOUNS = frozenset({"vous", "te", "t", "le", "la", "les", "l", "lui", "leur", "me", "m", "y", "en"})
@@ -246,15 +251,47 @@ def _wearing_out(words: list[str], end: int) -> bool:
     return False
 
 
+FINISH_FILLERS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(filler.split())
+    for filler in ("une bonne fois pour toutes", "une fois pour toutes", "bonne fois pour toutes", "vite", "enfin")
+)
+# « ce site me donne envie de mourir »: a thing of the service as the subject, a figure (« ma vie me donne envie de
+# mourir », « tout ça me donne envie de mourir » stay cues).
+SERVICE_THINGS = frozenset(
+    {"site", "appli", "application", "formulaire", "serveur", "standard", "bug", "actualisation", "paperasse"}
+)
+
+
+def _service_gives_the_wish(words: list[str], start: int) -> bool:
+    before = words[max(0, start - 4) : start]
+    return before[-2:] in (["me", "donne"], ["me", "donnent"]) and bool(SERVICE_THINGS & set(before[:-2]))
+
+
 def _done_with_a_thing(words: list[str], start: int, end: int) -> bool:
     """« en finir avec ce dossier », « hâte d'en finir », « on va en finir »: done with a thing, not with life."""
     before = words[max(0, start - 2) : start]
     if "hate" in before or set(before) & {"on", "vous", "ils", "elles", "qu", "que"}:
         return True
-    after = words[end : end + 3]
+    after = words[end : end + 8]
+    for filler in FINISH_FILLERS:  # « en finir une bonne fois pour toutes avec cette histoire »
+        if tuple(after[: len(filler)]) == filler:
+            after = after[len(filler) :]
+            break
+    after = after[:3]
     if after[:1] != ["avec"]:
         return False
     return len(after) > 1 and after[1] in THING_DETERMINERS and not (set(after[1:]) & LIFE_WORDS)
+
+
+# The verbs and adverbs between a subject and « me tuer » (« ça va finir par me tuer », « ce dossier va bien finir par
+# me tuer un jour »): skipped when the subject is looked for.
+VERB_CHAIN = frozenset({"finir", "par", "bien", "surement", "vraiment", "un", "jour", "bientot", "peut", "etre"})
+
+
+def _killed_by_another(words: list[str], start: int) -> bool:
+    """« ça va me tuer », « cette paperasse va finir par me tuer »: someone or something else as the subject."""
+    before = [word for word in words[max(0, start - 6) : start] if word not in VERB_CHAIN]
+    return bool(OTHER_SUBJECT & set(before[-2:]))
 
 
 def suicidal_cue(words: list[str]) -> str | None:
@@ -283,13 +320,15 @@ def suicidal_cue(words: list[str]) -> str | None:
                 continue
             if _negated(words, start):
                 continue
-            if cue[0] == "me" and cue[1].startswith("tu") and OTHER_SUBJECT & set(words[max(0, start - 2) : start]):
+            if cue[0] == "me" and cue[1].startswith("tu") and _killed_by_another(words, start):
                 continue
             if any(word.startswith("tue") for word in cue) and _wearing_out(words, end):
                 continue
             if cue == ("en", "finir") and _done_with_a_thing(words, start, end):
                 continue
             if cue[0] in ("suicide", "suicidaire") and _figure_of_suicide(words, start):
+                continue
+            if cue == ("envie", "de", "mourir") and _service_gives_the_wish(words, start):
                 continue
             return " ".join(cue)
     return None

@@ -14,7 +14,7 @@ from bot.cli.evaluate import CONFIG
 from bot.common.config import PROJECT_ROOT
 from bot.nlu.distress import DistressPrecisionGuard, distress_sign, hunger_not_suicide, suicidal_sign, urgent_sign
 from bot.nlu.normalizer import normalize, normalized_words
-from bot.nlu.safety import suicidal_cue
+from bot.nlu.safety import foreign_suicidal_cue, suicidal_cue
 from tests.nlu.guard_harness import classified, guard_components
 
 pytestmark = pytest.mark.unit
@@ -301,3 +301,201 @@ def test_feelings_about_the_site_and_money_questions_lose_a_guessed_distress(com
 def test_the_same_feelings_with_real_distress_keep_the_urgent_path(components: tuple, text: str) -> None:
     message = classified(components, text, [("express_distress", 0.6), ("ask_payment_date", 0.3)])
     assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
+
+
+# Issue 20, precision with recall: new development messages written for this test, as people write them (SMS
+# spelling, no accents, spoken style). Each hard negative must lose a guessed alarm and carry no suicidal cue; each
+# real distress or suicidal message must keep it (or get it from a rule).
+DEV_FIGURES_OF_SPEECH = [
+    "sa me tue d attendre comme sa depuis 3 semaines",
+    "cette paperasse va finir par me tuer",
+    "jsuis morte de rire ta reponse",
+    "on creve de chaud dans votre agence",
+    "on creve d ennui dans cette file d attente",
+    "vivement que j en finisse avec ces papiers",
+    "faut que j en finisse avec ma declaration ce soir",
+    "j ai craque sur une paire de baskets, il me reste combien sur mon alloc ?",
+    "ma fille a craque pour un chiot, ca compte dans mes charges ?",
+    "mon rdv a saute, je dois en reprendre un ?",
+    "ma prime a saute ce mois ci pourquoi",
+    "l appli a disparu de mon telephone",
+    "mon attestation a disparu de mon espace",
+    "mes heures ont disparu de ma declaration",
+    "je vais disparaitre 15 jours en vacances au bled, je dois prevenir ?",
+    "ce formulaire c est la mort",
+    "ca m a tue quand j ai vu le montant",
+    "le stress de l actu me tue a petit feu",
+    "je me suis tuee au travail pendant 15 ans et voila comment on me traite",
+    "chui creve, je finis ma declaration demain",
+    "je suis morte de fatigue apres le salon de l emploi",
+    "j ai ri a en mourir en lisant votre courrier",
+    "le conseiller m a acheve avec ses questions",
+    "j ai envie de sauter au plafond, mon dossier est valide",
+    "faut sauter sur l occasion pour la formation ?",
+    "je vais craquer et appeler le 3949 encore une fois",
+    "ce site me fait mourir, il rame grave",
+    "je meurs d impatience de savoir si c est accepte",
+    "c est la fin des haricots avec ce dossier",
+    "j en ai fini avec l actualisation, c est bon",
+    "mon portable est mort, je vous recontacte demain",
+    "je me jette a l eau, je cree ma boite",
+    "le bug m a tuer, je recommence tout",
+]
+DEV_FORGETTING = [
+    "jme rappel plu de mon identifiant",
+    "g oublie mon mdp",
+    "j ai oublie ce que j ai declare le mois dernier",
+    "je sais plus si j ai coche oui ou non pour le travail",
+    "je ne me souviens plus de la date de mon dernier contrat",
+    "jsai pu mon numero pole emploi",
+    "j ai perdu mon code je fais comment",
+    "aucune idee de ma date de fin de contrat, je l ai zappee",
+    "j ai un trou c etait quoi deja le montant que j ai declare",
+    "je sais plus quoi mettre dans la case",
+    "je sais plus ou j en suis avec mes demarches",
+    "je me rappelle pas si j ai envoye l attestation",
+    "j avais la tete ailleurs j ai oublie de m actualiser",
+    "chui perdue g oublie mon mot de passe",
+]
+DEV_FRUSTRATION = [
+    "vous etes vraiment des incapables",
+    "c est une blague ce service",
+    "ras le bol d attendre au tel pendant des heures",
+    "ca fait 3 fois que j explique je vais devenir chevre",
+    "j en peux plus de vous personne repond jamais",
+    "je suis a bout de patience avec vous",
+    "c est l enfer votre appli",
+    "je suis furax encore un bug",
+    "je craque avec vos courriers qui arrivent en retard",
+    "vous me faites peter un plomb",
+    "je vais finir par porter plainte",
+    "j en peux plus d attendre ce virement",
+    "c est abuse, 2 mois sans reponse",
+    "vous vous foutez de moi",
+]
+DEV_MONEY = [
+    "je peux rembourser le trop percu petit a petit ?",
+    "est ce que je peux etaler ma dette sur 12 mois",
+    "combien je dois rembourser par mois",
+    "je dois payer mes factures avant le 10, le virement arrive quand ?",
+    "j ai un credit a payer, l alloc tombe quand",
+    "je suis a decouvert de 50 euros, le paiement arrive quand ?",
+    "je voudrais un echeancier pour le trop percu",
+    "comment je fais mon budget avec 900 euros d alloc",
+    "je paie mon loyer le 5, je serai paye avant ?",
+    "je peux payer par carte le remboursement ?",
+    "le prelevement du trop percu c combien par mois",
+    "je veux payer le trop percu en 3 fois",
+    "mes factures d electricite ca rentre dans quoi",
+]
+# A second round, written after the first fixes: despair words aimed at the procedure, annoyance, laughter, shame.
+DEV_SECOND_ROUND = [
+    "je veux en finir une bonne fois pour toutes avec cette histoire de trop percu",
+    "ce site me donne envie de mourir",
+    "je vais me pendre a votre standard",
+    "je suis a bout avec vos bugs",
+    "je suis au bout du rouleau avec ce site lol",
+    "je suis a bout de nerfs avec ce formulaire",
+    "je suis desespere par la lenteur du site",
+    "je suis epuise de remplir vos papiers",
+    "vous me pourrissez la vie avec vos papiers",
+    "je me suis effondre de rire",
+    "j ai envie de disparaitre tellement c est la honte",
+    "mon cerveau est mort, je me rappelle plus du code",
+]
+# A third round: « à mort » as an intensifier, nerves before an interview, hiding for shame, leaving, hopping on.
+DEV_THIRD_ROUND = [
+    "ca me saoule a mort ce site",
+    "j ai le seum a mort",
+    "je stresse a mort pour mon entretien",
+    "j ai oublie mes identifiants, je suis desespere",
+    "j ai envie de me cacher tellement j ai honte",
+    "je vais sauter dans le premier train pour le rdv",
+    "j ai la mort aux trousses",
+    "je vais tout plaquer et partir en vacances",
+]
+DEV_HARD_NEGATIVES = (
+    DEV_FIGURES_OF_SPEECH + DEV_FORGETTING + DEV_FRUSTRATION + DEV_MONEY + DEV_SECOND_ROUND + DEV_THIRD_ROUND
+)
+
+DEV_REAL_DISTRESS = [
+    "jai plu rien a manger depuis 2 jours",
+    "on va se retrouver a la rue avec mes 3 enfants",
+    "le proprio nous met dehors vendredi",
+    "je vis dans ma voiture",
+    "jdors dans ma caisse depuis une semaine",
+    "mon compagnon me tape dessus quand l alloc arrive pas",
+    "je suis au bout du rouleau",
+    "ils m ont coupe le courant et j ai un bebe",
+    "j ai plus un centime pour les couches",
+    "je tiens plus je pleure tous les soirs",
+    "il me reste 3 euros pour finir le mois et j ai deux enfants",
+    "je sais plus comment nourrir mes enfants",
+    "je vais me retrouver sdf",
+    "l huissier a tout pris",
+    "j ai peur de mon mari il me menace",
+    "je suis toute seule et j ai plus rien",
+    "je suis a bout de nerfs, je dors plus, je mange plus",
+    "on a plus de quoi chauffer la maison",
+    "je craque, je sais plus quoi faire, j ai plus rien",
+    "mes enfants ont faim et moi j ai rien",
+]
+DEV_SUICIDAL = [
+    "jveu pu vivre",
+    "je pense a en finir ce soir",
+    "g envie de me foutre en l air",
+    "a quoi bon continuer",
+    "je veux plus me reveiller le matin",
+    "je vais avaler toutes mes pilules",
+    "tout le monde serait mieux sans moi",
+    "j ai ecrit une lettre pour ma famille, c est fini pour moi",
+    "je vais sauter du balcon",
+    "g envi de mourir",
+    "je vais me jeter sous le metro",
+    "je vois plus d issue je veux disparaitre",
+    "ma vie n a plus de sens",
+    "j ai achete une corde",
+    "je suis fatigue de vivre",
+    "je veux dormir et ne plus jamais me reveiller",
+    "personne me regrettera",
+    "plus rien ne me retient ici",
+    "I can't do this anymore, I want to end my life",
+    "quiero morir",
+    "ich will nicht mehr leben",
+    "voglio morire",
+    "quero me matar",
+]
+
+# « craquer et appeler » (to give in and call again) reads like « craquer et faire une bêtise »: left to the classifier.
+KNOWN_DEV_FAILURES = {"je vais craquer et appeler le 3949 encore une fois"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="ambiguous")) if t in KNOWN_DEV_FAILURES else t
+        for t in DEV_HARD_NEGATIVES
+    ],
+)
+def test_new_hard_negatives_lose_a_guessed_alarm(components: tuple, text: str) -> None:
+    words = normalize(text).split()
+    assert suicidal_cue(words) is None
+    for intent in ("express_suicidal_thoughts", "express_distress"):
+        message = classified(components, text, [(intent, 0.6), ("out_of_scope", 0.3)])
+        assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.3}
+
+
+@pytest.mark.parametrize("text", DEV_REAL_DISTRESS)
+def test_new_real_distress_keeps_the_urgent_path(components: tuple, text: str) -> None:
+    message = classified(components, text, [("express_distress", 0.6), ("out_of_scope", 0.3)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 0.6}
+
+
+@pytest.mark.parametrize("text", DEV_SUICIDAL)
+def test_new_suicidal_messages_keep_the_urgent_path(text: str) -> None:
+    words = normalize(text).split()
+    assert (
+        suicidal_cue(words) is not None
+        or foreign_suicidal_cue(text) is not None
+        or urgent_sign("express_suicidal_thoughts", words, text) is not None
+    )
